@@ -1,0 +1,9 @@
+package dev.mailer.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Rerunnable benchmarks. Run them against a throw-away MAILER_HOME or database.",
+        subcommands = {BenchImportCommand.class, BenchGateCommand.class})
+final class BenchCommand extends ParentCommand {
+}

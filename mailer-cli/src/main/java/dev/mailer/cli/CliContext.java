@@ -1,0 +1,166 @@
+package dev.mailer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.mailer.config.ConfigFile;
+import dev.mailer.config.ConfigFileValues;
+import dev.mailer.store.Database;
+import dev.mailer.store.DatabaseSettings;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What every command shares: the streams, the environment, the merged configuration and the
+ * database, opened on first use and closed when the command ends. Configuration is merged here
+ * once, in the order flag > environment > config file > default (SPEC §2); the core only ever
+ * sees the result.
+ */
+final class CliContext implements AutoCloseable {
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final InputStream in;
+    private final boolean terminal;
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private boolean verbose;
+    private String dbFlag;
+    private Path configFlag;
+    private Path homeOverride;
+    private ConfigFileValues config;
+    private Database database;
+
+    CliContext(PrintStream out, PrintStream err, Map<String, String> env, InputStream in, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.in = in;
+        this.terminal = terminal;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    InputStream in() {
+        return in;
+    }
+
+    /** True when a person is at the terminal: progress bars and prompts only then. */
+    boolean terminal() {
+        return terminal;
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    boolean verbose() {
+        return verbose;
+    }
+
+    void verbose(boolean verbose) {
+        this.verbose = verbose;
+    }
+
+    void dbFlag(String url) {
+        this.dbFlag = url;
+    }
+
+    void configFlag(Path file) {
+        this.configFlag = file;
+    }
+
+    String env(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    /** {@code $MAILER_HOME}, default {@code ~/.mailer}; the demo may point it elsewhere. */
+    Path home() {
+        if (homeOverride != null) {
+            return homeOverride;
+        }
+        String home = env("MAILER_HOME");
+        return home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".mailer");
+    }
+
+    void homeOverride(Path home) {
+        this.homeOverride = home;
+    }
+
+    /** The config file's values: --config, else ./mailer.yaml when present, else none. */
+    ConfigFileValues config() {
+        if (config == null) {
+            Path file = configFlag;
+            if (file == null && Files.isRegularFile(Path.of("mailer.yaml"))) {
+                file = Path.of("mailer.yaml");
+            }
+            config = file == null ? ConfigFileValues.EMPTY : ConfigFile.read(file);
+        }
+        return config;
+    }
+
+    DatabaseSettings databaseSettings() {
+        String url = first(dbFlag, env("MAILER_DB_URL"), config().db());
+        if (url == null) {
+            return DatabaseSettings.embedded(home());
+        }
+        return DatabaseSettings.server(url, env("MAILER_DB_USER"), env("MAILER_DB_PASSWORD"));
+    }
+
+    Database database() {
+        if (database == null) {
+            database = Database.open(databaseSettings());
+        }
+        return database;
+    }
+
+    /** Who is acting, for the audit log: the OS user and host. */
+    String actor() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            host = "localhost";
+        }
+        return "cli " + System.getProperty("user.name") + "@" + host;
+    }
+
+    void printJson(Object value) {
+        try {
+            out.println(json.writeValueAsString(value));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    @SafeVarargs
+    static <T> T first(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+}

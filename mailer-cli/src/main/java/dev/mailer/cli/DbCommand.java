@@ -1,0 +1,8 @@
+package dev.mailer.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "db", mixinStandardHelpOptions = true, description = "Database maintenance.",
+        subcommands = DbMigrateCommand.class)
+final class DbCommand extends ParentCommand {
+}

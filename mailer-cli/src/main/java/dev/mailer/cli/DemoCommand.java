@@ -1,0 +1,118 @@
+package dev.mailer.cli;
+
+import dev.mailer.campaign.CampaignFileParser;
+import dev.mailer.campaign.CampaignSpec;
+import dev.mailer.campaign.DryRun;
+import dev.mailer.campaign.SendReport;
+import dev.mailer.consent.ConsentService;
+import dev.mailer.contacts.Reject;
+import dev.mailer.demo.DemoScenario;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+                "Show mailer at work on a realistic sample with nothing configured: a coffee shop moving about 1,000 "
+                        + "customers (Polish, Serbian, English) to a new platform.",
+                "Starts an embedded PostgreSQL in a throw-away home (or in $MAILER_HOME / --home when given), imports "
+                        + "the customers with every consent situation, and prints the dry-run compliance report.",
+        },
+        footer = {"", "Examples:", "  ./mailer demo", "  MAILER_HOME=/tmp/shop ./mailer demo   # keep the data to explore afterwards"})
+final class DemoCommand implements Callable<Integer> {
+    private static final String CAMPAIGN = "newsletter.yaml";
+    private final CliContext context;
+
+    @Option(names = "--home", paramLabel = "DIR", description = "Keep the demo's database here instead of a throw-away directory.")
+    Path home;
+
+    DemoCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path keep = home != null ? home : context.env("MAILER_HOME") == null ? null : context.home();
+        Path work = keep != null ? keep : Files.createTempDirectory("mailer-demo-");
+        context.homeOverride(work);
+        try {
+            return run(work, keep == null);
+        } finally {
+            context.close();
+            if (keep == null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private int run(Path work, boolean throwAway) throws IOException {
+        PrintStream out = context.out();
+        out.println("mailer demo: Kawiarnia Nowak, a Kraków coffee shop, moves its customers to a new platform");
+        out.println("and wants to send its newsletter only to those who agreed to it.");
+        out.println();
+        out.printf("Database: %s%s%n", context.databaseSettings().describe(),
+                throwAway ? " (throw-away; set MAILER_HOME or --home to keep it)" : "");
+        Files.createDirectories(work);
+        Path campaignFile = work.resolve(CAMPAIGN);
+        try (InputStream in = DemoScenario.class.getResourceAsStream("examples/" + CAMPAIGN)) {
+            Files.copy(in, campaignFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        CampaignSpec campaign = new CampaignFileParser().parse(campaignFile, LocalDate.now(), null);
+        DemoScenario.Prepared prepared = DemoScenario.prepare(context.database(), work, LocalDate.now(), campaign,
+                context.actor());
+
+        out.println();
+        out.printf("1. Imported the shop's customer list (%s, %d rows):%n", prepared.csv().getFileName(),
+                prepared.sample().rows());
+        out.printf("   %d imported, %d updated, %d unchanged, %d rejected%n", prepared.imported().imported(),
+                prepared.imported().updated(), prepared.imported().unchanged(), prepared.imported().rejected());
+        for (Reject reject : prepared.imported().rejects()) {
+            out.printf("   rejected line %d: %s (%s)%n", reject.line(), reject.reason(), reject.email());
+        }
+        out.println();
+        out.println("2. Then, as in real life (simulated by the demo):");
+        out.printf("   %d customers asked to be removed from everything (consent withdraw --all)%n",
+                prepared.sample().unsubscribeAll().size());
+        out.printf("   %d addresses bounced hard, %d customers reported spam, %d were blocked by hand%n",
+                prepared.sample().bounced().size(), prepared.sample().complaint().size(),
+                prepared.sample().manualBlock().size());
+        out.printf("   %d addresses came over from the old platform without ever being checked: %s%n",
+                prepared.legacy().size(), String.join(", ", prepared.legacy()));
+        out.printf("   %d customers already got this month's newsletter in a canary run%n", prepared.alreadySent().size());
+        out.println();
+        out.printf("3. The consent gate's dry run for %s:%n%n", campaign.file().getFileName());
+        SendReport report = new DryRun(context.database()).run(campaign);
+        new SendReportPrinter(out).print(campaign, report);
+
+        String example = prepared.sample().examples().get("consent_withdrawn");
+        if (example != null) {
+            out.println();
+            out.println("4. Why is someone excluded? Their consent history says (mailer consent show " + example + "):");
+            var history = new ConsentService(context.database()).show(example);
+            history.records().forEach(r -> out.printf("   %s %-9s %-12s via %s%n", r.consentAt().toLocalDate(),
+                    r.status(), r.purpose(), r.recordedVia()));
+        }
+        out.println();
+        out.println("Next: mailer contacts import YOUR.csv, then mailer send examples/newsletter.yaml --dry-run.");
+        return report.valid() ? 0 : 2;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.mailer.cli;
+
+import java.lang.reflect.Constructor;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+@Command(name = "mailer",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+                "Bulk e-mail with a consent gate: only people whose recorded opt-in covers a campaign's purpose are mailed.",
+                "",
+                "Quick start:  mailer demo",
+        },
+        subcommands = {
+                ContactsCommand.class,
+                ConsentCommand.class,
+                SubjectCommand.class,
+                SuppressCommand.class,
+                SendCommand.class,
+                DbCommand.class,
+                DemoCommand.class,
+                BenchCommand.class,
+                CommandLine.HelpCommand.class,
+        },
+        footer = {
+                "",
+                "Environment: MAILER_HOME (default ~/.mailer), MAILER_DB_URL, MAILER_DB_USER, MAILER_DB_PASSWORD.",
+                "Exit codes: 0 done, 1 internal error, 2 usage/configuration/input error, 3 resource busy,",
+                "            4 no SMTP relay usable (resumable), 130 interrupted (resumable).",
+        })
+final class MailerCommand implements Runnable {
+    private final CliContext context;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    MailerCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Option(names = "--db", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "PostgreSQL to use (jdbc:postgresql://host:5432/db); default: MAILER_DB_URL, the config file, "
+                    + "else an embedded PostgreSQL in $MAILER_HOME.")
+    void db(String url) {
+        context.dbFlag(url);
+    }
+
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Configuration file (default: ./mailer.yaml when present).")
+    void config(Path file) {
+        context.configFlag(file);
+    }
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "Show stack traces and more detail on errors.")
+    void verbose(boolean verbose) {
+        context.verbose(verbose);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command; see 'mailer --help'.");
+    }
+
+    static CommandLine commandLine(CliContext context) {
+        CommandLine commandLine = new CommandLine(MailerCommand.class, new ContextFactory(context));
+        commandLine.setOut(new java.io.PrintWriter(context.out(), true));
+        commandLine.setErr(new java.io.PrintWriter(context.err(), true));
+        commandLine.setExecutionExceptionHandler(new ExitCodes(context));
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
+    }
+
+    /** Gives every command that wants it the shared {@link CliContext}. */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            try {
+                Constructor<K> constructor = type.getDeclaredConstructor(CliContext.class);
+                constructor.setAccessible(true);
+                return constructor.newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.mailer.cli;
+
+import dev.mailer.campaign.CampaignError;
+import dev.mailer.campaign.CampaignFileParser;
+import dev.mailer.campaign.CampaignSpec;
+import dev.mailer.campaign.DryRun;
+import dev.mailer.campaign.SendReport;
+import dev.mailer.error.ErrorCode;
+import dev.mailer.error.MailerException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {
+                "Send a campaign to everyone its consent gate lets through.",
+                "With --dry-run: check the campaign, send nothing, change nothing, and print the compliance report "
+                        + "(who would be mailed, and the reason code of everyone who would not).",
+        },
+        footer = {"", "Examples:",
+                "  mailer send examples/newsletter.yaml --dry-run",
+                "  mailer send examples/newsletter.yaml --dry-run --json | jq .excluded"})
+final class SendCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Parameters(index = "0", paramLabel = "CAMPAIGN.yaml", description = "The campaign file.")
+    Path campaignFile;
+
+    @Option(names = "--dry-run", description = "Check and report only; send nothing, change nothing.")
+    boolean dryRun;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Send to at most N recipients (a canary run).")
+    Integer limit;
+
+    @Option(names = "--json", description = "Print the report as one JSON object (SPEC §6).")
+    boolean json;
+
+    @Option(names = "--smtp", paramLabel = "URL",
+            description = "SMTP relay, repeatable: smtp://[user:password@]host[:port]?tls=starttls|tls|none&connections=N")
+    List<String> smtp;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "Campaign name, overriding the file's 'name'.")
+    String name;
+
+    @Option(names = "--templates", paramLabel = "DIR", description = "Templates directory (default ./templates).")
+    Path templates;
+
+    SendCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        if (limit != null && limit < 1) {
+            throw MailerException.usage("--limit must be a positive number, not " + limit + ".");
+        }
+        CampaignSpec spec;
+        try {
+            spec = new CampaignFileParser().parse(campaignFile, LocalDate.now(), name);
+        } catch (MailerException e) {
+            if (!json || e.code() != ErrorCode.USAGE) {
+                throw e;
+            }
+            context.printJson(SendReport.invalid(null, dryRun,
+                    List.of(new CampaignError(CampaignError.CAMPAIGN_FILE, e.getMessage()))));
+            return ErrorCode.USAGE.exitCode();
+        }
+        if (!dryRun) {
+            throw MailerException.usage("Sending is not built yet in this version of mailer; "
+                    + "run with --dry-run to see who would receive '" + spec.name() + "'.");
+        }
+        SendReport report = new DryRun(context.database()).run(spec);
+        if (json) {
+            context.printJson(report);
+        } else {
+            new SendReportPrinter(context.out()).print(spec, report);
+        }
+        return report.valid() ? 0 : ErrorCode.USAGE.exitCode();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.mailer.cli;
+
+import dev.mailer.campaign.CampaignError;
+import dev.mailer.campaign.CampaignSpec;
+import dev.mailer.campaign.SendReport;
+import java.io.PrintStream;
+import java.util.Map;
+
+/** The compliance report as a readable table. */
+final class SendReportPrinter {
+    private final PrintStream out;
+
+    SendReportPrinter(PrintStream out) {
+        this.out = out;
+    }
+
+    void print(CampaignSpec spec, SendReport report) {
+        out.printf("Campaign %s%s%n", report.campaign(),
+                report.dryRun() ? " — dry run: nothing sent, nothing changed" : "");
+        out.printf("Purpose '%s'; %s; consent %s; under %d needs parental consent%s%n", spec.purpose(),
+                spec.requireConfirmed() ? "double opt-in required" : "double opt-in not required",
+                spec.maxConsentAge() == null ? "never expires" : "expires after " + spec.maxConsentAge(),
+                spec.minimumAge(), spec.allowExistingCustomers() ? "; existing customers count" : "");
+        out.println();
+        long considered = report.considered();
+        row("considered", considered, considered);
+        row("eligible", report.eligible(), considered);
+        row("excluded", considered - report.eligible(), considered);
+        for (Map.Entry<String, Long> entry : report.excluded().entrySet()) {
+            out.printf("    %-34s %9d%s%n", entry.getKey(), entry.getValue(), percent(entry.getValue(), considered));
+        }
+        if (!report.dryRun()) {
+            out.println();
+            out.printf("  sent %d, failed %d, deferred %d, unknown %d%n", report.sent(), report.failed(),
+                    report.deferred(), report.unknown());
+        }
+        if (!report.errors().isEmpty()) {
+            out.println();
+            out.println("The campaign is invalid:");
+            for (CampaignError error : report.errors()) {
+                out.printf("  [%s] %s%n", error.code(), error.message());
+            }
+        }
+    }
+
+    private void row(String label, long value, long total) {
+        out.printf("  %-36s %9d%s%n", label, value, percent(value, total));
+    }
+
+    private static String percent(long value, long total) {
+        return total == 0 ? "" : String.format("  %5.1f%%", 100.0 * value / total);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.mailer.campaign;
+
+import java.nio.file.Path;
+import java.time.Period;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A campaign file after checking (SPEC §5): every value valid, defaults filled in, the name's
+ * date placeholders expanded.
+ *
+ * @param name the campaign's unique name; running the same name again resumes it
+ * @param purpose the consent purpose recipients must hold
+ * @param template folder name under the templates directory
+ * @param subject subject template, or null to use the template's {@code subject.ftl}
+ * @param from the sender
+ * @param replyTo the Reply-To address, or null for none
+ * @param audience who is considered at all
+ * @param requireConfirmed whether consent needs double opt-in confirmation (default true)
+ * @param allowExistingCustomers whether lawful basis {@code existing_customer} counts (default false)
+ * @param maxConsentAge consent older than this counts as expired; null means it never expires
+ * @param minimumAge younger contacts need parental consent (default 16)
+ * @param rate global throttle, or null for none beyond the connection pool
+ * @param perDomain extra throttles by recipient domain (lower-case ASCII, IDNs in punycode, so
+ *     they compare equal to {@code EmailAddress.domain()}), in file order; may be empty
+ * @param file the campaign file this came from
+ */
+public record CampaignSpec(
+        String name,
+        String purpose,
+        String template,
+        String subject,
+        MailboxAddress from,
+        MailboxAddress replyTo,
+        Audience audience,
+        boolean requireConfirmed,
+        boolean allowExistingCustomers,
+        Period maxConsentAge,
+        int minimumAge,
+        Rate rate,
+        Map<String, Rate> perDomain,
+        Path file) {
+
+    public static final boolean DEFAULT_REQUIRE_CONFIRMED = true;
+    public static final boolean DEFAULT_ALLOW_EXISTING_CUSTOMERS = false;
+    public static final int DEFAULT_MINIMUM_AGE = 16;
+    public static final int MAX_MINIMUM_AGE = 120;
+
+    public CampaignSpec {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(purpose, "purpose");
+        Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(from, "from");
+        audience = audience == null ? Audience.EVERYONE : audience;
+        if (minimumAge < 0 || minimumAge > MAX_MINIMUM_AGE) {
+            throw new IllegalArgumentException("minimumAge must be 0.." + MAX_MINIMUM_AGE + ": " + minimumAge);
+        }
+        // Map.copyOf would lose the file's order, which is the order limits are reported in.
+        perDomain = perDomain == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(perDomain));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.mailer.campaign;
+
+import dev.mailer.audience.ExclusionReason;
+import dev.mailer.audience.GateReport;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of {@code send}, dry or not: the object SPEC §6 prints with {@code --json}.
+ *
+ * @param excluded every reason code in gate order, zero included
+ * @param elapsedSeconds null for a dry run
+ */
+public record SendReport(String campaign, boolean dryRun, long considered, long eligible, Map<String, Long> excluded,
+                         long sent, long failed, long deferred, long unknown, List<CampaignError> errors,
+                         Double elapsedSeconds, Double messagesPerSecond) {
+
+    public static SendReport dryRun(String campaign, GateReport gate, List<CampaignError> errors) {
+        return new SendReport(campaign, true, gate.considered(), gate.eligible(), codes(gate), 0, 0, 0, 0,
+                List.copyOf(errors), null, null);
+    }
+
+    /** A campaign that could not even be read: no counts, only its errors. */
+    public static SendReport invalid(String campaign, boolean dryRun, List<CampaignError> errors) {
+        return new SendReport(campaign, dryRun, 0, 0, codes(null), 0, 0, 0, 0, List.copyOf(errors), null, null);
+    }
+
+    public boolean valid() {
+        return errors.isEmpty();
+    }
+
+    private static Map<String, Long> codes(GateReport gate) {
+        Map<String, Long> excluded = new LinkedHashMap<>();
+        for (ExclusionReason reason : ExclusionReason.values()) {
+            excluded.put(reason.code(), gate == null ? 0L : gate.excluded(reason));
+        }
+        return excluded;
+    }
+}

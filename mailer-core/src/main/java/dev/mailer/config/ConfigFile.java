@@ -1,0 +1,170 @@
+package dev.mailer.config;
+
+import dev.mailer.config.ConfigFileValues.Dkim;
+import dev.mailer.config.ConfigFileValues.Sender;
+import dev.mailer.contacts.EmailAddress;
+import dev.mailer.error.MailerException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code mailer.yaml} (SPEC §2). All keys are optional; what is given must be valid, and a
+ * mistake names the key and the line.
+ *
+ * <p>{@code db}, {@code smtp} and {@code mailbox} are URLs that may carry passwords, so no
+ * message about them, nor about a YAML syntax error inside them, ever shows their value.
+ */
+public final class ConfigFile {
+
+    public static final List<String> KEYS = List.of(
+            "db", "smtp", "mailbox", "unsubscribe-base-url", "bounce-address", "unsubscribe-address",
+            "templates", "sender", "dkim");
+    static final List<String> SENDER_KEYS = List.of("organisation", "postal-address", "dpo-email");
+    static final List<String> DKIM_KEYS = List.of("domain", "selector", "private-key");
+
+    /** Keys whose values may hold passwords. */
+    public static final Set<String> SECRET_KEYS = Set.of("db", "smtp", "mailbox");
+
+    private static final String DNS_LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
+    private static final Pattern SELECTOR = Pattern.compile(DNS_LABEL + "(?:\\." + DNS_LABEL + ")*");
+    private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
+
+    private ConfigFile() {
+    }
+
+    /**
+     * Reads and checks a config file.
+     *
+     * @throws MailerException (usage) for an unreadable file, invalid YAML or any invalid value
+     */
+    public static ConfigFileValues read(Path file) {
+        YamlMap root = YamlDocument.read(file, SECRET_KEYS).root().allowOnly(KEYS);
+
+        String db = root.optional("db")
+                .map(v -> secretUrl(v, "be a jdbc:postgresql:// URL", "jdbc:postgresql://"))
+                .orElse(null);
+        List<String> smtp = new ArrayList<>();
+        root.optional("smtp").ifPresent(v -> v.list().forEach(
+                e -> smtp.add(secretUrl(e, "be an smtp:// or smtps:// URL", "smtp://", "smtps://"))));
+        String mailbox = root.optional("mailbox")
+                .map(v -> secretUrl(v, "be an imap://, imaps://, pop3:// or pop3s:// URL",
+                        "imap://", "imaps://", "pop3://", "pop3s://"))
+                .orElse(null);
+        URI unsubscribeBaseUrl = root.optional("unsubscribe-base-url").map(ConfigFile::baseUrl).orElse(null);
+        EmailAddress bounceAddress = root.optional("bounce-address")
+                .map(v -> address(v, "bounces@kawiarnia.example")).orElse(null);
+        EmailAddress unsubscribeAddress = root.optional("unsubscribe-address")
+                .map(v -> address(v, "unsubscribe@kawiarnia.example")).orElse(null);
+        String templates = root.optional("templates").map(ConfigFile::path).orElse(null);
+        Sender sender = root.optional("sender").map(ConfigFile::sender).orElse(Sender.NONE);
+        Dkim dkim = root.optional("dkim").map(ConfigFile::dkim).orElse(null);
+
+        return new ConfigFileValues(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress,
+                unsubscribeAddress, templates, sender, dkim);
+    }
+
+    /**
+     * Only the scheme is checked here; the full parse belongs to the code that connects, which
+     * also sees flags and environment variables. The value is never put into a message.
+     */
+    private static String secretUrl(YamlValue v, String mustPhrase, String... schemes) {
+        String url = v.text().strip();
+        String lower = url.toLowerCase(Locale.ROOT);
+        boolean known = false;
+        for (String scheme : schemes) {
+            known |= lower.startsWith(scheme) && lower.length() > scheme.length();
+        }
+        if (!known || url.codePoints().anyMatch(cp -> Character.isWhitespace(cp) || Character.isISOControl(cp))) {
+            throw v.invalid(mustPhrase);
+        }
+        return url;
+    }
+
+    /** https only, because unsubscribe links carry tokens; plain http is for a local test server. */
+    private static URI baseUrl(YamlValue v) {
+        String phrase = "be an https:// URL like https://mail.kawiarnia.example";
+        URI uri;
+        try {
+            uri = new URI(v.text().strip());
+        } catch (URISyntaxException e) {
+            throw v.invalid(phrase);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        String host = uri.getHost() == null ? null : uri.getHost().toLowerCase(Locale.ROOT);
+        if (host == null || uri.isOpaque()) {
+            throw v.invalid(phrase);
+        }
+        if (scheme.equals("http") && !LOOPBACK_HOSTS.contains(host)) {
+            throw v.invalid(phrase, "plain http:// is allowed only for localhost");
+        }
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw v.invalid(phrase);
+        }
+        if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw v.invalid("be a base URL without a user name, ?query or #fragment, like https://mail.kawiarnia.example");
+        }
+        return uri;
+    }
+
+    private static EmailAddress address(YamlValue v, String example) {
+        return EmailAddress.parse(v.text()).orElseThrow(() -> v.invalid("be an e-mail address like " + example));
+    }
+
+    private static String path(YamlValue v) {
+        String path = v.text().strip();
+        if (path.isEmpty() || path.codePoints().anyMatch(Character::isISOControl)) {
+            throw v.invalid("be a path");
+        }
+        return path;
+    }
+
+    private static Sender sender(YamlValue v) {
+        YamlMap m = v.map().allowOnly(SENDER_KEYS);
+        String organisation = m.optional("organisation").map(e -> text(e, false)).orElse(null);
+        String postalAddress = m.optional("postal-address").map(e -> text(e, true)).orElse(null);
+        EmailAddress dpo = m.optional("dpo-email").map(e -> address(e, "iod@kawiarnia.example")).orElse(null);
+        return new Sender(organisation, postalAddress, dpo);
+    }
+
+    /** Printed in message footers, so no control characters; a postal address may span lines. */
+    private static String text(YamlValue v, boolean multiLine) {
+        String text = v.text().strip();
+        if (text.isEmpty()) {
+            throw v.error("'" + v.path() + "' is empty; leave the key out instead.");
+        }
+        boolean bad = text.codePoints().anyMatch(cp -> Character.isISOControl(cp) && !(multiLine && cp == '\n'));
+        if (bad) {
+            throw v.invalid(multiLine ? "be text without control characters" : "be a single line of text");
+        }
+        return text;
+    }
+
+    private static Dkim dkim(YamlValue v) {
+        YamlMap m = v.map().allowOnly(DKIM_KEYS);
+        YamlValue domainValue = m.required("domain");
+        String domain = domain(domainValue.text())
+                .orElseThrow(() -> domainValue.invalid("be a domain name like kawiarnia.example"));
+        YamlValue selectorValue = m.required("selector");
+        String selector = selectorValue.text().strip();
+        if (!SELECTOR.matcher(selector).matches()) {
+            throw selectorValue.invalid("be a DKIM selector like mail2026 (letters, digits, '-', '_' and '.')");
+        }
+        String privateKey = path(m.required("private-key"));
+        return new Dkim(domain, selector, privateKey);
+    }
+
+    private static Optional<String> domain(String raw) {
+        String d = raw.strip();
+        if (d.isEmpty() || d.contains("@")) {
+            return Optional.empty();
+        }
+        return EmailAddress.parse("postmaster@" + d).map(EmailAddress::domain);
+    }
+}

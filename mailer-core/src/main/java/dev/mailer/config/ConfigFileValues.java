@@ -1,0 +1,82 @@
+package dev.mailer.config;
+
+import dev.mailer.contacts.EmailAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a {@code mailer.yaml} says (SPEC §2). Every value is null (lists: empty) when the file
+ * does not set it, so the caller can apply "flag > environment > file > default" key by key.
+ * Paths ({@code templates}, {@code dkim.private-key}) are as written, not resolved.
+ *
+ * @param file the file read, or null for {@link #EMPTY}
+ * @param db a {@code jdbc:postgresql://} URL; may hold a password
+ * @param smtp relay URLs in file order; may hold passwords
+ * @param mailbox the feedback mailbox URL; may hold a password
+ * @param unsubscribeBaseUrl where {@code mailer serve} is reachable
+ * @param bounceAddress the VERP base address for bounces
+ * @param unsubscribeAddress the base address for mailto: unsubscribes
+ * @param templates the templates directory
+ * @param sender the organisation named in every message; never null, its fields may be
+ * @param dkim DKIM signing settings, or null when the file has none
+ */
+public record ConfigFileValues(
+        Path file,
+        String db,
+        List<String> smtp,
+        String mailbox,
+        URI unsubscribeBaseUrl,
+        EmailAddress bounceAddress,
+        EmailAddress unsubscribeAddress,
+        String templates,
+        Sender sender,
+        Dkim dkim) {
+
+    /** The values when there is no config file. */
+    public static final ConfigFileValues EMPTY =
+            new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null);
+
+    public ConfigFileValues {
+        smtp = smtp == null ? List.of() : List.copyOf(smtp);
+        sender = sender == null ? Sender.NONE : sender;
+    }
+
+    /**
+     * @param organisation the legal name of the sender
+     * @param postalAddress the sender's postal address, possibly on several lines
+     * @param dpoEmail the data-protection officer's address
+     */
+    public record Sender(String organisation, String postalAddress, EmailAddress dpoEmail) {
+        public static final Sender NONE = new Sender(null, null, null);
+    }
+
+    /**
+     * @param domain the signing domain (d=), lower-case ASCII
+     * @param selector the selector (s=)
+     * @param privateKey path of the PEM (PKCS#8) private key, as written
+     */
+    public record Dkim(String domain, String selector, String privateKey) {
+        public Dkim {
+            Objects.requireNonNull(domain, "domain");
+            Objects.requireNonNull(selector, "selector");
+            Objects.requireNonNull(privateKey, "privateKey");
+        }
+    }
+
+    /** Never shows db, smtp or mailbox: a record's default toString would print their passwords into a log. */
+    @Override
+    public String toString() {
+        return "ConfigFileValues[file=" + file
+                + ", db=" + (db == null ? "null" : "(set)")
+                + ", smtp=" + (smtp.isEmpty() ? "[]" : "(" + smtp.size() + " set)")
+                + ", mailbox=" + (mailbox == null ? "null" : "(set)")
+                + ", unsubscribeBaseUrl=" + unsubscribeBaseUrl
+                + ", bounceAddress=" + bounceAddress
+                + ", unsubscribeAddress=" + unsubscribeAddress
+                + ", templates=" + templates
+                + ", sender=" + sender
+                + ", dkim=" + dkim + "]";
+    }
+}

@@ -1,0 +1,147 @@
+package dev.mailer.contacts;
+
+import dev.mailer.error.MailerException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Streams a contacts CSV (RFC 4180, UTF-8, header row) row by row: memory stays flat whatever
+ * the file's size. Each row goes to the sink as a valid {@link ImportRow} or as a {@link Reject}
+ * with the line the row starts on. A file that cannot be read as CSV at all stops with one
+ * sentence naming the line.
+ */
+public final class ContactCsvReader {
+
+    /** Receives rows in file order. */
+    public interface Sink {
+        void row(ImportRow row);
+
+        void reject(Reject reject);
+    }
+
+    /** What the header says: which contact fields the file sets, and whether it has consent columns. */
+    public record Header(boolean hasName, boolean hasLocale, boolean hasTags, boolean hasBirthDate,
+                         boolean hasConsent, List<String> attributeNames) {
+    }
+
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
+
+    private ContactCsvReader() {
+    }
+
+    /**
+     * Reads the whole file into the sink. The header is handed over before the first row.
+     *
+     * @param defaultSource consent source for consent rows that name none (e.g. {@code --source})
+     */
+    public static void read(Path file, String defaultSource, java.util.function.Consumer<Header> header, Sink sink) {
+        String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        if (Files.isDirectory(file)) {
+            throw MailerException.usage(file + " is a directory, not a CSV file.");
+        }
+        // Invalid UTF-8 becomes U+FFFD, which RowParser rejects for that row only.
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        try (InputStream in = Files.newInputStream(file);
+             RecordSizeGuard guard = new RecordSizeGuard(new BufferedReader(new InputStreamReader(in, decoder), 1 << 16));
+             CSVParser parser = CSVParser.builder().setReader(guard).setFormat(FORMAT).get()) {
+            Iterator<CSVRecord> records = parser.iterator();
+            long previousEnd = 0;
+            if (!hasNext(records, parser, fileName, 1)) {
+                throw MailerException.usage(fileName + " is empty; expected a header row with an 'email' column.");
+            }
+            CSVRecord headerRecord = records.next();
+            previousEnd = parser.getCurrentLineNumber();
+            guard.recordEnded();
+            CsvColumns columns = new CsvColumns(headerRecord.toList(), fileName);
+            header.accept(new Header(columns.has(CsvColumns.NAME), columns.has(CsvColumns.LOCALE),
+                    columns.has(CsvColumns.TAGS), columns.has(CsvColumns.BIRTH_DATE), columns.hasConsentColumns(),
+                    List.copyOf(columns.attributeNames())));
+            RowParser rowParser = new RowParser(columns, defaultSource);
+            while (hasNext(records, parser, fileName, previousEnd + 1)) {
+                CSVRecord record = records.next();
+                long end = parser.getCurrentLineNumber();
+                List<String> fields = record.toList();
+                long line = Math.max(previousEnd + 1, end - embeddedLineBreaks(fields));
+                previousEnd = end;
+                guard.recordEnded();
+                try {
+                    sink.row(rowParser.parse(line, fields));
+                } catch (RowParser.BadRow bad) {
+                    sink.reject(new Reject(line, shortEmail(fields, columns), bad.getMessage()));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw MailerException.usage("File not found: " + file + ".");
+        } catch (IOException e) {
+            throw MailerException.usage("Cannot read " + file + ": " + e.getMessage() + ".");
+        }
+    }
+
+    private static boolean hasNext(Iterator<CSVRecord> records, CSVParser parser, String fileName, long line) {
+        try {
+            return records.hasNext();
+        } catch (UncheckedIOException e) {
+            IOException cause = e.getCause();
+            if (cause instanceof RecordSizeGuard.RecordTooLargeException) {
+                throw MailerException.usage(fileName + " line " + line + ": " + cause.getMessage()
+                        + "; is a quote left open?");
+            }
+            throw MailerException.usage(fileName + " line " + line + ": not valid CSV ("
+                    + cleanCsvMessage(cause.getMessage()) + ").");
+        } catch (IllegalStateException e) {
+            throw MailerException.usage(fileName + " line " + line + ": not valid CSV ("
+                    + cleanCsvMessage(e.getMessage()) + ").");
+        }
+    }
+
+    private static String cleanCsvMessage(String message) {
+        if (message == null) {
+            return "unreadable record";
+        }
+        String m = message.strip();
+        int colon = m.indexOf(": ");
+        // Commons CSV wraps the parser state into its messages; keep the human part
+        return (m.startsWith("IOException reading next record") && colon > 0 ? m.substring(colon + 2) : m)
+                .lines().findFirst().orElse(m);
+    }
+
+    private static long embeddedLineBreaks(List<String> fields) {
+        long breaks = 0;
+        for (String field : fields) {
+            for (int i = 0; i < field.length(); i++) {
+                char c = field.charAt(i);
+                if (c == '\n' || (c == '\r' && (i + 1 >= field.length() || field.charAt(i + 1) != '\n'))) {
+                    breaks++;
+                }
+            }
+        }
+        return breaks;
+    }
+
+    private static String shortEmail(List<String> fields, CsvColumns columns) {
+        int index = columns.index(CsvColumns.EMAIL);
+        if (index < 0 || index >= fields.size()) {
+            return "";
+        }
+        String email = fields.get(index).strip();
+        return email.length() <= EmailAddress.MAX_LENGTH ? email : email.substring(0, 60) + "...";
+    }
+
+}

@@ -1,0 +1,138 @@
+package dev.mailer.contacts;
+
+import dev.mailer.store.AuditLog;
+import dev.mailer.store.ContactImportWriter;
+import dev.mailer.store.Database;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/**
+ * {@code contacts import}: one CSV file into contacts and the consent history, all or nothing.
+ * The file is streamed; bad rows are rejected with their line, the others import, unless
+ * {@code strict}, where any bad row aborts the import with nothing written.
+ */
+public final class ContactImport {
+    /** Rejects listed in the result; more are counted but not listed. */
+    public static final int MAX_LISTED_REJECTS = 10_000;
+    private static final int PROGRESS_EVERY = 50_000;
+
+    private final Database database;
+
+    public ContactImport(Database database) {
+        this.database = database;
+    }
+
+    /**
+     * @param source   consent source for consent rows that name none; may be null
+     * @param actor    who runs the import, for the audit log
+     * @param progress told the number of rows read every so often; may be null
+     */
+    public ImportResult run(Path file, String source, boolean strict, String actor, LongConsumer progress) {
+        String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
+        String origin = "import " + fileName;
+        Rejects rejects = new Rejects();
+        try {
+            return database.inTransaction(connection -> {
+                ContactImportWriter writer = new ContactImportWriter(connection);
+                ContactCsvReader.Header[] header = new ContactCsvReader.Header[1];
+                long[] rows = {0};
+                try {
+                    ContactCsvReader.read(file, source, h -> header[0] = h, new ContactCsvReader.Sink() {
+                        @Override
+                        public void row(ImportRow row) {
+                            if (strict && rejects.count > 0) {
+                                return; // nothing will be written; keep reading to list every bad row
+                            }
+                            try {
+                                writer.add(row);
+                            } catch (SQLException e) {
+                                throw new WriteFailed(e);
+                            }
+                            tick();
+                        }
+
+                        @Override
+                        public void reject(Reject reject) {
+                            rejects.add(reject);
+                            tick();
+                        }
+
+                        private void tick() {
+                            if (progress != null && ++rows[0] % PROGRESS_EVERY == 0) {
+                                progress.accept(rows[0]);
+                            }
+                        }
+                    });
+                } catch (WriteFailed e) {
+                    throw e.getCause();
+                } catch (RuntimeException e) {
+                    writer.cancel();
+                    throw e;
+                }
+                if (strict && rejects.count > 0) {
+                    writer.cancel();
+                    throw new Aborted();
+                }
+                List<Reject> erased = new ArrayList<>();
+                ContactImportWriter.Counts counts = writer.merge(header[0], origin, erased);
+                erased.forEach(rejects::add);
+                if (strict && !erased.isEmpty()) {
+                    throw new Aborted();
+                }
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("file", fileName);
+                detail.put("imported", counts.imported());
+                detail.put("updated", counts.updated());
+                detail.put("unchanged", counts.unchanged());
+                detail.put("rejected", rejects.count);
+                AuditLog.record(connection, actor, "contacts.import", null, detail);
+                return new ImportResult(counts.imported(), counts.updated(), counts.unchanged(), rejects.count,
+                        rejects.sorted(), rejects.count > rejects.listed.size(), false);
+            });
+        } catch (Aborted aborted) {
+            return new ImportResult(0, 0, 0, rejects.count, rejects.sorted(), rejects.count > rejects.listed.size(),
+                    true);
+        }
+    }
+
+    private static final class Rejects {
+        final List<Reject> listed = new ArrayList<>();
+        long count;
+
+        void add(Reject reject) {
+            count++;
+            if (listed.size() < MAX_LISTED_REJECTS) {
+                listed.add(reject);
+            }
+        }
+
+        List<Reject> sorted() {
+            List<Reject> copy = new ArrayList<>(listed);
+            copy.sort((a, b) -> Long.compare(a.line(), b.line()));
+            return copy;
+        }
+    }
+
+    /** Strict mode met a bad row: roll back, report the rejects. */
+    private static final class Aborted extends RuntimeException {
+        Aborted() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class WriteFailed extends RuntimeException {
+        WriteFailed(SQLException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.mailer.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.mailer.error.ErrorCode;
+import dev.mailer.error.MailerException;
+import dev.mailer.store.embedded.EmbeddedPostgres;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * The system of record: a pooled PostgreSQL, embedded or remote, with the schema migrated to the
+ * version this build expects. Opening it applies pending migrations.
+ */
+public final class Database implements AutoCloseable {
+    private final DatabaseSettings settings;
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource pool;
+    private String schemaVersion;
+
+    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool) {
+        this.settings = settings;
+        this.embedded = embedded;
+        this.pool = pool;
+    }
+
+    public static Database open(DatabaseSettings settings) {
+        EmbeddedPostgres embedded = null;
+        String url = settings.url();
+        String user = settings.user();
+        String password = settings.password();
+        if (settings.isEmbedded()) {
+            embedded = EmbeddedPostgres.start(settings.mailerHome(), settings.embedded());
+            url = embedded.jdbcUrl();
+            user = embedded.user();
+            password = embedded.password();
+        } else if (!url.startsWith("jdbc:postgresql://")) {
+            throw MailerException.usage("The database URL must start with jdbc:postgresql://, not '"
+                    + DatabaseSettings.maskPassword(url) + "'.");
+        }
+        try {
+            Database database = new Database(settings, embedded, pool(url, user, password, settings.poolSize()));
+            database.migrate();
+            return database;
+        } catch (RuntimeException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    private static HikariDataSource pool(String url, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(1);
+        config.setPoolName("mailer-db");
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(10_000);
+        // batched INSERTs are rewritten into multi-row statements: the import and the delivery
+        // writers depend on this for throughput
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "mailer");
+        try {
+            return new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw new MailerException(ErrorCode.USAGE, "Cannot connect to PostgreSQL at "
+                    + DatabaseSettings.maskPassword(url) + ": " + rootMessage(e) + ".", e);
+        }
+    }
+
+    /** Applies pending migrations; returns the schema version now in force. */
+    public String migrate() {
+        try {
+            MigrateResult result = Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .loggers("slf4j")
+                    .load()
+                    .migrate();
+            schemaVersion = result.targetSchemaVersion != null ? result.targetSchemaVersion : currentVersion();
+            return schemaVersion;
+        } catch (FlywayException e) {
+            throw new MailerException(ErrorCode.INTERNAL, "Migrating the database schema failed: "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private String currentVersion() {
+        var current = Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j")
+                .load().info().current();
+        return current == null ? "none" : current.getVersion().getVersion();
+    }
+
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public String describe() {
+        return settings.describe();
+    }
+
+    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T inTransaction(SqlWork<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw databaseError(e);
+        }
+    }
+
+    /** Runs read-only or single-statement work on a pooled connection in autocommit mode. */
+    public <T> T withConnection(SqlWork<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw databaseError(e);
+        }
+    }
+
+    static MailerException databaseError(SQLException e) {
+        return new MailerException(ErrorCode.INTERNAL, "Database error: " + firstLine(e.getMessage()) + ".", e);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        if (embedded != null) {
+            embedded.close();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return firstLine(t.getMessage());
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "no details";
+        }
+        String line = text.strip().lines().findFirst().orElse("");
+        return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+}

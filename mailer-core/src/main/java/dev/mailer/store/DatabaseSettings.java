@@ -1,0 +1,42 @@
+package dev.mailer.store;
+
+import dev.mailer.store.embedded.EmbeddedPostgres;
+import java.nio.file.Path;
+
+/**
+ * Where the system of record lives. With no {@code url} an embedded PostgreSQL under
+ * {@code mailerHome} is started; otherwise that server is used through a connection pool.
+ *
+ * @param url      a {@code jdbc:postgresql://} URL, or null for the embedded server
+ * @param user     login for {@code url} (may also be given inside the URL)
+ * @param password password for {@code url}; never printed
+ * @param poolSize the largest number of pooled connections
+ */
+public record DatabaseSettings(String url, String user, String password, Path mailerHome, int poolSize,
+                               EmbeddedPostgres.Options embedded) {
+    public static final int DEFAULT_POOL_SIZE = 8;
+
+    public static DatabaseSettings embedded(Path mailerHome) {
+        return new DatabaseSettings(null, null, null, mailerHome, DEFAULT_POOL_SIZE, EmbeddedPostgres.Options.defaults());
+    }
+
+    public static DatabaseSettings server(String url, String user, String password) {
+        return new DatabaseSettings(url, user, password, null, DEFAULT_POOL_SIZE, EmbeddedPostgres.Options.defaults());
+    }
+
+    public boolean isEmbedded() {
+        return url == null || url.isBlank();
+    }
+
+    /** The URL with any password in it masked, for messages. */
+    public String describe() {
+        if (isEmbedded()) {
+            return "the embedded PostgreSQL in " + mailerHome.resolve("postgres");
+        }
+        return maskPassword(url);
+    }
+
+    static String maskPassword(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/:@]*:)[^@/]*@", "$1***@");
+    }
+}

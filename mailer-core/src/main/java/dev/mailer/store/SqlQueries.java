@@ -1,0 +1,74 @@
+package dev.mailer.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Named SQL statements kept in one readable resource file per subject ({@code -- name: x} blocks,
+ * as listmonk does). Loaded once; a missing name fails at start-up, not in the middle of a run.
+ */
+final class SqlQueries {
+    private final String resource;
+    private final Map<String, String> byName;
+
+    private SqlQueries(String resource, Map<String, String> byName) {
+        this.resource = resource;
+        this.byName = byName;
+    }
+
+    static SqlQueries load(String resource) {
+        try (InputStream in = SqlQueries.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("SQL resource missing: " + resource);
+            }
+            return new SqlQueries(resource, parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String get(String name) {
+        String sql = byName.get(name);
+        if (sql == null) {
+            throw new IllegalStateException("no query '" + name + "' in " + resource);
+        }
+        return sql;
+    }
+
+    private static Map<String, String> parse(String text) {
+        Map<String, String> queries = new LinkedHashMap<>();
+        String name = null;
+        StringBuilder body = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (line.startsWith("-- name:")) {
+                if (name != null) {
+                    queries.put(name, withoutTrailingComments(body));
+                }
+                name = line.substring("-- name:".length()).strip();
+                body.setLength(0);
+            } else if (name != null) {
+                body.append(line).append('\n');
+            }
+        }
+        if (name != null) {
+            queries.put(name, withoutTrailingComments(body));
+        }
+        return queries;
+    }
+
+    /** Comment lines just before a "-- name:" describe the next query, not this one. */
+    private static String withoutTrailingComments(StringBuilder body) {
+        List<String> lines = new ArrayList<>(List.of(body.toString().split("\n", -1)));
+        while (!lines.isEmpty() && (lines.get(lines.size() - 1).isBlank()
+                || lines.get(lines.size() - 1).strip().startsWith("--"))) {
+            lines.remove(lines.size() - 1);
+        }
+        return String.join("\n", lines).strip();
+    }
+}

@@ -1,0 +1,50 @@
+-- The consent gate (SPEC §6), decided entirely in PostgreSQL over the whole audience.
+-- A contact's reason is the first rule it fails, in the order of the CASE below; null = eligible.
+-- The latest consent record for the purpose (by consent_at, then id) decides; records on the
+-- lawful basis existing_customer count only when the campaign allows them.
+
+-- name: contact-reasons
+select a.id as contact_id,
+       case
+         when length(a.email_norm) > 254
+           or a.email_norm !~ '^[^@[:space:][:cntrl:]]+@[^@[:space:][:cntrl:].]+(\.[^@[:space:][:cntrl:].]+)+$'
+           then 'invalid_address'
+         when w.withdrawn_all_at is not null and (l.consent_at is null or w.withdrawn_all_at >= l.consent_at)
+           then 'suppressed_unsubscribed'
+         when s.bounced then 'suppressed_bounced'
+         when s.complaint then 'suppressed_complaint'
+         when s.manual then 'suppressed_manual'
+         when l.status is null then 'no_consent'
+         when l.status = 'withdrawn' then 'consent_withdrawn'
+         when :require_confirmed and l.lawful_basis = 'consent' and l.confirmed_at is null then 'unconfirmed'
+         when :max_age::interval is not null and l.consent_at < now() - :max_age::interval then 'consent_expired'
+         when a.birth_date > current_date - make_interval(years => :minimum_age) and not l.parental_consent
+           then 'minor_without_parental_consent'
+         when d.contact_id is not null then 'already_sent'
+       end as reason
+  from contact a
+  left join lateral (
+         select r.status, r.consent_at, r.confirmed_at, r.lawful_basis, r.parental_consent
+           from consent_record r
+          where r.contact_id = a.id
+            and r.purpose = :purpose
+            and (:allow_existing or r.lawful_basis = 'consent')
+          order by r.consent_at desc, r.id desc
+          limit 1) l on true
+  left join (
+         select contact_id, max(consent_at) as withdrawn_all_at
+           from consent_record
+          where purpose = '*' and status = 'withdrawn'
+          group by contact_id) w on w.contact_id = a.id
+  left join (
+         select email_norm,
+                bool_or(reason = 'bounced')   as bounced,
+                bool_or(reason = 'complaint') as complaint,
+                bool_or(reason = 'manual')    as manual
+           from suppression
+          where email_norm is not null
+          group by email_norm) s on s.email_norm = a.email_norm
+  left join delivery d
+         on d.campaign_id = :campaign_id and d.contact_id = a.id and d.status in ('sent', 'unknown')
+ where (:tags::text[] is null or a.tags && :tags::text[])
+   and (:locales::text[] is null or lower(a.locale) = any (:locales::text[]))

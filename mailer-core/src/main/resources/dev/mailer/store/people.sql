@@ -1,0 +1,81 @@
+-- Contacts, consent history, suppressions and erasure: the statements behind consent,
+-- suppress and subject commands.
+
+-- name: find-contact
+select id, email, email_norm, name, locale, tags, birth_date, attributes::text as attributes, created_at, updated_at
+  from contact
+ where email_norm = :email_norm
+
+-- name: insert-contact
+insert into contact (email, email_norm, name, locale, tags)
+values (:email, :email_norm, :name, :locale, coalesce(:tags::text[], '{}'))
+on conflict (email_norm) do update set email_norm = excluded.email_norm
+returning id
+
+-- name: is-erased
+select exists (select 1 from suppression where reason = 'erased' and email_hash = :hash)
+
+-- name: insert-consent
+insert into consent_record (contact_id, purpose, status, consent_at, source, ip, consent_text, confirmed_at,
+                            lawful_basis, parental_consent, user_agent, recorded_via)
+values (:contact_id, :purpose, :status, coalesce(:consent_at::timestamptz, now()), :source, :ip, :consent_text,
+        :confirmed_at::timestamptz, :lawful_basis, :parental_consent, :user_agent, :recorded_via)
+returning id
+
+-- name: consent-history
+select id, purpose, status, consent_at, source, ip, consent_text, confirmed_at, lawful_basis, parental_consent,
+       user_agent, recorded_at, recorded_via
+  from consent_record
+ where contact_id = :contact_id
+ order by consent_at, id
+
+-- name: add-suppression
+insert into suppression (email_norm, email_hash, reason, detail, origin)
+values (:email_norm, :hash, :reason, :detail, :origin)
+on conflict (email_hash, reason) do nothing
+
+-- name: remove-suppression
+delete from suppression where email_hash = :hash and reason = :reason and reason <> 'erased'
+
+-- name: list-suppressions
+select email_norm, encode(email_hash, 'hex') as hash, reason, detail, origin, created_at
+  from suppression
+ order by created_at, id
+
+-- name: suppressions-of
+select reason, detail, origin, created_at from suppression where email_hash = :hash order by created_at, id
+
+-- name: deliveries-of
+select c.name as campaign, d.status, d.attempts, d.smtp_code, d.smtp_reply, d.queue_id, d.message_id,
+       d.created_at, d.sent_at, d.updated_at
+  from delivery d join campaign c on c.id = d.campaign_id
+ where d.contact_id = :contact_id
+ order by d.created_at, d.id
+
+-- name: feedback-of
+select f.type, f.hard, f.status, f.diagnostic, c.name as campaign, f.received_at
+  from feedback_event f left join campaign c on c.id = f.campaign_id
+ where f.contact_id = :contact_id
+ order by f.received_at, f.id
+
+-- Erasure (GDPR art. 17). Order matters: anonymise what outlives the contact row, then delete it
+-- (consent history goes with it), then keep only the hash on the suppression list.
+-- name: erase-allow
+set local mailer.erasure = 'on'
+
+-- name: erase-deliveries
+update delivery set smtp_reply = null, contact_id = null where contact_id = :contact_id
+
+-- name: erase-feedback
+update feedback_event set diagnostic = null, contact_id = null where contact_id = :contact_id
+
+-- name: erase-contact
+delete from contact where id = :contact_id
+
+-- name: erase-suppressions
+delete from suppression where email_hash = :hash and reason <> 'erased'
+
+-- name: add-erased
+insert into suppression (email_norm, email_hash, reason, origin)
+values (null, :hash, 'erased', :origin)
+on conflict (email_hash, reason) do nothing
