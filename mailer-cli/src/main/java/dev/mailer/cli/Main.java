@@ -12,7 +12,9 @@ public final class Main {
 
     public static void main(String[] args) {
         // quiet libraries (Flyway, HikariCP) unless something is wrong; set before any logger exists
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);

@@ -202,8 +202,12 @@ public final class CampaignFileParser {
         Set<String> locales = new LinkedHashSet<>();
         for (YamlValue entry : v.list()) {
             String tag = entry.text().strip();
-            String roundTrip = Locale.forLanguageTag(tag).toLanguageTag();
-            if (tag.isEmpty() || roundTrip.equals("und") || !roundTrip.equalsIgnoreCase(tag)) {
+            Locale locale = Locale.forLanguageTag(tag);
+            String roundTrip = locale.toLanguageTag();
+            // BCP 47 allows 5-8 letter languages in theory but none is registered, and "polish"
+            // or "english" is a mistake worth pointing out rather than a filter that matches nobody.
+            if (tag.isEmpty() || roundTrip.equals("und") || !roundTrip.equalsIgnoreCase(tag)
+                    || locale.getLanguage().length() > 3) {
                 String hint = tag.contains("_") ? "write " + tag.replace('_', '-') + ", with '-'" : null;
                 throw entry.invalid("be a BCP 47 language tag like pl, en-GB or sr-Latn", hint);
             }

@@ -11,6 +11,7 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -136,7 +137,9 @@ public final class YamlDocument {
         } catch (AccessDeniedException e) {
             throw MailerException.usage(name + " cannot be read: permission denied.");
         } catch (IOException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            // A FileSystemException's message repeats the path; its reason alone reads better.
+            String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                    : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             throw new MailerException(ErrorCode.USAGE,
                     name + " cannot be read (" + oneLine(reason) + ").", e);
         }

@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.postgresql.copy.CopyIn;
 
 /**
@@ -26,6 +28,7 @@ import org.postgresql.copy.CopyIn;
  * possible; the caller's transaction is what makes the import all-or-nothing.
  */
 public final class ContactImportWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ContactImportWriter.class);
     private static final SqlQueries SQL = SqlQueries.load("import.sql");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FLUSH_BYTES = 1 << 18;
@@ -82,7 +85,8 @@ public final class ContactImportWriter {
      */
     public Counts merge(ContactCsvReader.Header header, String origin, List<Reject> erasedOut) throws SQLException {
         flush();
-        copy.endCopy();
+        long copied = copy.endCopy();
+        LOG.debug("import staged {} rows", copied);
         execute("index-staging", Map.of());
         execute("analyze-staging", Map.of());
         List<Reject> erased = new ArrayList<>();
@@ -99,13 +103,13 @@ public final class ContactImportWriter {
                 "has_tags", header.hasTags(), "has_birth_date", header.hasBirthDate());
         execute("stage-contacts", Map.of());
         execute("index-contacts", Map.of());
+        execute("create-match", Map.of());
         execute("match-existing", fields);
         execute("insert-new-contacts", Map.of());
-        execute("match-new", Map.of());
+        execute("match-concurrent", Map.of());
+        execute("analyze-match", Map.of());
         execute("update-changed-contacts", fields);
         execute("stage-consents", Map.of());
-        execute("mark-repeated-consents", Map.of());
-        execute("decide-repeated-consents", Map.of());
         execute("insert-consents", Map.of("origin", origin));
         try (PreparedStatement statement = NamedSql.parse(SQL.get("count-rows")).prepare(connection, Map.of());
              ResultSet rs = statement.executeQuery()) {
@@ -128,9 +132,11 @@ public final class ContactImportWriter {
     }
 
     private void execute(String name, Map<String, ?> params) throws SQLException {
+        long started = System.nanoTime();
         try (PreparedStatement statement = NamedSql.parse(SQL.get(name)).prepare(connection, params)) {
             statement.execute();
         }
+        LOG.debug("import step {} took {} ms", name, (System.nanoTime() - started) / 1_000_000);
     }
 
     private void field(String value) {

@@ -47,44 +47,58 @@ create temp table import_contact on commit drop as
 select distinct on (email_norm)
        email_norm, email, name, locale, tags, birth_date, attributes,
        line                                          as last_line,
-       min(line) over (partition by email_norm)      as first_line,
-       null::bigint                                  as contact_id,
-       false                                         as is_new,
-       false                                         as changed
+       min(line) over (partition by email_norm)      as first_line
   from import_row
  order by email_norm, line desc
 
 -- name: index-contacts
 create unique index import_contact_email_idx on import_contact (email_norm)
 
--- Which addresses are known already, and would this file change them?
+-- Which contact each address is, whether the import created it, and whether it changes it.
+-- A narrow table of its own: updating the wide staging rows would rewrite a million tuples.
+-- name: create-match
+create temp table import_match (
+    email_norm text    primary key,
+    contact_id bigint  not null,
+    is_new     boolean not null,
+    changed    boolean not null
+) on commit drop
+
 -- name: match-existing
-update import_contact ic
-   set contact_id = c.id,
-       changed = c.email is distinct from ic.email
-              or (:has_name and c.name is distinct from ic.name)
-              or (:has_locale and c.locale is distinct from ic.locale)
-              or (:has_tags and c.tags is distinct from coalesce(string_to_array(ic.tags, chr(31)), '{}'))
-              or (:has_birth_date and c.birth_date is distinct from ic.birth_date)
-              or c.attributes is distinct from c.attributes || coalesce(ic.attributes, '{}')
-  from contact c
- where c.email_norm = ic.email_norm
+insert into import_match (email_norm, contact_id, is_new, changed)
+select ic.email_norm, c.id, false,
+       c.email is distinct from ic.email
+       or (:has_name and c.name is distinct from nullif(ic.name, ''))
+       or (:has_locale and c.locale is distinct from nullif(ic.locale, ''))
+       or (:has_tags and c.tags is distinct from coalesce(string_to_array(ic.tags, chr(31)), '{}'))
+       or (:has_birth_date and c.birth_date is distinct from ic.birth_date)
+       or c.attributes is distinct from c.attributes || coalesce(ic.attributes, '{}')
+  from import_contact ic
+  join contact c on c.email_norm = ic.email_norm
 
 -- name: insert-new-contacts
-insert into contact (email, email_norm, name, locale, tags, birth_date, attributes)
-select email, email_norm, nullif(name, ''), nullif(locale, ''),
-       coalesce(string_to_array(tags, chr(31)), '{}'), birth_date, coalesce(attributes, '{}')
-  from import_contact
- where contact_id is null
- order by first_line
-on conflict (email_norm) do nothing
+with inserted as (
+    insert into contact (email, email_norm, name, locale, tags, birth_date, attributes)
+    select ic.email, ic.email_norm, nullif(ic.name, ''), nullif(ic.locale, ''),
+           coalesce(string_to_array(ic.tags, chr(31)), '{}'), ic.birth_date, coalesce(ic.attributes, '{}')
+      from import_contact ic
+     where not exists (select 1 from import_match m where m.email_norm = ic.email_norm)
+     order by ic.first_line
+    on conflict (email_norm) do nothing
+    returning id, email_norm)
+insert into import_match (email_norm, contact_id, is_new, changed)
+select email_norm, id, true, false from inserted
 
--- name: match-new
-update import_contact ic
-   set contact_id = c.id, is_new = true
-  from contact c
- where ic.contact_id is null
-   and c.email_norm = ic.email_norm
+-- An address another transaction created meanwhile (its insert was skipped above) is matched now.
+-- name: match-concurrent
+insert into import_match (email_norm, contact_id, is_new, changed)
+select ic.email_norm, c.id, false, true
+  from import_contact ic
+  join contact c on c.email_norm = ic.email_norm
+ where not exists (select 1 from import_match m where m.email_norm = ic.email_norm)
+
+-- name: analyze-match
+analyze import_match
 
 -- name: update-changed-contacts
 update contact c
@@ -95,55 +109,50 @@ update contact c
        birth_date = case when :has_birth_date then ic.birth_date else c.birth_date end,
        attributes = c.attributes || coalesce(ic.attributes, '{}'),
        updated_at = now()
-  from import_contact ic
- where ic.contact_id = c.id
-   and ic.changed
-   and not ic.is_new
+  from import_match m
+  join import_contact ic on ic.email_norm = m.email_norm
+ where m.contact_id = c.id
+   and m.changed
+   and not m.is_new
 
 -- Consent rows, with what is needed to skip the ones already on record (idempotent re-import):
 -- a dated row is skipped when the same statement exists; an undated one when it repeats the
 -- latest statement for its purpose (the previous row in the file, or else the stored history).
 -- name: stage-consents
 create temp table import_consent on commit drop as
-select r.line, ic.contact_id, r.purpose, r.status, r.consent_at, r.source, r.ip, r.consent_text,
-       r.confirmed_at, r.lawful_basis, r.parental_consent,
-       jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at, r.lawful_basis,
-                         r.parental_consent)                                          as proof,
-       lag(jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at, r.lawful_basis,
-                             r.parental_consent)) over by_purpose                     as previous_proof,
-       row_number() over by_purpose                                                   as rank_in_file,
-       row_number() over (partition by ic.contact_id, r.purpose, r.consent_at,
-                              jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at,
-                                                r.lawful_basis, r.parental_consent)
-                          order by r.line)                                            as copy_rank,
-       ic.is_new
-  from import_row r
-  join import_contact ic on ic.email_norm = r.email_norm
- where r.purpose is not null
-window by_purpose as (partition by ic.contact_id, r.purpose order by r.line)
-
--- name: mark-repeated-consents
-alter table import_consent add column skip boolean
-
--- name: decide-repeated-consents
-update import_consent k
-   set skip = case
-       when k.consent_at is not null then
-            k.copy_rank > 1
-            or (not k.is_new and exists (
-                   select 1 from consent_record cr
-                    where cr.contact_id = k.contact_id and cr.purpose = k.purpose and cr.consent_at = k.consent_at
-                      and jsonb_build_array(cr.status, cr.source, cr.ip, cr.consent_text, cr.confirmed_at,
-                                            cr.lawful_basis, cr.parental_consent) = k.proof))
-       when k.rank_in_file > 1 then k.previous_proof = k.proof
-       else not k.is_new and k.proof = (
-                   select jsonb_build_array(cr.status, cr.source, cr.ip, cr.consent_text, cr.confirmed_at,
-                                            cr.lawful_basis, cr.parental_consent)
-                     from consent_record cr
-                    where cr.contact_id = k.contact_id and cr.purpose = k.purpose
-                    order by cr.consent_at desc, cr.id desc
-                    limit 1)
-       end
+select k.*,
+       case
+         when k.consent_at is not null then
+              k.copy_rank > 1
+              or (not k.is_new and exists (
+                     select 1 from consent_record cr
+                      where cr.contact_id = k.contact_id and cr.purpose = k.purpose and cr.consent_at = k.consent_at
+                        and jsonb_build_array(cr.status, cr.source, cr.ip, cr.consent_text, cr.confirmed_at,
+                                              cr.lawful_basis, cr.parental_consent) = k.proof))
+         when k.rank_in_file > 1 then k.previous_proof = k.proof
+         else not k.is_new and k.proof is not distinct from (
+                     select jsonb_build_array(cr.status, cr.source, cr.ip, cr.consent_text, cr.confirmed_at,
+                                              cr.lawful_basis, cr.parental_consent)
+                       from consent_record cr
+                      where cr.contact_id = k.contact_id and cr.purpose = k.purpose
+                      order by cr.consent_at desc, cr.id desc
+                      limit 1)
+       end as skip
+  from (select r.line, m.contact_id, r.purpose, r.status, r.consent_at, r.source, r.ip, r.consent_text,
+               r.confirmed_at, r.lawful_basis, r.parental_consent, m.is_new,
+               jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at, r.lawful_basis,
+                                 r.parental_consent)                                        as proof,
+               lag(jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at, r.lawful_basis,
+                                     r.parental_consent)) over by_purpose                   as previous_proof,
+               row_number() over by_purpose                                                 as rank_in_file,
+               row_number() over (partition by m.contact_id, r.purpose, r.consent_at,
+                                      jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at,
+                                                        r.lawful_basis, r.parental_consent)
+                                  order by r.line)                                          as copy_rank
+          from import_row r
+          join import_match m on m.email_norm = r.email_norm
+         where r.purpose is not null
+        window by_purpose as (partition by m.contact_id, r.purpose order by r.line)) k
 
 -- name: insert-consents
 insert into consent_record (contact_id, purpose, status, consent_at, source, ip, consent_text, confirmed_at,
@@ -157,11 +166,12 @@ select contact_id, purpose, status, coalesce(consent_at, now()), source, ip, con
 -- Counted per row (SPEC §3): the first row of a new address is "imported"; a row that added a
 -- consent record, or the last row of a known address whose fields it changed, is "updated".
 -- name: count-rows
-select count(*) filter (where ic.is_new and r.line = ic.first_line) as imported,
-       count(*) filter (where not (ic.is_new and r.line = ic.first_line)
+select count(*) filter (where m.is_new and r.line = ic.first_line) as imported,
+       count(*) filter (where not (m.is_new and r.line = ic.first_line)
                           and (k.line is not null and not coalesce(k.skip, false)
-                               or (not ic.is_new and ic.changed and r.line = ic.last_line))) as updated,
+                               or (not m.is_new and m.changed and r.line = ic.last_line))) as updated,
        count(*) as total
   from import_row r
   join import_contact ic on ic.email_norm = r.email_norm
+  join import_match m on m.email_norm = r.email_norm
   left join import_consent k on k.line = r.line

@@ -1,7 +1,6 @@
 package dev.mailer.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -590,6 +589,13 @@ class CampaignFileParserTest {
             }
             assumeThat(Files.isReadable(file)).as("not running as root").isFalse();
             assertThat(error(file, null)).isEqualTo("newsletter.yaml cannot be read: permission denied.");
+        }
+
+        @Test
+        void otherReadFailuresGiveTheSystemsReason() {
+            Path file = write(MINIMAL);
+            assertThat(error(file.resolve("inside.yaml"), null))
+                    .isEqualTo("newsletter.yaml" + File.separator + "inside.yaml cannot be read (Not a directory).");
         }
 
         @Test

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** What {@code data/postmaster.pid} says about a server, checked against the live process table. */
@@ -40,16 +41,18 @@ final class Postmaster {
         }
     }
 
-    /**
-     * The postmaster's working directory is its data directory (it chdirs there at start), which
-     * identifies it far better than the program name. Readable for our own processes and, as
-     * root, for the server user's.
-     */
     static boolean isRunning(long pid, Path dataDir) {
         State state = inspect(pid, dataDir);
         return state != State.GONE && state != State.ZOMBIE;
     }
 
+    /**
+     * Identified by its command line ({@code .../postgres -D <data> ...}, which the postmaster
+     * keeps, unlike its backends): /proc/PID/cmdline is readable even where /proc/PID/cwd is not,
+     * e.g. for root without CAP_SYS_PTRACE (Docker's default) looking at the server user's
+     * process. The working directory (the postmaster chdirs to its data directory) is the
+     * fallback.
+     */
     static State inspect(long pid, Path dataDir) {
         Path proc = Path.of("/proc", Long.toString(pid));
         String stat;
@@ -68,13 +71,43 @@ final class Postmaster {
                 return State.ZOMBIE;
             }
         }
+        Optional<State> byCommandLine = byCommandLine(proc, dataDir);
+        if (byCommandLine.isPresent()) {
+            return byCommandLine.get();
+        }
         try {
             Path cwd = Files.readSymbolicLink(proc.resolve("cwd"));
-            return cwd.equals(dataDir.toRealPath()) ? State.OURS : State.OTHER_PROGRAM;
+            return Files.isSameFile(cwd, dataDir) ? State.OURS : State.OTHER_PROGRAM;
         } catch (NoSuchFileException e) {
             return Files.exists(proc) ? State.UNKNOWN : State.GONE;
         } catch (IOException | SecurityException e) {
             return State.UNKNOWN;
+        }
+    }
+
+    private static Optional<State> byCommandLine(Path proc, Path dataDir) {
+        List<String> args;
+        try {
+            byte[] raw = Files.readAllBytes(proc.resolve("cmdline"));
+            args = List.of(new String(raw, StandardCharsets.UTF_8).split("\0"));
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+        if (args.isEmpty() || args.get(0).isEmpty()) {
+            return Optional.empty();
+        }
+        if (!Path.of(args.get(0)).getFileName().toString().equals("postgres")) {
+            return Optional.of(State.OTHER_PROGRAM);
+        }
+        int d = args.indexOf("-D");
+        if (d < 0 || d + 1 >= args.size()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.isSameFile(Path.of(args.get(d + 1)), dataDir) ? State.OURS : State.OTHER_PROGRAM);
+        } catch (IOException | RuntimeException e) {
+            // its data directory is gone or unreachable: not ours, ours exists
+            return Optional.of(State.OTHER_PROGRAM);
         }
     }
 }

@@ -15,7 +15,10 @@ final class ServerLog {
     private static final long ROTATE_AT = 10L * 1024 * 1024;
     /** Never read more than this much back into memory for an error message. */
     private static final int MAX_TAIL = 64 * 1024;
-    private static final Pattern IMPORTANT = Pattern.compile("\\b(FATAL|PANIC|ERROR|DETAIL|HINT):");
+    private static final Pattern FATAL = Pattern.compile("^(FATAL|PANIC):");
+    private static final Pattern FOLLOW_UP = Pattern.compile("^(DETAIL|HINT):");
+    /** "2025-05-22 11:23:45.678 UTC [1234] " as the default log_line_prefix writes it. */
+    private static final Pattern PREFIX = Pattern.compile("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(\\.\\d+)? \\S+ \\[\\d+\\] ");
 
     private final Path file;
 
@@ -48,14 +51,27 @@ final class ServerLog {
     }
 
     /**
-     * The last few lines that explain a failure, among those written since {@code offset}:
-     * FATAL/ERROR lines and their DETAIL/HINT when there are some, else simply the last lines.
+     * The few lines that explain a failure, among those written since {@code offset}: the last
+     * FATAL or PANIC with its DETAIL and HINT and the lines just before it (a bad setting is
+     * logged at LOG level right before "configuration file contains errors"), else simply the
+     * last lines. Timestamps and pids are dropped: the message is for a person, not for grep.
      */
     String explainSince(long offset, int maxLines) {
-        List<String> lines = readSince(offset).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-        List<String> important = lines.stream().filter(l -> IMPORTANT.matcher(l).find()).toList();
-        List<String> chosen = important.isEmpty() ? lines : important;
-        return String.join(" / ", chosen.subList(Math.max(0, chosen.size() - maxLines), chosen.size()));
+        List<String> lines = readSince(offset).lines()
+                .map(line -> PREFIX.matcher(line).replaceFirst("").replaceAll("\\s+", " ").strip())
+                .filter(line -> !line.isEmpty())
+                .toList();
+        int end = lines.size();
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            if (FATAL.matcher(lines.get(i)).find()) {
+                end = i + 1;
+                while (end < lines.size() && FOLLOW_UP.matcher(lines.get(end)).find()) {
+                    end++;
+                }
+                break;
+            }
+        }
+        return String.join(" / ", lines.subList(Math.max(0, end - maxLines), end));
     }
 
     private String readSince(long offset) {

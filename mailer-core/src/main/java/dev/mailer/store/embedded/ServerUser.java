@@ -42,8 +42,10 @@ final class ServerUser {
                 "mailer runs as root, PostgreSQL refuses to run as root, and setpriv (util-linux),"
                         + " which would start the embedded database as user '" + runAsUserWhenRoot
                         + "', is not installed; " + HOW_TO_AVOID));
-        int uid = idOf(runAsUserWhenRoot, "-u", workDir);
-        int gid = idOf(runAsUserWhenRoot, "-g", workDir);
+        int[] ids = fromPasswdFile(runAsUserWhenRoot)
+                .orElseGet(() -> new int[] {idOf(runAsUserWhenRoot, "-u", workDir), idOf(runAsUserWhenRoot, "-g", workDir)});
+        int uid = ids[0];
+        int gid = ids[1];
         if (uid == 0) {
             throw new MailerException(ErrorCode.USAGE, "The embedded database cannot run as user '"
                     + runAsUserWhenRoot + "' because that user is root and PostgreSQL refuses to run as root; "
@@ -141,8 +143,22 @@ final class ServerUser {
         }
     }
 
+    /** The common case without starting a process; id(1) covers users from LDAP and other NSS sources. */
+    private static Optional<int[]> fromPasswdFile(String user) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+                String[] fields = line.split(":", -1);
+                if (fields.length >= 4 && fields[0].equals(user)) {
+                    return Optional.of(new int[] {Integer.parseInt(fields[2]), Integer.parseInt(fields[3])});
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall back to id(1)
+        }
+        return Optional.empty();
+    }
+
     private static int idOf(String user, String option, Path workDir) {
-        // id(1) rather than /etc/passwd: it also sees users from LDAP and other NSS sources.
         ProcessRunner.Result id = ProcessRunner.run(List.of("id", option, user), workDir, ID_TIMEOUT);
         if (id.ok()) {
             try {

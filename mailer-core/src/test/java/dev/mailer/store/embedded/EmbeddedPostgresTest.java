@@ -125,6 +125,9 @@ class EmbeddedPostgresTest {
             }
             assertThat(line).as("child output: %s", output).isEqualTo(LeftRunning.READY);
             orphanPid = Postmaster.pidFrom(home.resolve("postgres/data/postmaster.pid")).orElseThrow();
+            // The lock between processes, not just within this JVM:
+            assertThatThrownBy(() -> start(home))
+                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY));
         } finally {
             child.destroyForcibly();
             assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -180,6 +183,25 @@ class EmbeddedPostgresTest {
             assertThat(permissions(home.resolve("postgres"))).isEqualTo("rwx------");
             assertThat(permissions(pg.dataDirectory())).isEqualTo("rwx------");
         }
+    }
+
+    @Test
+    void explainsAFailedStartWithTheRelevantLogLines(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("server.log");
+        Files.writeString(file, "2025-05-22 11:23:45.678 UTC [1] LOG:  an earlier run\n");
+        ServerLog log = new ServerLog(file);
+        long offset = log.size();
+        Files.writeString(file, String.join("\n",
+                "2025-05-22 11:23:46.001 UTC [7] LOG:  starting PostgreSQL 17.5",
+                "2025-05-22 11:23:46.002 UTC [7] LOG:  invalid value for parameter \"work_mem\": \"bogus\"",
+                "2025-05-22 11:23:46.003 UTC [7] FATAL:  configuration file \"x\" contains errors",
+                "2025-05-22 11:23:46.004 UTC [7] HINT:  Fix it.",
+                "2025-05-22 11:23:46.005 UTC [7] LOG:  database system is shut down", ""),
+                java.nio.file.StandardOpenOption.APPEND);
+
+        assertThat(log.explainSince(offset, 3)).isEqualTo("LOG: invalid value for parameter \"work_mem\": \"bogus\""
+                + " / FATAL: configuration file \"x\" contains errors / HINT: Fix it.");
+        assertThat(log.explainSince(log.size(), 3)).isEmpty();
     }
 
     @Test
