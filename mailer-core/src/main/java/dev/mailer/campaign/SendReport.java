@@ -1,5 +1,6 @@
 package dev.mailer.campaign;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mailer.audience.ExclusionReason;
 import dev.mailer.audience.GateReport;
 import java.util.LinkedHashMap;
@@ -14,7 +15,8 @@ import java.util.Map;
  */
 public record SendReport(String campaign, boolean dryRun, long considered, long eligible, Map<String, Long> excluded,
                          long sent, long failed, long deferred, long unknown, List<CampaignError> errors,
-                         Double elapsedSeconds, Double messagesPerSecond) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Double elapsedSeconds,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond) {
 
     public static SendReport dryRun(String campaign, GateReport gate, List<CampaignError> errors) {
         return new SendReport(campaign, true, gate.considered(), gate.eligible(), codes(gate), 0, 0, 0, 0,

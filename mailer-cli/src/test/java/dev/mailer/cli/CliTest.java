@@ -1,0 +1,271 @@
+package dev.mailer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mailer.audience.ExclusionReason;
+import dev.mailer.store.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CAMPAIGN = """
+            name: test-{yyyy-MM}
+            purpose: newsletter
+            template: newsletter
+            from: "Kawiarnia Nowak <news@kawiarnia.example>"
+            max-consent-age: P24M
+            """;
+
+    @TempDir
+    Path dir;
+    CliRunner cli;
+
+    @BeforeEach
+    void setUp() {
+        cli = new CliRunner();
+    }
+
+    private Path file(String name, String content) throws IOException {
+        Path path = dir.resolve(name);
+        Files.writeString(path, content, StandardCharsets.UTF_8);
+        return path;
+    }
+
+    private static JsonNode json(CliRunner.Result result) throws IOException {
+        return JSON.readTree(result.out());
+    }
+
+    @Test
+    void helpListsEveryCommandAndEachCommandHasAnExample() {
+        CliRunner.Result help = cli.runRaw("--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("contacts", "consent", "subject", "suppress", "send", "db", "demo");
+        for (String[] command : List.of(new String[] {"contacts", "import"}, new String[] {"consent", "grant"},
+                new String[] {"consent", "withdraw"}, new String[] {"consent", "show"},
+                new String[] {"subject", "export"}, new String[] {"subject", "erase"},
+                new String[] {"suppress", "add"}, new String[] {"suppress", "remove"},
+                new String[] {"suppress", "list"}, new String[] {"send"}, new String[] {"db", "migrate"},
+                new String[] {"demo"}, new String[] {"bench", "import"}, new String[] {"bench", "gate"})) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.add("--help");
+            CliRunner.Result result = cli.runRaw(args.toArray(String[]::new));
+            assertThat(result.exitCode()).as(String.join(" ", command)).isZero();
+            assertThat(result.out()).as(String.join(" ", command)).contains("Example");
+        }
+    }
+
+    @Test
+    void usageErrorsExitWithTwoAndNoStackTrace() {
+        CliRunner.Result unknown = cli.runRaw("frobnicate");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+
+        CliRunner.Result missingSub = cli.runRaw("contacts");
+        assertThat(missingSub.exitCode()).isEqualTo(2);
+        assertThat(missingSub.err()).contains("Missing subcommand");
+
+        CliRunner.Result missingFile = cli.run("contacts", "import", dir.resolve("nope.csv").toString());
+        assertThat(missingFile.exitCode()).isEqualTo(2);
+        assertThat(missingFile.err()).contains("File not found").doesNotContain("Exception").doesNotContain("\tat ");
+
+        CliRunner.Result badEmail = cli.run("consent", "grant", "not-an-address", "--purpose", "newsletter");
+        assertThat(badEmail.exitCode()).isEqualTo(2);
+        assertThat(badEmail.err().strip()).isEqualTo("'not-an-address' is not a valid e-mail address.");
+    }
+
+    @Test
+    void verboseShowsTheStackTrace() {
+        CliRunner.Result result = cli.run("contacts", "import", dir.resolve("nope.csv").toString(), "--verbose");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("\tat ");
+    }
+
+    @Test
+    void badDatabaseUrlIsAConfigurationError() {
+        CliRunner.Result result = cli.runRaw("db", "migrate", "--db", "mysql://localhost/x");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("jdbc:postgresql://");
+    }
+
+    @Test
+    void unreachableDatabaseNamesTheServerButNotThePassword() {
+        CliRunner.Result result = cli.runRaw("db", "migrate", "--db",
+                "jdbc:postgresql://127.0.0.1:1/mailer?password=hunter2&connectTimeout=2");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Cannot connect to PostgreSQL").doesNotContain("hunter2");
+    }
+
+    @Test
+    void dbMigratePrintsTheSchemaVersion() {
+        CliRunner.Result result = cli.run("db", "migrate");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).startsWith("Schema version 1 ");
+    }
+
+    @Test
+    void importPrintsCountsAndRejectsAsJson() throws IOException {
+        Path csv = file("c.csv", """
+                email,name,consent_purpose,confirmed_at
+                anna@example.com,Anna,newsletter,2026-01-01T10:00:00Z
+                not-an-address,Bad,newsletter,
+                """);
+        CliRunner.Result result = cli.run("contacts", "import", csv.toString(), "--json");
+        assertThat(result.exitCode()).isZero();
+        JsonNode json = json(result);
+        assertThat(json.get("imported").asLong()).isEqualTo(1);
+        assertThat(json.get("updated").asLong()).isZero();
+        assertThat(json.get("unchanged").asLong()).isZero();
+        assertThat(json.get("rejected").asLong()).isEqualTo(1);
+        assertThat(json.get("rejects").get(0).get("line").asLong()).isEqualTo(3);
+        assertThat(json.get("rejects").get(0).get("email").asText()).isEqualTo("not-an-address");
+        assertThat(json.get("rejects").get(0).get("reason").asText()).isEqualTo("invalid e-mail address");
+
+        CliRunner.Result again = cli.run("contacts", "import", csv.toString());
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("0 imported, 0 updated, 1 unchanged, 1 rejected").contains("line 3:");
+    }
+
+    @Test
+    void strictImportWithABadRowWritesNothingAndExitsTwo() throws IOException {
+        Path csv = file("c.csv", "email\nanna@example.com\nbroken\n");
+        CliRunner.Result result = cli.run("contacts", "import", csv.toString(), "--strict", "--json");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(json(result).get("aborted").asBoolean()).isTrue();
+        assertThat(cli.run("consent", "show", "anna@example.com").out()).contains("No contact");
+    }
+
+    @Test
+    void dryRunPrintsTheSpecJsonWithEveryReasonCode() throws IOException {
+        cli.run("contacts", "import", file("c.csv", """
+                email,consent_purpose,consent_at,confirmed_at
+                anna@example.com,newsletter,2026-01-01T10:00:00Z,2026-01-01T10:05:00Z
+                bob@example.com,newsletter,2026-01-01T10:00:00Z,
+                carl@example.com,,,
+                """).toString());
+        CliRunner.Result result = cli.run("send", file("campaign.yaml", CAMPAIGN).toString(), "--dry-run", "--json");
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode json = json(result);
+        assertThat(json.get("campaign").asText()).startsWith("test-2");
+        assertThat(json.get("dryRun").asBoolean()).isTrue();
+        assertThat(json.get("considered").asLong()).isEqualTo(3);
+        assertThat(json.get("eligible").asLong()).isEqualTo(1);
+        List<String> keys = new ArrayList<>();
+        json.get("excluded").fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly(java.util.Arrays.stream(ExclusionReason.values())
+                .map(ExclusionReason::code).toArray(String[]::new));
+        assertThat(json.get("excluded").get("unconfirmed").asLong()).isEqualTo(1);
+        assertThat(json.get("excluded").get("no_consent").asLong()).isEqualTo(1);
+        for (String key : List.of("sent", "failed", "deferred", "unknown")) {
+            assertThat(json.get(key).asLong()).as(key).isZero();
+        }
+        assertThat(json.get("errors").isArray()).isTrue();
+        assertThat(json.get("errors")).isEmpty();
+
+        CliRunner.Result text = cli.run("send", dir.resolve("campaign.yaml").toString(), "--dry-run");
+        assertThat(text.out()).contains("dry run", "eligible", "no_consent");
+    }
+
+    @Test
+    void campaignFileErrorsNameTheLineAndExitTwo() throws IOException {
+        Path bad = file("bad.yaml", CAMPAIGN + "audence:\n  tags: [x]\n");
+        CliRunner.Result text = cli.run("send", bad.toString(), "--dry-run");
+        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.err()).contains("bad.yaml line 6").contains("audence");
+
+        CliRunner.Result json = cli.run("send", bad.toString(), "--dry-run", "--json");
+        assertThat(json.exitCode()).isEqualTo(2);
+        JsonNode errors = json(json).get("errors");
+        assertThat(errors.get(0).get("code").asText()).isEqualTo("campaign_file");
+        assertThat(errors.get(0).get("message").asText()).contains("line 6");
+    }
+
+    @Test
+    void sendingForRealSaysItIsNotBuiltYet() throws IOException {
+        CliRunner.Result result = cli.run("send", file("campaign.yaml", CAMPAIGN).toString(),
+                "--smtp", "smtp://127.0.0.1:2525?tls=none", "--limit", "5");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("not built yet").contains("--dry-run");
+    }
+
+    @Test
+    void consentGrantWithdrawAndShow() throws IOException {
+        assertThat(cli.run("consent", "grant", "Anna@Example.com", "--purpose", "newsletter", "--source", "paper form",
+                "--ip", "192.0.2.7", "--confirmed").exitCode()).isZero();
+        assertThat(cli.run("consent", "withdraw", "anna@example.com", "--purpose", "newsletter").exitCode()).isZero();
+        assertThat(cli.run("consent", "withdraw", "anna@example.com", "--all", "--source", "phone").exitCode()).isZero();
+        CliRunner.Result show = cli.run("consent", "show", "anna@example.com", "--json");
+        JsonNode records = json(show).get("records");
+        assertThat(records).hasSize(3);
+        assertThat(records.get(0).get("status").asText()).isEqualTo("granted");
+        assertThat(records.get(0).get("source").asText()).isEqualTo("paper form");
+        assertThat(records.get(0).get("ip").asText()).isEqualTo("192.0.2.7");
+        assertThat(records.get(0).get("confirmedAt").isNull()).isFalse();
+        assertThat(records.get(0).get("recordedVia").asText()).startsWith("cli ");
+        assertThat(records.get(2).get("purpose").asText()).isEqualTo("*");
+
+        CliRunner.Result neither = cli.run("consent", "withdraw", "anna@example.com");
+        assertThat(neither.exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void suppressAddListRemove() throws IOException {
+        assertThat(cli.run("suppress", "add", "jan@example.pl").out()).contains("Suppressed");
+        assertThat(cli.run("suppress", "add", "JAN@example.pl").out()).contains("already suppressed");
+        JsonNode list = json(cli.run("suppress", "list", "--json"));
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).get("email_norm").asText()).isEqualTo("jan@example.pl");
+        assertThat(list.get(0).get("reason").asText()).isEqualTo("manual");
+        assertThat(cli.run("suppress", "remove", "jan@example.pl").out()).contains("Lifted");
+        assertThat(json(cli.run("suppress", "list", "--json"))).isEmpty();
+        assertThat(cli.run("suppress", "add", "jan@example.pl", "--reason", "erased").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void eraseNeedsYesWithoutATerminalAndLeavesAnEmptyExport() throws IOException {
+        cli.run("consent", "grant", "anna@example.com", "--purpose", "newsletter");
+        CliRunner.Result refused = cli.run("subject", "erase", "anna@example.com");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--yes");
+
+        assertThat(cli.run("subject", "export", "anna@example.com").out()).contains("newsletter");
+        CliRunner.Result erased = cli.run("subject", "erase", "anna@example.com", "--yes");
+        assertThat(erased.exitCode()).isZero();
+        JsonNode export = json(cli.run("subject", "export", "anna@example.com"));
+        assertThat(export.get("contact").isNull()).isTrue();
+        assertThat(export.get("consents")).isEmpty();
+        assertThat(export.get("erased").asBoolean()).isTrue();
+
+        CliRunner.Result reimport = cli.run("contacts", "import", file("c.csv", "email\nANNA@example.com\n").toString(),
+                "--json");
+        assertThat(json(reimport).get("rejects").get(0).get("reason").asText()).isEqualTo("erased");
+    }
+
+    @Test
+    void aSecondProcessOnTheEmbeddedDatabaseIsRefusedWithExitThree(@TempDir Path home) {
+        try (EmbeddedPostgres running = EmbeddedPostgres.start(home, EmbeddedPostgres.Options.defaults())) {
+            cli.env().put("MAILER_HOME", home.toString());
+            CliRunner.Result result = cli.runRaw("db", "migrate");
+            assertThat(result.exitCode()).isEqualTo(3);
+            assertThat(result.err()).contains("in use by another mailer process").contains("--db");
+            assertThat(running.jdbcUrl()).isNotBlank();
+        }
+    }
+
+    @Test
+    void theEmbeddedDatabaseStartsWhenNoUrlIsGiven(@TempDir Path home) {
+        cli.env().put("MAILER_HOME", home.toString());
+        CliRunner.Result first = cli.runRaw("consent", "grant", "anna@example.com", "--purpose", "newsletter");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        CliRunner.Result second = cli.runRaw("consent", "show", "anna@example.com");
+        assertThat(second.out()).contains("granted").contains("newsletter");
+    }
+}
