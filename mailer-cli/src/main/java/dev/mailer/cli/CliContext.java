@@ -115,7 +115,7 @@ final class CliContext implements AutoCloseable {
     DatabaseSettings databaseSettings() {
         String url = first(dbFlag, env("MAILER_DB_URL"), config().db());
         if (url == null) {
-            return DatabaseSettings.embedded(home());
+            return DatabaseSettings.embedded(home(), env("MAILER_PG_USER"));
         }
         return DatabaseSettings.server(url, env("MAILER_DB_USER"), env("MAILER_DB_PASSWORD"));
     }

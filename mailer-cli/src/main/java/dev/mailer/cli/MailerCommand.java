@@ -28,7 +28,8 @@ import picocli.CommandLine.ScopeType;
         },
         footer = {
                 "",
-                "Environment: MAILER_HOME (default ~/.mailer), MAILER_DB_URL, MAILER_DB_USER, MAILER_DB_PASSWORD.",
+                "Environment: MAILER_HOME (default ~/.mailer), MAILER_DB_URL, MAILER_DB_USER, MAILER_DB_PASSWORD,",
+                "             MAILER_PG_USER (user of the embedded server when run as root; default nobody).",
                 "Exit codes: 0 done, 1 internal error, 2 usage/configuration/input error, 3 resource busy,",
                 "            4 no SMTP relay usable (resumable), 130 interrupted (resumable).",
         })

@@ -59,7 +59,8 @@ public final class ContactCsvReader {
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try (InputStream in = Files.newInputStream(file);
-             RecordSizeGuard guard = new RecordSizeGuard(new BufferedReader(new InputStreamReader(in, decoder), 1 << 16));
+             RecordSizeGuard guard = new RecordSizeGuard(skipByteOrderMark(
+                     new BufferedReader(new InputStreamReader(in, decoder), 1 << 16)));
              CSVParser parser = CSVParser.builder().setReader(guard).setFormat(FORMAT).get()) {
             Iterator<CSVRecord> records = parser.iterator();
             long previousEnd = 0;
@@ -92,6 +93,18 @@ public final class ContactCsvReader {
         } catch (IOException e) {
             throw MailerException.usage("Cannot read " + file + ": " + e.getMessage() + ".");
         }
+    }
+
+    /**
+     * Drops a UTF-8 byte order mark at the start, before the CSV parser sees it: left in, it would
+     * stick to the first header field, and a quoted first column name would not be recognised.
+     */
+    private static BufferedReader skipByteOrderMark(BufferedReader reader) throws IOException {
+        reader.mark(1);
+        if (reader.read() != '\uFEFF') {
+            reader.reset();
+        }
+        return reader;
     }
 
     private static boolean hasNext(Iterator<CSVRecord> records, CSVParser parser, String fileName, long line) {

@@ -20,6 +20,15 @@ public record DatabaseSettings(String url, String user, String password, Path ma
         return new DatabaseSettings(null, null, null, mailerHome, DEFAULT_POOL_SIZE, EmbeddedPostgres.Options.defaults());
     }
 
+    /**
+     * @param serverUserWhenRoot the OS user the embedded server runs as when mailer runs as root;
+     *                           null for the default ({@code nobody})
+     */
+    public static DatabaseSettings embedded(Path mailerHome, String serverUserWhenRoot) {
+        return new DatabaseSettings(null, null, null, mailerHome, DEFAULT_POOL_SIZE,
+                new EmbeddedPostgres.Options(serverUserWhenRoot, null));
+    }
+
     public static DatabaseSettings server(String url, String user, String password) {
         return new DatabaseSettings(url, user, password, null, DEFAULT_POOL_SIZE, EmbeddedPostgres.Options.defaults());
     }

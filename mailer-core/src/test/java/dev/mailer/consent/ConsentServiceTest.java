@@ -75,7 +75,7 @@ class ConsentServiceTest {
         assertThat(record.source()).isEqualTo("https://kawiarnia.example/newsletter");
         assertThat(record.ip()).isEqualTo("203.0.113.7");
         assertThat(record.consentText()).isEqualTo("newsletter-form-v3");
-        assertThat(record.confirmedAt()).isEqualToIgnoringNanos(confirmed);
+        assertThat(record.confirmedAt()).isAtSameInstantAs(confirmed);
         assertThat(record.lawfulBasis()).isEqualTo("consent");
         assertThat(record.parentalConsent()).isFalse();
         assertThat(record.userAgent()).isEqualTo("Mozilla/5.0 (test)");

@@ -482,6 +482,9 @@ class ContactImportTest {
         assertThatThrownBy(() -> run(bytes("blank.csv", "\n\n".getBytes(StandardCharsets.UTF_8))))
                 .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
                 .hasMessageContaining("blank.csv is empty");
+        assertThatThrownBy(() -> run(bytes("bom-only.csv", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .hasMessageContaining("bom-only.csv is empty");
         assertThat(count("audit_log")).isZero();
     }
 

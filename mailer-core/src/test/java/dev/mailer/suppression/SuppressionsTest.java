@@ -1,0 +1,288 @@
+package dev.mailer.suppression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mailer.audience.ConsentGate;
+import dev.mailer.audience.ExclusionReason;
+import dev.mailer.audience.GateReport;
+import dev.mailer.audience.GateRules;
+import dev.mailer.consent.ConsentService;
+import dev.mailer.contacts.ConsentStatement;
+import dev.mailer.contacts.ContactImport;
+import dev.mailer.contacts.ImportResult;
+import dev.mailer.contacts.Reject;
+import dev.mailer.error.ErrorCode;
+import dev.mailer.error.MailerException;
+import dev.mailer.store.Database;
+import dev.mailer.store.DatabaseSettings;
+import dev.mailer.store.TestPostgres;
+import dev.mailer.subject.DataSubject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code suppress add|remove|list} (SPEC §4) against a real PostgreSQL. */
+class SuppressionsTest {
+    private static final String ACTOR = "cli by operator";
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private static Database database;
+    private static Suppressions suppressions;
+
+    @TempDir
+    Path dir;
+    private int n;
+
+    @BeforeAll
+    static void openDatabase() {
+        database = Database.open(DatabaseSettings.server(TestPostgres.freshDatabase(),
+                TestPostgres.server().user(), TestPostgres.server().password()));
+        suppressions = new Suppressions(database);
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @BeforeEach
+    void number() {
+        n = SEQUENCE.incrementAndGet();
+    }
+
+    @Test
+    void addListRemove() {
+        String email = "Jan.Kowalski." + n + "@Example.PL";
+        String normalized = email.toLowerCase();
+
+        assertThat(suppressions.add(email, "manual", "asked by phone", ACTOR)).isTrue();
+
+        assertThat(entriesOf(normalized)).singleElement().satisfies(entry -> {
+            assertThat(entry).containsEntry("email_norm", normalized).containsEntry("reason", "manual")
+                    .containsEntry("detail", "asked by phone").containsEntry("origin", ACTOR)
+                    .containsEntry("hash", sha256Hex(normalized));
+            assertThat(entry.get("created_at")).isInstanceOf(OffsetDateTime.class);
+        });
+
+        assertThat(suppressions.remove(email, "manual", ACTOR)).isTrue();
+        assertThat(entriesOf(normalized)).isEmpty();
+        assertThat(suppressions.remove(email, "manual", ACTOR)).as("nothing left to remove").isFalse();
+    }
+
+    @Test
+    void addIsIdempotent() {
+        String email = email("marek");
+        long audit = count("select count(*) from audit_log");
+
+        assertThat(suppressions.add(email, "manual", "first", ACTOR)).isTrue();
+        assertThat(suppressions.add(email, "manual", "second", ACTOR)).isFalse();
+        assertThat(suppressions.add(email.toUpperCase(), "manual", "third", ACTOR)).isFalse();
+
+        assertThat(entriesOf(email)).singleElement().satisfies(e -> assertThat(e).containsEntry("detail", "first"));
+        assertThat(count("select count(*) from audit_log")).as("only the real change is audited").isEqualTo(audit + 1);
+    }
+
+    @Test
+    void oneEntryPerReasonAndRemoveTakesOnlyThatReason() {
+        String email = email("natalia");
+        suppressions.add(email, "manual", null, ACTOR);
+        suppressions.add(email, "bounced", "550 5.1.1", ACTOR);
+        suppressions.add(email, "complaint", null, ACTOR);
+
+        assertThat(entriesOf(email)).extracting(e -> e.get("reason"))
+                .containsExactlyInAnyOrder("manual", "bounced", "complaint");
+
+        assertThat(suppressions.remove(email, "bounced", ACTOR)).isTrue();
+        assertThat(entriesOf(email)).extracting(e -> e.get("reason")).containsExactlyInAnyOrder("manual", "complaint");
+    }
+
+    @Test
+    void keyedByTheNormalizedAddress() {
+        String email = email("oliwia");
+        suppressions.add("  " + email.toUpperCase() + " ", "manual", null, ACTOR);
+
+        assertThat(entriesOf(email)).hasSize(1);
+        assertThat(suppressions.remove(email, "manual", ACTOR)).isTrue();
+        assertThat(entriesOf(email)).isEmpty();
+    }
+
+    @Test
+    void aBlockAddedBeforeTheImportHoldsAndRemovingItLetsTheContactThrough() throws IOException {
+        String email = email("patryk");
+        suppressions.add(email, "manual", null, ACTOR);
+        importGranted(email, "newsletter-" + n);
+
+        assertThat(reason("newsletter-" + n)).isEqualTo(ExclusionReason.SUPPRESSED_MANUAL);
+        suppressions.remove(email, "manual", ACTOR);
+        assertThat(reason("newsletter-" + n)).isNull();
+    }
+
+    @Test
+    void removeNeverRevivesAWithdrawnConsent() throws IOException {
+        String email = email("roksana");
+        String purpose = "newsletter-" + n;
+        importGranted(email, purpose);
+        new ConsentService(database).withdraw(email, purpose, "phone call", ACTOR);
+        suppressions.add(email, "manual", null, ACTOR);
+        int history = new ConsentService(database).show(email).records().size();
+        assertThat(reason(purpose)).isEqualTo(ExclusionReason.SUPPRESSED_MANUAL);
+
+        assertThat(suppressions.remove(email, "manual", ACTOR)).isTrue();
+
+        assertThat(reason(purpose)).isEqualTo(ExclusionReason.CONSENT_WITHDRAWN);
+        assertThat(new ConsentService(database).show(email).records()).hasSize(history)
+                .last().satisfies(r -> assertThat(r.status()).isEqualTo("withdrawn"));
+    }
+
+    @Test
+    void removeNeverRevivesAnUnsubscribeFromEverything() throws IOException {
+        String email = email("szymon");
+        String purpose = "newsletter-" + n;
+        importGranted(email, purpose);
+        new ConsentService(database).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        suppressions.add(email, "bounced", null, ACTOR);
+
+        suppressions.remove(email, "bounced", ACTOR);
+        suppressions.remove(email, "manual", ACTOR);
+
+        assertThat(reason(purpose)).isEqualTo(ExclusionReason.SUPPRESSED_UNSUBSCRIBED);
+    }
+
+    @Test
+    void removeNeverRevivesAnErasedAddress() throws IOException {
+        String email = email("teresa");
+        String hash = sha256Hex(email);
+        importGranted(email, "newsletter");
+        suppressions.add(email, "manual", "asked by phone", ACTOR);
+        suppressions.add(email, "bounced", null, ACTOR);
+        new DataSubject(database).erase(email, ACTOR);
+
+        List<Map<String, Object>> erased = entriesWithHash(hash);
+        assertThat(erased).singleElement().satisfies(e -> {
+            assertThat(e).containsEntry("reason", "erased").containsEntry("email_norm", null);
+            assertThat(e.get("detail")).isNull();
+        });
+
+        assertThat(suppressions.remove(email, "manual", ACTOR)).isFalse();
+        assertThat(suppressions.remove(email, "bounced", ACTOR)).isFalse();
+        assertUsage(() -> suppressions.remove(email, "erased", ACTOR));
+
+        assertThat(entriesWithHash(hash)).isEqualTo(erased);
+        ImportResult again = importGranted(email, "newsletter");
+        assertThat(again.rejects()).extracting(Reject::reason).containsExactly("erased");
+        assertThat(count("select count(*) from contact where email_norm = ?", email)).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"erased", "spam", "Manual", "", "unsubscribed"})
+    void badReasonIsAUsageErrorAndWritesNothing(String reason) {
+        String email = email("urban");
+        long rows = count("select count(*) from suppression");
+
+        assertUsage(() -> suppressions.add(email, reason, null, ACTOR));
+        assertUsage(() -> suppressions.remove(email, reason, ACTOR));
+
+        assertThat(count("select count(*) from suppression")).isEqualTo(rows);
+    }
+
+    @Test
+    void invalidAddressIsAUsageError() {
+        assertUsage(() -> suppressions.add("not an address", "manual", null, ACTOR));
+        assertUsage(() -> suppressions.remove("jan@@example.pl", "manual", ACTOR));
+    }
+
+    @Test
+    void addAndRemoveAreAuditedByHashOnly() {
+        String email = "Wanda.Lis." + n + "@example.pl";
+        String normalized = email.toLowerCase();
+        suppressions.add(email, "manual", "asked by phone", ACTOR);
+        suppressions.remove(email, "manual", ACTOR);
+
+        assertThat(count("select count(*) from audit_log where subject_hash = sha256(convert_to(?, 'UTF8'))"
+                + " and action in ('suppress.add', 'suppress.remove')", normalized)).isEqualTo(2);
+        assertThat(count("select count(*) from audit_log a where lower(a::text) like ?", "%wanda.lis." + n + "%"))
+                .isZero();
+    }
+
+    // --- helpers --------------------------------------------------------------------------------
+
+    private String email(String local) {
+        return local + "." + n + "@example.pl";
+    }
+
+    private static List<Map<String, Object>> entriesOf(String normalized) {
+        return suppressions.list().stream().filter(e -> normalized.equals(e.get("email_norm"))).toList();
+    }
+
+    private static List<Map<String, Object>> entriesWithHash(String hash) {
+        return suppressions.list().stream().filter(e -> hash.equals(e.get("hash"))).toList();
+    }
+
+    /** Imports the contact with a confirmed consent for the purpose and gives it a tag of its own. */
+    private ImportResult importGranted(String email, String purpose) throws IOException {
+        String at = DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(OffsetDateTime.now(ZoneOffset.UTC).minusDays(7));
+        Path csv = Files.createTempFile(dir, "contacts", ".csv");
+        Files.writeString(csv, "email,tags,consent_purpose,consent_at,confirmed_at\r\n"
+                + email + ",t" + n + "," + purpose + "," + at + "," + at + "\r\n", StandardCharsets.UTF_8);
+        return new ContactImport(database).run(csv, "test", false, ACTOR, null);
+    }
+
+    /** The gate's reason for this test's only contact, null when eligible. */
+    private ExclusionReason reason(String purpose) {
+        GateReport report = new ConsentGate(database).report(
+                new GateRules(purpose, true, false, null, 16, List.of("t" + n), List.of(), null));
+        assertThat(report.considered()).isEqualTo(1);
+        return report.excluded().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
+                .findFirst().orElse(null);
+    }
+
+    private static void assertUsage(Runnable action) {
+        assertThatThrownBy(action::run)
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long count(String sql, Object... params) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    statement.setObject(i + 1, params[i]);
+                }
+                try (ResultSet rs = statement.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+}
