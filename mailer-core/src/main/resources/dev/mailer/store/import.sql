@@ -115,9 +115,10 @@ update contact c
    and m.changed
    and not m.is_new
 
--- Consent rows, with what is needed to skip the ones already on record (idempotent re-import):
--- a dated row is skipped when the same statement exists; an undated one when it repeats the
--- latest statement for its purpose (the previous row in the file, or else the stored history).
+-- Consent rows, with what is needed to skip the ones already on record (idempotent re-import).
+-- A dated row is skipped when the same statement is on record or earlier in the file. An undated
+-- row ("now") is skipped when it repeats the latest statement for its purpose before it: the
+-- latest of the stored history and the earlier rows of the file, undated rows counting as latest.
 -- name: stage-consents
 create temp table import_consent on commit drop as
 select k.*,
@@ -129,30 +130,35 @@ select k.*,
                       where cr.contact_id = k.contact_id and cr.purpose = k.purpose and cr.consent_at = k.consent_at
                         and jsonb_build_array(cr.status, cr.source, cr.ip, cr.consent_text, cr.confirmed_at,
                                               cr.lawful_basis, cr.parental_consent) = k.proof))
-         when k.rank_in_file > 1 then k.previous_proof = k.proof
-         else not k.is_new and k.proof is not distinct from (
-                     select jsonb_build_array(cr.status, cr.source, cr.ip, cr.consent_text, cr.confirmed_at,
-                                              cr.lawful_basis, cr.parental_consent)
-                       from consent_record cr
-                      where cr.contact_id = k.contact_id and cr.purpose = k.purpose
-                      order by cr.consent_at desc, cr.id desc
-                      limit 1)
+         when k.is_new and k.rank_in_file = 1 then false
+         else k.proof is not distinct from (
+                select latest.proof
+                  from (select jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at,
+                                                 r.lawful_basis, r.parental_consent) as proof,
+                               coalesce(r.consent_at, 'infinity') as at, 1 as in_file, r.line as seq
+                          from import_row r
+                         where r.email_norm = k.email_norm and r.purpose = k.purpose and r.line < k.line
+                        union all
+                        select jsonb_build_array(cr.status, cr.source, cr.ip, cr.consent_text, cr.confirmed_at,
+                                                 cr.lawful_basis, cr.parental_consent),
+                               cr.consent_at, 0, cr.id
+                          from consent_record cr
+                         where cr.contact_id = k.contact_id and cr.purpose = k.purpose) latest
+                 order by latest.at desc, latest.in_file desc, latest.seq desc
+                 limit 1)
        end as skip
-  from (select r.line, m.contact_id, r.purpose, r.status, r.consent_at, r.source, r.ip, r.consent_text,
-               r.confirmed_at, r.lawful_basis, r.parental_consent, m.is_new,
+  from (select r.line, r.email_norm, m.contact_id, r.purpose, r.status, r.consent_at, r.source, r.ip,
+               r.consent_text, r.confirmed_at, r.lawful_basis, r.parental_consent, m.is_new,
                jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at, r.lawful_basis,
                                  r.parental_consent)                                        as proof,
-               lag(jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at, r.lawful_basis,
-                                     r.parental_consent)) over by_purpose                   as previous_proof,
-               row_number() over by_purpose                                                 as rank_in_file,
+               row_number() over (partition by m.contact_id, r.purpose order by r.line)     as rank_in_file,
                row_number() over (partition by m.contact_id, r.purpose, r.consent_at,
                                       jsonb_build_array(r.status, r.source, r.ip, r.consent_text, r.confirmed_at,
                                                         r.lawful_basis, r.parental_consent)
                                   order by r.line)                                          as copy_rank
           from import_row r
           join import_match m on m.email_norm = r.email_norm
-         where r.purpose is not null
-        window by_purpose as (partition by m.contact_id, r.purpose order by r.line)) k
+         where r.purpose is not null) k
 
 -- name: insert-consents
 insert into consent_record (contact_id, purpose, status, consent_at, source, ip, consent_text, confirmed_at,

@@ -399,6 +399,15 @@ class ConsentGateTest {
     }
 
     @Test
+    void withdrawAllAtTheSameTimeAsTheGrantWins() {
+        String email = email("cyryl");
+        OffsetDateTime at = now.minusDays(4);
+        importRows(row(email).granted(at).confirmed(), row(email).purpose("*").status("withdrawn").at(at));
+
+        assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
+    }
+
+    @Test
     void withdrawAllWithoutAnyConsentIsUnsubscribedNotNoConsent() {
         String email = email("dorota");
         importRows(row(email));

@@ -159,6 +159,34 @@ class ContactImportTest {
     }
 
     @Test
+    void aDatedGrantThenAnUndatedWithdrawalIsIdempotent() throws Exception {
+        Path file = csv("mixed.csv", "email,consent_purpose,consent_status,consent_at,consent_source",
+                "anna@example.com,newsletter,granted,2024-01-10T09:00:00Z,form",
+                "anna@example.com,newsletter,withdrawn,,phone");
+
+        assertThat(run(file)).isEqualTo(new ImportResult(1, 1, 0, 0, List.of(), false, false));
+        List<Map<String, Object>> history = consents("anna@example.com");
+        assertThat(history).hasSize(2);
+        assertThat(run(file)).isEqualTo(new ImportResult(0, 0, 2, 0, List.of(), false, false));
+        assertThat(consents("anna@example.com")).isEqualTo(history);
+    }
+
+    @Test
+    void anUndatedWithdrawalAfterANewerGrantInTheFileIsRecordedEvenIfAnOldWithdrawalIsStored() throws Exception {
+        run(csv("old.csv", "email,consent_purpose,consent_status,consent_at,consent_source",
+                "anna@example.com,newsletter,withdrawn,2020-01-01T00:00:00Z,phone"));
+        ImportResult result = run(csv("new.csv", "email,consent_purpose,consent_status,consent_at,consent_source",
+                "anna@example.com,newsletter,granted,2024-01-10T09:00:00Z,phone",
+                "anna@example.com,newsletter,withdrawn,,phone"));
+
+        assertThat(result).isEqualTo(new ImportResult(0, 2, 0, 0, List.of(), false, false));
+        List<Map<String, Object>> history = consents("anna@example.com");
+        assertThat(history).hasSize(3);
+        assertThat(history.get(2)).containsEntry("status", "withdrawn").containsEntry("recorded_via",
+                "import new.csv line 3");
+    }
+
+    @Test
     void undatedRowsThatRepeatTheLatestStatementAddNothing() throws Exception {
         run(csv("first.csv", "email,name,consent_purpose,consent_at,consent_source,consent_text",
                 "anna@example.com,Anna,newsletter,2024-01-10T09:00:00Z,form,v1"));

@@ -195,6 +195,21 @@ class SuppressionsTest {
         assertThat(count("select count(*) from contact where email_norm = ?", email)).isZero();
     }
 
+    @Test
+    void blockingAnErasedAddressAgainDoesNotStoreItInClear() {
+        String email = email("wiktoria");
+        String hash = sha256Hex(email);
+        new DataSubject(database).erase(email, ACTOR);
+
+        assertThat(suppressions.add(email, "manual", "asked again by phone", ACTOR))
+                .as("already blocked for good").isFalse();
+        assertThat(suppressions.add(email.toUpperCase(), "bounced", null, ACTOR)).isFalse();
+
+        assertThat(entriesWithHash(hash)).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("reason", "erased").containsEntry("email_norm", null));
+        assertThat(count("select count(*) from suppression where email_norm = ?", email)).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"erased", "spam", "Manual", "", "unsubscribed"})
     void badReasonIsAUsageErrorAndWritesNothing(String reason) {
