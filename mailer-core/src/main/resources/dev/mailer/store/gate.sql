@@ -1,15 +1,20 @@
 -- The consent gate (SPEC §6), decided entirely in PostgreSQL over the whole audience.
 -- A contact's reason is the first rule it fails, in the order of the CASE below; null = eligible.
--- The latest consent record for the purpose (by consent_at, then id) decides; records on the
--- lawful basis existing_customer count only when the campaign allows them.
+-- The latest consent record for the purpose (by consent_at, then id) decides. A withdrawal counts
+-- whatever its lawful basis; a grant on the basis existing_customer counts only when the campaign
+-- allows it and the person has not objected before it.
 
 -- name: contact-reasons
 select a.id as contact_id,
        case
          when length(a.email_norm) > 254
            or a.email_norm !~ '^[^@[:space:][:cntrl:]]+@[^@[:space:][:cntrl:].]+(\.[^@[:space:][:cntrl:].]+)+$'
+           or a.email_norm ~ '[][(),:;<>\\"]'       -- specials never allowed in a dot-atom
+           or a.email_norm ~ '^\.|\.\.|\.@'         -- local part with a leading, doubled or trailing dot
            then 'invalid_address'
-         when w.withdrawn_all_at is not null and (l.consent_at is null or w.withdrawn_all_at >= l.consent_at)
+         -- "nothing at all" holds until the purpose is granted again after it
+         when w.withdrawn_all_at is not null
+          and (l.status is distinct from 'granted' or w.withdrawn_all_at >= l.consent_at)
            then 'suppressed_unsubscribed'
          when s.bounced then 'suppressed_bounced'
          when s.complaint then 'suppressed_complaint'
@@ -28,7 +33,13 @@ select a.id as contact_id,
            from consent_record r
           where r.contact_id = a.id
             and r.purpose = :purpose
-            and (:allow_existing or r.lawful_basis = 'consent')
+            and (r.status = 'withdrawn'
+                 or r.lawful_basis = 'consent'
+                 -- soft opt-in (existing customer) counts when allowed, but never after an objection
+                 or (:allow_existing and not exists (
+                        select 1 from consent_record w
+                         where w.contact_id = a.id and w.purpose = :purpose and w.status = 'withdrawn'
+                           and w.consent_at <= r.consent_at)))
           order by r.consent_at desc, r.id desc
           limit 1) l on true
   left join (

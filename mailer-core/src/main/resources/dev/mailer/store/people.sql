@@ -29,9 +29,11 @@ select id, purpose, status, consent_at, source, ip, consent_text, confirmed_at, 
  where contact_id = :contact_id
  order by consent_at, id
 
+-- An erased address is blocked for good by its hash; storing it again in clear would undo the erasure.
 -- name: add-suppression
 insert into suppression (email_norm, email_hash, reason, detail, origin)
-values (:email_norm, :hash, :reason, :detail, :origin)
+select :email_norm, :hash, :reason, :detail, :origin
+ where not exists (select 1 from suppression where email_hash = :hash and reason = 'erased')
 on conflict (email_hash, reason) do nothing
 
 -- name: remove-suppression

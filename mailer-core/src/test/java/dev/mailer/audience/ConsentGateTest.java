@@ -508,6 +508,16 @@ class ConsentGateTest {
     }
 
     @Test
+    void aPurchaseAfterAnObjectionDoesNotRestoreTheSoftOptIn() {
+        String objected = email("teodor");
+        importRows(row(objected).granted(now.minusDays(100)).basis("existing_customer"),
+                row(objected).withdrawn(now.minusDays(50)),
+                row(objected).granted(now.minusDays(10)).basis("existing_customer"));
+
+        assertThat(reason(campaign().allowExistingCustomers(true), objected)).isEqualTo("consent_withdrawn");
+    }
+
+    @Test
     void existingCustomerStillObeysExpiryAndAge() {
         importRows(row(email("oskar")).granted(now.minusYears(3)).basis("existing_customer"),
                 row(email("paula")).born(today.minusYears(13)).granted(now.minusDays(3)).basis("existing_customer"));
