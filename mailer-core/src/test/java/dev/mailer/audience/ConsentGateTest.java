@@ -13,25 +13,19 @@ import dev.mailer.contacts.ContactImport;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.contacts.ImportResult;
 import dev.mailer.store.CampaignStore;
-import dev.mailer.store.Database;
-import dev.mailer.store.DatabaseSettings;
 import dev.mailer.store.GateQuery;
 import dev.mailer.store.PeopleStore;
-import dev.mailer.store.TestPostgres;
+import dev.mailer.store.TestDatabase;
 import dev.mailer.suppression.Suppressions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.Period;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,7 +54,7 @@ class ConsentGateTest {
             "consent_purpose", "consent_status", "consent_at", "consent_source", "confirmed_at", "lawful_basis",
             "parental_consent");
 
-    private static Database database;
+    private static TestDatabase db;
     /** The database server's today: birth dates are compared with its current_date. */
     private static LocalDate today;
 
@@ -72,21 +66,14 @@ class ConsentGateTest {
 
     @BeforeAll
     static void openDatabase() {
-        database = Database.open(DatabaseSettings.server(TestPostgres.freshDatabase(),
-                TestPostgres.server().user(), TestPostgres.server().password()));
-        today = database.withConnection(connection -> {
-            try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("select current_date")) {
-                rs.next();
-                return rs.getObject(1, LocalDate.class);
-            }
-        });
+        db = TestDatabase.fresh();
+        today = (LocalDate) db.maps("select current_date as today").get(0).get("today");
     }
 
     @AfterAll
     static void closeDatabase() {
-        if (database != null) {
-            database.close();
+        if (db != null) {
+            db.close();
         }
     }
 
@@ -130,7 +117,7 @@ class ConsentGateTest {
     @Test
     void unsubscribedFromEverything() {
         String email = importEligible("anna");
-        new ConsentService(database).withdraw(email, ConsentStatement.ALL_PURPOSES, "reply: remove me", ACTOR);
+        new ConsentService(db.database()).withdraw(email, ConsentStatement.ALL_PURPOSES, "reply: remove me", ACTOR);
 
         assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
     }
@@ -195,7 +182,7 @@ class ConsentGateTest {
     @Test
     void consentWithdrawnByCommand() {
         String email = importEligible("iza");
-        new ConsentService(database).withdraw(email, PURPOSE, "phone call", ACTOR);
+        new ConsentService(db.database()).withdraw(email, PURPOSE, "phone call", ACTOR);
 
         assertThat(reason(campaign())).isEqualTo("consent_withdrawn");
     }
@@ -251,7 +238,7 @@ class ConsentGateTest {
     @Test
     void everyReasonCodeAtOnceInOneAudience() {
         insertUnvalidated("broken@@" + tag + ".example", true);
-        new ConsentService(database).withdraw(importEligible("a"), ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        new ConsentService(db.database()).withdraw(importEligible("a"), ConsentStatement.ALL_PURPOSES, null, ACTOR);
         suppress(importEligible("b"), "bounced");
         suppress(importEligible("c"), "complaint");
         suppress(importEligible("d"), "manual");
@@ -265,7 +252,7 @@ class ConsentGateTest {
         importEligible("k");
         importEligible("l");
 
-        SendReport report = new DryRun(database).run(campaign.spec());
+        SendReport report = new DryRun(db.database()).run(campaign.spec());
 
         Map<String, Long> expected = new LinkedHashMap<>();
         Arrays.stream(ExclusionReason.values()).forEach(r -> expected.put(r.code(), 1L));
@@ -286,7 +273,7 @@ class ConsentGateTest {
     @Test
     void invalidAddressBeforeUnsubscribedBeforeEverythingElse() {
         long id = insertUnvalidated("all-wrong@" + tag, true);
-        database.inTransaction(connection -> new PeopleStore(connection).appendConsent(id,
+        db.database().inTransaction(connection -> new PeopleStore(connection).appendConsent(id,
                 new ConsentStatement("*", "withdrawn", null, null, null, null, null, "consent", false),
                 null, ACTOR));
 
@@ -296,7 +283,7 @@ class ConsentGateTest {
     @Test
     void unsubscribedAllBeforeBounced() {
         String email = importEligible("ola");
-        new ConsentService(database).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        new ConsentService(db.database()).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
         suppress(email, "bounced");
 
         assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
@@ -376,7 +363,7 @@ class ConsentGateTest {
     @Test
     void grantAfterWithdrawAllMakesEligibleAgain() {
         String email = importEligible("beata");
-        ConsentService consent = new ConsentService(database);
+        ConsentService consent = new ConsentService(db.database());
         consent.withdraw(email, ConsentStatement.ALL_PURPOSES, "reply: stop everything", ACTOR);
         assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
 
@@ -411,7 +398,7 @@ class ConsentGateTest {
     void withdrawAllWithoutAnyConsentIsUnsubscribedNotNoConsent() {
         String email = email("dorota");
         importRows(row(email));
-        new ConsentService(database).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        new ConsentService(db.database()).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
 
         assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
     }
@@ -419,7 +406,7 @@ class ConsentGateTest {
     @Test
     void withdrawingThePurposeAfterWithdrawAllStaysUnsubscribed() {
         String email = importEligible("emil");
-        ConsentService consent = new ConsentService(database);
+        ConsentService consent = new ConsentService(db.database());
         consent.withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
         consent.withdraw(email, PURPOSE, null, ACTOR);
 
@@ -440,7 +427,7 @@ class ConsentGateTest {
     @Test
     void regrantByCommandAfterWithdrawalByCommand() {
         String email = importEligible("grazyna");
-        ConsentService consent = new ConsentService(database);
+        ConsentService consent = new ConsentService(db.database());
         consent.withdraw(email, PURPOSE, null, ACTOR);
         assertThat(reason(campaign())).isEqualTo("consent_withdrawn");
 
@@ -603,7 +590,7 @@ class ConsentGateTest {
                 row(outsider).tags(tag + "-suppliers"));
 
         Campaign campaign = campaign().tags(tag + "-customers", tag + "-readers");
-        SendReport report = new DryRun(database).run(campaign.spec());
+        SendReport report = new DryRun(db.database()).run(campaign.spec());
 
         assertThat(report.considered()).isEqualTo(3);
         assertThat(report.eligible()).isEqualTo(2);
@@ -615,7 +602,7 @@ class ConsentGateTest {
     void tagsAreComparedExactly() {
         importRows(row(email("olga")).tags(tag + "-VIP").granted(now.minusDays(5)).confirmed());
 
-        assertThat(new DryRun(database).run(campaign().tags(tag + "-vip").spec()).considered()).isZero();
+        assertThat(new DryRun(db.database()).run(campaign().tags(tag + "-vip").spec()).considered()).isZero();
         assertThat(reason(campaign().tags(tag + "-VIP"))).isEqualTo("eligible");
     }
 
@@ -635,7 +622,7 @@ class ConsentGateTest {
         assertThat(eligibleAddresses(campaign)).containsExactlyInAnyOrder(serbian, polish);
         assertThat(eligibleAddresses(campaign().locales("SR-LATN"))).containsExactly(serbian);
         assertThat(eligibleAddresses(campaign().locales("sr-latn"))).containsExactly(serbian);
-        assertThat(new DryRun(database).run(campaign.spec()).considered()).isEqualTo(2);
+        assertThat(new DryRun(db.database()).run(campaign.spec()).considered()).isEqualTo(2);
     }
 
     @Test
@@ -647,7 +634,7 @@ class ConsentGateTest {
 
         Campaign campaign = campaign().tags(tag + "-a").locales("pl");
         assertThat(eligibleAddresses(campaign)).containsExactly(both);
-        assertThat(new DryRun(database).run(campaign.spec()).considered()).isEqualTo(1);
+        assertThat(new DryRun(db.database()).run(campaign.spec()).considered()).isEqualTo(1);
     }
 
     @Test
@@ -658,7 +645,7 @@ class ConsentGateTest {
                 row(outside).tags(tag + "-out"));
         suppress(outside, "bounced");
 
-        SendReport report = new DryRun(database).run(campaign().tags(tag + "-in").spec());
+        SendReport report = new DryRun(db.database()).run(campaign().tags(tag + "-in").spec());
 
         assertThat(report.considered()).isEqualTo(1);
         assertThat(report.eligible()).isEqualTo(1);
@@ -669,7 +656,7 @@ class ConsentGateTest {
 
     @Test
     void dryRunReportHasEveryReasonCodeInTableOrderWithZeros() {
-        SendReport report = new DryRun(database).run(campaign().tags("nobody-has-this-tag").spec());
+        SendReport report = new DryRun(db.database()).run(campaign().tags("nobody-has-this-tag").spec());
 
         assertThat(report.dryRun()).isTrue();
         assertThat(report.campaign()).isEqualTo("campaign-" + tag);
@@ -687,7 +674,7 @@ class ConsentGateTest {
 
     @Test
     void gateReportAlwaysHasEveryReason() {
-        GateReport report = new ConsentGate(database).report(GateRules.of(campaign().spec(), null));
+        GateReport report = new ConsentGate(db.database()).report(GateRules.of(campaign().spec(), null));
 
         assertThat(report.excluded()).containsOnlyKeys(ExclusionReason.values());
         assertThat(report.excluded().values()).containsOnly(0L);
@@ -703,15 +690,15 @@ class ConsentGateTest {
         for (Campaign campaign : List.of(everyone, everyone.copy().requireConfirmed(false),
                 everyone.copy().allowExistingCustomers(true).maxConsentAge(null).minimumAge(0),
                 campaign())) {
-            SendReport report = new DryRun(database).run(campaign.spec());
+            SendReport report = new DryRun(db.database()).run(campaign.spec());
             long excluded = report.excluded().values().stream().mapToLong(Long::longValue).sum();
             assertThat(report.considered()).isEqualTo(report.eligible() + excluded);
-            GateReport gate = new ConsentGate(database).report(GateRules.of(campaign.spec(), null));
+            GateReport gate = new ConsentGate(db.database()).report(GateRules.of(campaign.spec(), null));
             assertThat(gate.considered()).isEqualTo(report.considered());
             assertThat((long) eligibleAddresses(campaign).size()).isEqualTo(report.eligible());
         }
-        assertThat(new DryRun(database).run(everyone.spec()).considered())
-                .isEqualTo(queryLong("select count(*) from contact"));
+        assertThat(new DryRun(db.database()).run(everyone.spec()).considered())
+                .isEqualTo(db.count("select count(*) from contact"));
     }
 
     @Test
@@ -723,13 +710,13 @@ class ConsentGateTest {
         recordSent(existing.name, email);
         Map<String, String> before = tableFingerprints();
 
-        SendReport fresh = new DryRun(database).run(campaign().name("never-sent-" + tag).everyone().spec());
-        SendReport resumed = new DryRun(database).run(existing.spec());
+        SendReport fresh = new DryRun(db.database()).run(campaign().name("never-sent-" + tag).everyone().spec());
+        SendReport resumed = new DryRun(db.database()).run(existing.spec());
 
         assertThat(fresh.considered()).isPositive();
         assertThat(resumed.excluded()).containsEntry("already_sent", 1L);
         assertThat(tableFingerprints()).isEqualTo(before);
-        assertThat(queryLong("select count(*) from campaign where name = 'never-sent-" + tag + "'")).isZero();
+        assertThat(db.count("select count(*) from campaign where name = 'never-sent-" + tag + "'")).isZero();
     }
 
     // --- campaigns ------------------------------------------------------------------------------
@@ -821,7 +808,7 @@ class ConsentGateTest {
      * "eligible". Also checks that the counting query and the recipient query agree.
      */
     private String reason(Campaign campaign) {
-        SendReport report = new DryRun(database).run(campaign.spec());
+        SendReport report = new DryRun(db.database()).run(campaign.spec());
         assertThat(report.considered()).as("contacts considered").isEqualTo(1);
         List<String> eligible = eligibleAddresses(campaign);
         assertThat((long) eligible.size()).as("eligible recipients").isEqualTo(report.eligible());
@@ -839,17 +826,17 @@ class ConsentGateTest {
     private String reason(Campaign campaign, String email) {
         String norm = EmailAddress.normalize(email).orElseThrow();
         String tagOfOne = tag + "-only-" + SEQUENCE.incrementAndGet();
-        execute("update contact set tags = tags || ?::text where email_norm = ?", tagOfOne, norm);
+        db.update("update contact set tags = tags || ?::text where email_norm = ?", tagOfOne, norm);
         try {
             return reason(campaign.copy().tags(tagOfOne));
         } finally {
-            execute("update contact set tags = array_remove(tags, ?::text) where email_norm = ?", tagOfOne, norm);
+            db.update("update contact set tags = array_remove(tags, ?::text) where email_norm = ?", tagOfOne, norm);
         }
     }
 
     private List<String> eligibleAddresses(Campaign campaign) {
         CampaignSpec spec = campaign.spec();
-        return database.withConnection(connection -> {
+        return db.database().withConnection(connection -> {
             Long campaignId = new CampaignStore(connection).findId(spec.name()).orElse(null);
             return GateQuery.eligible(connection, GateRules.of(spec, campaignId), 1000).stream()
                     .map(GateQuery.Recipient::emailNormalized).toList();
@@ -871,7 +858,7 @@ class ConsentGateTest {
 
     /** A contact with an address the import would refuse, as an old platform might have left it. */
     private long insertUnvalidated(String raw, boolean withConsent) {
-        return database.inTransaction(connection -> {
+        return db.database().inTransaction(connection -> {
             PeopleStore people = new PeopleStore(connection);
             long id = people.ensureContact(new EmailAddress(raw, raw.toLowerCase(Locale.ROOT)), "Legacy", "pl",
                     List.of(tag));
@@ -890,12 +877,12 @@ class ConsentGateTest {
     }
 
     private static void suppress(String email, String reason) {
-        assertThat(new Suppressions(database).add(email, reason, "test", ACTOR)).isTrue();
+        assertThat(new Suppressions(db.database()).add(email, reason, "test", ACTOR)).isTrue();
     }
 
     /** Records a delivery of the campaign to the contact, creating the campaign; returns its id. */
     private static long recordSent(String campaignName, String email) {
-        return database.inTransaction(connection -> {
+        return db.database().inTransaction(connection -> {
             CampaignStore campaigns = new CampaignStore(connection);
             long campaignId = campaigns.findOrCreate(campaignName, PURPOSE, "newsletter", "{}");
             long contactId = new PeopleStore(connection).findContact(EmailAddress.normalize(email).orElseThrow())
@@ -906,13 +893,13 @@ class ConsentGateTest {
     }
 
     private static void setDeliveryStatus(long campaignId, String email, String status) {
-        execute("update delivery set status = ? where campaign_id = ? and contact_id = "
+        db.update("update delivery set status = ? where campaign_id = ? and contact_id = "
                 + "(select id from contact where email_norm = ?)", status, campaignId,
                 EmailAddress.normalize(email).orElseThrow());
     }
 
     private static String storedLocale(String email) {
-        return database.withConnection(connection -> new PeopleStore(connection)
+        return db.database().withConnection(connection -> new PeopleStore(connection)
                 .findContact(EmailAddress.normalize(email).orElseThrow()).orElseThrow().locale());
     }
 
@@ -996,7 +983,7 @@ class ConsentGateTest {
         try {
             Path file = Files.createTempFile(dir, "contacts", ".csv");
             Files.writeString(file, csv, StandardCharsets.UTF_8);
-            ImportResult result = new ContactImport(database).run(file, "test form", true, ACTOR, null);
+            ImportResult result = new ContactImport(db.database()).run(file, "test form", true, ACTOR, null);
             assertThat(result.rejects()).as("rejected rows").isEmpty();
             assertThat(result.aborted()).isFalse();
         } catch (IOException e) {
@@ -1011,49 +998,11 @@ class ConsentGateTest {
 
     // --- SQL ------------------------------------------------------------------------------------
 
-    private static void execute(String sql, Object... params) {
-        database.withConnection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                return statement.executeUpdate();
-            }
-        });
-    }
-
-    private static long queryLong(String sql) {
-        return database.withConnection(connection -> {
-            try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        });
-    }
-
     /** Row count and content hash of every table in the schema. */
     private static Map<String, String> tableFingerprints() {
-        return database.withConnection(connection -> {
-            List<String> tables = new ArrayList<>();
-            try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery(
-                         "select tablename from pg_tables where schemaname = current_schema() order by 1")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            assertThat(tables).contains("contact", "consent_record", "suppression", "audit_log", "campaign",
-                    "delivery", "feedback_event");
-            Map<String, String> fingerprints = new LinkedHashMap<>();
-            for (String table : tables) {
-                try (Statement statement = connection.createStatement();
-                     ResultSet rs = statement.executeQuery("select count(*) || ':' || coalesce(md5(string_agg(t::text, "
-                             + "'|' order by t::text)), '') from \"" + table + "\" t")) {
-                    rs.next();
-                    fingerprints.put(table, rs.getString(1));
-                }
-            }
-            return fingerprints;
-        });
+        List<String> tables = db.tables();
+        assertThat(tables).contains("contact", "consent_record", "suppression", "audit_log", "campaign",
+                "delivery", "feedback_event");
+        return db.fingerprints();
     }
 }

@@ -7,20 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
-import dev.mailer.store.Database;
-import dev.mailer.store.DatabaseSettings;
-import dev.mailer.store.TestPostgres;
+import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -35,7 +26,7 @@ class ConsentServiceTest {
     private static final String VIA = "cli by operator@host";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    private static Database database;
+    private static TestDatabase db;
     private static ConsentService consent;
 
     /** This test's own addresses: {@code <local>.<n>@example.pl}. */
@@ -43,15 +34,14 @@ class ConsentServiceTest {
 
     @BeforeAll
     static void openDatabase() {
-        database = Database.open(DatabaseSettings.server(TestPostgres.freshDatabase(),
-                TestPostgres.server().user(), TestPostgres.server().password()));
-        consent = new ConsentService(database);
+        db = TestDatabase.fresh();
+        consent = new ConsentService(db.database());
     }
 
     @AfterAll
     static void closeDatabase() {
-        if (database != null) {
-            database.close();
+        if (db != null) {
+            db.close();
         }
     }
 
@@ -88,7 +78,7 @@ class ConsentServiceTest {
         assertThat(history.contact().email()).isEqualTo("Anna.Nowak." + n + "@Example.PL");
         assertThat(history.contact().emailNormalized()).isEqualTo("anna.nowak." + n + "@example.pl");
         assertThat(history.records()).containsExactly(record);
-        assertThat(count("select count(*) from contact where email_norm = ?", history.contact().emailNormalized()))
+        assertThat(db.count("select count(*) from contact where email_norm = ?", history.contact().emailNormalized()))
                 .isEqualTo(1);
     }
 
@@ -115,7 +105,7 @@ class ConsentServiceTest {
         ConsentHistory history = consent.show(email);
         assertThat(history.records()).containsExactly(first, second, third);
         assertThat(second.id()).isNotEqualTo(first.id());
-        assertThat(count("select count(*) from contact where email_norm = ?", email)).isEqualTo(1);
+        assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isEqualTo(1);
     }
 
     @Test
@@ -187,13 +177,13 @@ class ConsentServiceTest {
     void grantIsRefusedForAnErasedAddress() {
         String email = email("gustaw");
         consent.grant(email, grant("newsletter", "form"), null, VIA);
-        new DataSubject(database).erase(email, VIA);
+        new DataSubject(db.database()).erase(email, VIA);
 
         assertUsage(() -> consent.grant(email, grant("newsletter", "form"), null, VIA), "erased");
         assertUsage(() -> consent.grant(" " + email.toUpperCase() + " ", grant("newsletter", "form"), null, VIA),
                 "erased");
         assertThat(consent.show(email).contact()).isNull();
-        assertThat(count("select count(*) from contact where email_norm = ?", email)).isZero();
+        assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isZero();
     }
 
     @Test
@@ -202,19 +192,19 @@ class ConsentServiceTest {
 
         assertUsage(() -> consent.withdraw(email, "newsletter", null, VIA), email);
         assertUsage(() -> consent.withdraw(email, ConsentStatement.ALL_PURPOSES, null, VIA), email);
-        assertThat(count("select count(*) from contact where email_norm = ?", email)).isZero();
+        assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isZero();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"*", "Newsletter", "news letter", "", "-news", "news/letter", "a;drop table contact"})
     void grantWithAnInvalidPurposeIsAUsageErrorAndWritesNothing(String purpose) {
         String email = email("henryka");
-        long records = count("select count(*) from consent_record");
+        long records = db.count("select count(*) from consent_record");
 
         assertUsage(() -> consent.grant(email, grant(purpose, "form"), null, VIA), "purpose");
 
-        assertThat(count("select count(*) from contact where email_norm = ?", email)).isZero();
-        assertThat(count("select count(*) from consent_record")).isEqualTo(records);
+        assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isZero();
+        assertThat(db.count("select count(*) from consent_record")).isEqualTo(records);
     }
 
     @Test
@@ -251,22 +241,22 @@ class ConsentServiceTest {
     void auditLogNamesThePersonByHashOnly() {
         String email = "Karolina.Zielinska." + n + "@Example.PL";
         String normalized = email.toLowerCase();
-        long before = count("select count(*) from audit_log");
+        long before = db.count("select count(*) from audit_log");
 
         consent.grant(email, grant("newsletter", "https://kawiarnia.example/form"), "Mozilla/5.0", VIA);
         consent.withdraw(email, "newsletter", "phone call", VIA);
         consent.withdraw(email, ConsentStatement.ALL_PURPOSES, null, VIA);
 
-        List<List<String>> rows = rows("select actor, action, encode(subject_hash, 'hex'), detail::text"
+        List<List<String>> rows = db.rows("select actor, action, encode(subject_hash, 'hex'), detail::text"
                 + " from audit_log where subject_hash = sha256(convert_to(?, 'UTF8')) order by id", normalized);
         assertThat(rows).extracting(r -> r.get(1))
                 .containsExactly("consent.grant", "consent.withdraw", "consent.withdraw");
         assertThat(rows).extracting(r -> r.get(0)).containsOnly(VIA);
-        assertThat(rows).extracting(r -> r.get(2)).containsOnly(sha256Hex(normalized));
+        assertThat(rows).extracting(r -> r.get(2)).containsOnly(TestDatabase.sha256(normalized));
         assertThat(rows.get(0).get(3)).contains("\"purpose\": \"newsletter\"").contains("\"status\": \"granted\"");
         assertThat(rows.get(2).get(3)).contains("\"purpose\": \"*\"");
-        assertThat(count("select count(*) from audit_log")).isEqualTo(before + 3);
-        assertThat(count("select count(*) from audit_log a where lower(a::text) like ?",
+        assertThat(db.count("select count(*) from audit_log")).isEqualTo(before + 3);
+        assertThat(db.count("select count(*) from audit_log a where lower(a::text) like ?",
                 "%" + ("karolina.zielinska." + n).toLowerCase() + "%"))
                 .as("no audit row holds the address in clear").isZero();
     }
@@ -276,9 +266,9 @@ class ConsentServiceTest {
         String email = email("leszek");
         ConsentRecord record = consent.grant(email, grant("newsletter", "form"), null, VIA);
 
-        assertThatThrownBy(() -> update("update consent_record set status = 'withdrawn' where id = ?", record.id()))
+        assertThatThrownBy(() -> db.update("update consent_record set status = 'withdrawn' where id = ?", record.id()))
                 .hasMessageContaining("append-only");
-        assertThatThrownBy(() -> update("delete from consent_record where id = ?", record.id()))
+        assertThatThrownBy(() -> db.update("delete from consent_record where id = ?", record.id()))
                 .hasMessageContaining("append-only");
         assertThat(consent.show(email).records()).containsExactly(record);
     }
@@ -301,51 +291,5 @@ class ConsentServiceTest {
         assertThatThrownBy(action::run)
                 .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
                 .hasMessageContaining(messagePart);
-    }
-
-    private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long count(String sql, Object... params) {
-        return Long.parseLong(rows(sql, params).get(0).get(0));
-    }
-
-    private static List<List<String>> rows(String sql, Object... params) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                List<List<String>> rows = new ArrayList<>();
-                try (ResultSet rs = statement.executeQuery()) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        List<String> row = new ArrayList<>();
-                        for (int i = 1; i <= columns; i++) {
-                            row.add(rs.getString(i));
-                        }
-                        rows.add(row);
-                    }
-                }
-                return rows;
-            }
-        });
-    }
-
-    private static int update(String sql, Object... params) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                return statement.executeUpdate();
-            }
-        });
     }
 }

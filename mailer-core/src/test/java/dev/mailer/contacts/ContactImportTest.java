@@ -4,35 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
-import dev.mailer.store.Database;
-import dev.mailer.store.DatabaseSettings;
-import dev.mailer.store.TestPostgres;
+import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,18 +33,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * was stored checked with plain SQL.
  */
 class ContactImportTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FULL_HEADER = "email,name,locale,tags,birth_date,consent_purpose,consent_status,"
             + "consent_at,consent_source,consent_ip,consent_text,confirmed_at,lawful_basis,parental_consent,plan,city";
 
     @TempDir
     Path dir;
-    private Database db;
+    private TestDatabase db;
 
     @BeforeEach
     void openDatabase() {
-        db = Database.open(DatabaseSettings.server(TestPostgres.freshDatabase(), TestPostgres.server().user(),
-                TestPostgres.server().password()));
+        db = TestDatabase.fresh();
     }
 
     @AfterEach
@@ -117,7 +102,7 @@ class ContactImportTest {
                 "existing_customer", false, "import contacts.csv line 5"));
         assertThat(count("consent_record")).isEqualTo(3);
 
-        List<Map<String, Object>> audit = query("select actor, action, subject_hash, detail from audit_log");
+        List<Map<String, Object>> audit = db.maps("select actor, action, subject_hash, detail from audit_log");
         assertThat(audit).containsExactly(row("actor", "test", "action", "contacts.import", "subject_hash", null,
                 "detail", Map.of("file", "contacts.csv", "imported", 4, "updated", 0, "unchanged", 0, "rejected", 1)));
     }
@@ -126,15 +111,15 @@ class ContactImportTest {
     void reimportingTheSameFileChangesNothing() throws Exception {
         Path file = normalFile();
         run(file);
-        List<Map<String, Object>> contactsBefore = query("select * from contact order by id");
-        List<Map<String, Object>> consentsBefore = query("select * from consent_record order by id");
+        List<Map<String, Object>> contactsBefore = db.maps("select * from contact order by id");
+        List<Map<String, Object>> consentsBefore = db.maps("select * from consent_record order by id");
 
         ImportResult again = run(file);
 
         assertThat(again).isEqualTo(new ImportResult(0, 0, 4, 1,
                 List.of(new Reject(6, "not-an-address", "invalid e-mail address")), false, false));
-        assertThat(query("select * from contact order by id")).isEqualTo(contactsBefore);
-        assertThat(query("select * from consent_record order by id")).isEqualTo(consentsBefore);
+        assertThat(db.maps("select * from contact order by id")).isEqualTo(contactsBefore);
+        assertThat(db.maps("select * from consent_record order by id")).isEqualTo(consentsBefore);
     }
 
     @Test
@@ -246,9 +231,9 @@ class ContactImportTest {
                 consent("newsletter", "withdrawn", "2024-09-01T12:00:00Z", null, null, null, null, "consent", false,
                         "import withdrawn.csv line 2"));
 
-        assertThatThrownBy(() -> execute("update consent_record set status = 'granted'"))
+        assertThatThrownBy(() -> db.execute("update consent_record set status = 'granted'"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
-        assertThatThrownBy(() -> execute("delete from consent_record"))
+        assertThatThrownBy(() -> db.execute("delete from consent_record"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
         assertThat(count("consent_record")).isEqualTo(2);
     }
@@ -377,7 +362,7 @@ class ContactImportTest {
                 new Reject(3, "bob@example.com", "has 4 fields where the header has 3"),
                 new Reject(5, "dan@example.com", "has 1 fields where the header has 3"),
                 new Reject(6, "eve@example.com", "has 6 fields where the header has 3")), false, false));
-        assertThat(query("select email from contact")).containsExactly(row("email", "carl@example.com"));
+        assertThat(db.maps("select email from contact")).containsExactly(row("email", "carl@example.com"));
     }
 
     @Test
@@ -396,7 +381,7 @@ class ContactImportTest {
                 new Reject(3, "bob@example.com", "a field is longer than 10000 characters"),
                 new Reject(4, "carl@example.com", "a field is longer than 10000 characters"),
                 new Reject(5, "x".repeat(60) + "...", "a field is longer than 10000 characters")), false, false));
-        assertThat(query("select email from contact order by email"))
+        assertThat(db.maps("select email from contact order by email"))
                 .containsExactly(row("email", "anna@example.com"), row("email", "eve@example.com"));
     }
 
@@ -458,7 +443,7 @@ class ContactImportTest {
     void internationalizedDomainsAreStoredNormalized() throws Exception {
         assertThat(run(csv("idn.csv", "email,name", "jürgen@bücher.example,Jürgen")))
                 .isEqualTo(new ImportResult(1, 0, 0, 0, List.of(), false, false));
-        assertThat(query("select email, email_norm from contact"))
+        assertThat(db.maps("select email, email_norm from contact"))
                 .containsExactly(row("email", "jürgen@bücher.example", "email_norm", "jürgen@xn--bcher-kva.example"));
 
         ImportResult again = run(csv("ascii.csv", "email,name,consent_purpose",
@@ -482,7 +467,7 @@ class ContactImportTest {
     @Test
     void anUnterminatedQuoteFailsTheWholeImportWithItsLine() throws Exception {
         run(csv("first.csv", "email,name", "anna@example.com,Anna"));
-        List<Map<String, Object>> contactsBefore = query("select * from contact order by id");
+        List<Map<String, Object>> contactsBefore = db.maps("select * from contact order by id");
         long auditBefore = count("audit_log");
 
         Path file = csv("broken.csv", "email,name,consent_purpose",
@@ -497,7 +482,7 @@ class ContactImportTest {
         assertThat(e).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
         assertThat(e.getMessage()).startsWith("broken.csv line 5: ").doesNotContain("\n");
-        assertThat(query("select * from contact order by id")).isEqualTo(contactsBefore);
+        assertThat(db.maps("select * from contact order by id")).isEqualTo(contactsBefore);
         assertThat(count("consent_record")).isZero();
         assertThat(count("audit_log")).isEqualTo(auditBefore);
     }
@@ -565,7 +550,7 @@ class ContactImportTest {
                 new Reject(11, "a9@example.com", "consent_at given without consent_purpose"),
                 new Reject(12, "a10@example.com", "bad confirmed_at 'yesterday' (expected an ISO-8601 date-time "
                         + "with offset, e.g. 2025-03-01T10:15:00Z)")), false, false));
-        assertThat(query("select email from contact order by email"))
+        assertThat(db.maps("select email from contact order by email"))
                 .containsExactly(row("email", "ok1@example.com"), row("email", "ok2@example.com"));
         assertThat(consents("ok2@example.com")).singleElement().satisfies(r -> assertThat(r)
                 .containsEntry("lawful_basis", "existing_customer")
@@ -577,8 +562,8 @@ class ContactImportTest {
     @Test
     void strictImportAbortsOnABadRowAndWritesNothing() throws Exception {
         run(csv("first.csv", "email,name,consent_purpose", "anna@example.com,Anna,newsletter"));
-        List<Map<String, Object>> contactsBefore = query("select * from contact order by id");
-        List<Map<String, Object>> consentsBefore = query("select * from consent_record order by id");
+        List<Map<String, Object>> contactsBefore = db.maps("select * from contact order by id");
+        List<Map<String, Object>> consentsBefore = db.maps("select * from consent_record order by id");
         long auditBefore = count("audit_log");
 
         ImportResult result = run(csv("strict.csv", "email,name,consent_purpose,consent_status",
@@ -592,8 +577,8 @@ class ContactImportTest {
         assertThat(result).isEqualTo(new ImportResult(0, 0, 0, 2, List.of(
                 new Reject(4, "bad@", "invalid e-mail address"),
                 new Reject(6, "dan@example.com", "consent_status given without consent_purpose")), false, true));
-        assertThat(query("select * from contact order by id")).isEqualTo(contactsBefore);
-        assertThat(query("select * from consent_record order by id")).isEqualTo(consentsBefore);
+        assertThat(db.maps("select * from contact order by id")).isEqualTo(contactsBefore);
+        assertThat(db.maps("select * from consent_record order by id")).isEqualTo(consentsBefore);
         assertThat(count("audit_log")).isEqualTo(auditBefore);
     }
 
@@ -612,8 +597,8 @@ class ContactImportTest {
     @Test
     void anErasedAddressIsRefusedInAnySpelling() throws Exception {
         run(csv("first.csv", "email,name,consent_purpose", "anna@example.com,Anna,newsletter"));
-        new DataSubject(db).erase("anna@example.com", "test");
-        new DataSubject(db).erase("never.seen@example.com", "test");
+        new DataSubject(db.database()).erase("anna@example.com", "test");
+        new DataSubject(db.database()).erase("never.seen@example.com", "test");
         assertThat(count("contact")).isZero();
 
         ImportResult result = run(csv("again.csv", "email,name,consent_purpose",
@@ -626,14 +611,14 @@ class ContactImportTest {
                 new Reject(2, "ANNA@Example.com", "erased"),
                 new Reject(4, "anna@example.com", "erased"),
                 new Reject(5, "Never.Seen@EXAMPLE.com", "erased")), false, false));
-        assertThat(query("select email from contact")).containsExactly(row("email", "bob@example.com"));
+        assertThat(db.maps("select email from contact")).containsExactly(row("email", "bob@example.com"));
         assertThat(consents("bob@example.com")).hasSize(1);
         assertThat(count("consent_record")).isEqualTo(1);
     }
 
     @Test
     void anErasedAddressAbortsAStrictImport() throws Exception {
-        new DataSubject(db).erase("anna@example.com", "test");
+        new DataSubject(db.database()).erase("anna@example.com", "test");
         long auditBefore = count("audit_log");
 
         ImportResult result = run(csv("again.csv", "email,name,consent_purpose",
@@ -671,7 +656,7 @@ class ContactImportTest {
     }
 
     private ImportResult run(Path file, String source, boolean strict) {
-        return new ContactImport(db).run(file, source, strict, "test", null);
+        return new ContactImport(db.database()).run(file, source, strict, "test", null);
     }
 
     private Path csv(String name, String header, String... rows) throws IOException {
@@ -708,79 +693,24 @@ class ContactImportTest {
         return row;
     }
 
-    private Map<String, Object> contact(String emailNorm) throws SQLException {
-        List<Map<String, Object>> rows = query("select * from contact where email_norm = ?", emailNorm);
+    private Map<String, Object> contact(String emailNorm) {
+        List<Map<String, Object>> rows = db.maps("select * from contact where email_norm = ?", emailNorm);
         assertThat(rows).as("contact %s", emailNorm).hasSize(1);
         return rows.get(0);
     }
 
     /** The consent history of a contact, oldest record first, without ids and recording times. */
-    private List<Map<String, Object>> consents(String emailNorm) throws SQLException {
-        return query("select purpose, status, consent_at, source, ip, consent_text, confirmed_at, lawful_basis,"
+    private List<Map<String, Object>> consents(String emailNorm) {
+        return db.maps("select purpose, status, consent_at, source, ip, consent_text, confirmed_at, lawful_basis,"
                 + " parental_consent, recorded_via from consent_record cr join contact c on c.id = cr.contact_id"
                 + " where c.email_norm = ? order by cr.id", emailNorm);
     }
 
-    private long count(String table) throws SQLException {
-        return (Long) query("select count(*) as n from " + table).get(0).get("n");
+    private long count(String table) {
+        return db.count("select count(*) from " + table);
     }
 
-    private Instant now() throws SQLException {
-        return (Instant) query("select clock_timestamp() as now").get(0).get("now");
-    }
-
-    private void execute(String sql) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection();
-             Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
-    }
-
-    /** Rows as maps: timestamptz as Instant, date as LocalDate, text[] as List, jsonb as Map. */
-    private List<Map<String, Object>> query(String sql, Object... params) throws SQLException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (Connection connection = db.dataSource().getConnection();
-             PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                ResultSetMetaData meta = rs.getMetaData();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= meta.getColumnCount(); c++) {
-                        row.put(meta.getColumnLabel(c), value(rs, c, meta.getColumnTypeName(c)));
-                    }
-                    rows.add(row);
-                }
-            }
-        }
-        return rows;
-    }
-
-    private static Object value(ResultSet rs, int column, String type) throws SQLException {
-        if (rs.getObject(column) == null) {
-            return null;
-        }
-        switch (type) {
-            case "timestamptz":
-                return rs.getObject(column, OffsetDateTime.class).toInstant();
-            case "date":
-                return rs.getObject(column, LocalDate.class);
-            case "_text":
-                Array array = rs.getArray(column);
-                return Arrays.stream((Object[]) array.getArray()).map(String.class::cast).collect(Collectors.toList());
-            case "jsonb":
-                try {
-                    return JSON.readValue(rs.getString(column), new TypeReference<LinkedHashMap<String, Object>>() { });
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            case "int4":
-            case "int8":
-                return rs.getLong(column);
-            default:
-                return rs.getObject(column);
-        }
+    private Instant now() {
+        return (Instant) db.maps("select clock_timestamp() as now").get(0).get("now");
     }
 }

@@ -13,20 +13,15 @@ import dev.mailer.contacts.Reject;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.CampaignStore;
-import dev.mailer.store.Database;
-import dev.mailer.store.DatabaseSettings;
 import dev.mailer.store.PeopleStore;
-import dev.mailer.store.TestPostgres;
+import dev.mailer.store.TestDatabase;
 import dev.mailer.suppression.Suppressions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +36,7 @@ class DataSubjectTest {
     private static final String ACTOR = "cli by dpo";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    private static Database database;
+    private static TestDatabase db;
     private static DataSubject subject;
 
     @TempDir
@@ -53,15 +48,14 @@ class DataSubjectTest {
 
     @BeforeAll
     static void openDatabase() {
-        database = Database.open(DatabaseSettings.server(TestPostgres.freshDatabase(),
-                TestPostgres.server().user(), TestPostgres.server().password()));
-        subject = new DataSubject(database);
+        db = TestDatabase.fresh();
+        subject = new DataSubject(db.database());
     }
 
     @AfterAll
     static void closeDatabase() {
-        if (database != null) {
-            database.close();
+        if (db != null) {
+            db.close();
         }
     }
 
@@ -116,7 +110,7 @@ class DataSubjectTest {
         subject.export(email, ACTOR);
         subject.export("never.seen." + n + "@example.pl", ACTOR);
 
-        assertThat(count("select count(*) from audit_log where action = 'subject.export'"
+        assertThat(db.count("select count(*) from audit_log where action = 'subject.export'"
                 + " and subject_hash = sha256(convert_to(?, 'UTF8'))", email)).isEqualTo(1);
         assertThat(clearTextHits("audit_log", "wisniewska." + n)).isZero();
         assertThat(clearTextHits("audit_log", "never.seen." + n)).isZero();
@@ -137,28 +131,28 @@ class DataSubjectTest {
     @Test
     void eraseRemovesThePersonAndKeepsOnlyTheHash() throws IOException {
         Person person = storeEverything();
-        long otherRecords = count("select count(*) from consent_record where contact_id = ?", person.otherId);
+        long otherRecords = db.count("select count(*) from consent_record where contact_id = ?", person.otherId);
 
         DataSubject.Erasure erasure = subject.erase(email.toUpperCase(), ACTOR);
 
         assertThat(erasure).isEqualTo(new DataSubject.Erasure(true, 3, 1));
-        assertThat(count("select count(*) from contact where id = ? or email_norm = ?", person.contactId, email))
+        assertThat(db.count("select count(*) from contact where id = ? or email_norm = ?", person.contactId, email))
                 .isZero();
-        assertThat(count("select count(*) from consent_record where contact_id = ?", person.contactId)).isZero();
+        assertThat(db.count("select count(*) from consent_record where contact_id = ?", person.contactId)).isZero();
 
         // the delivery row outlives the person (campaign statistics), anonymised
-        List<List<String>> delivery = rows("select contact_id, smtp_reply, status from delivery where message_id = ?",
-                "<m-" + n + "@kawiarnia.example>");
+        List<List<String>> delivery = db.rows("select contact_id, smtp_reply, status from delivery"
+                + " where message_id = ?", "<m-" + n + "@kawiarnia.example>");
         assertThat(delivery).containsExactly(Arrays.asList(null, null, "sent"));
-        List<List<String>> feedback = rows("select contact_id, diagnostic, type from feedback_event where source_key = ?",
-                "bounce-" + n);
+        List<List<String>> feedback = db.rows(
+                "select contact_id, diagnostic, type from feedback_event where source_key = ?", "bounce-" + n);
         assertThat(feedback).containsExactly(Arrays.asList(null, null, "bounce"));
 
         // the suppression list keeps the hash and nothing else
-        assertThat(rows("select email_norm, reason, detail from suppression"
+        assertThat(db.rows("select email_norm, reason, detail from suppression"
                 + " where email_hash = sha256(convert_to(?, 'UTF8'))", email))
                 .containsExactly(Arrays.asList(null, "erased", null));
-        assertThat(count("select count(*) from suppression where email_norm = ?", email)).isZero();
+        assertThat(db.count("select count(*) from suppression where email_norm = ?", email)).isZero();
 
         // nowhere in the database, audit log included, is the address or the name left in clear
         for (String table : tables()) {
@@ -166,37 +160,37 @@ class DataSubjectTest {
             assertThat(clearTextHits(table, "Wiśniewska")).as(table).isZero();
             assertThat(clearTextHits(table, "KN-0042")).as(table).isZero();
         }
-        assertThat(count("select count(*) from audit_log where action = 'subject.erase'"
+        assertThat(db.count("select count(*) from audit_log where action = 'subject.erase'"
                 + " and subject_hash = sha256(convert_to(?, 'UTF8'))", email)).isEqualTo(1);
 
         // the bystander is untouched
-        assertThat(count("select count(*) from contact where id = ?", person.otherId)).isEqualTo(1);
-        assertThat(count("select count(*) from consent_record where contact_id = ?", person.otherId))
+        assertThat(db.count("select count(*) from contact where id = ?", person.otherId)).isEqualTo(1);
+        assertThat(db.count("select count(*) from consent_record where contact_id = ?", person.otherId))
                 .isEqualTo(otherRecords);
-        assertThat(count("select count(*) from delivery where contact_id = ?", person.otherId)).isEqualTo(1);
-        assertThat(count("select count(*) from suppression where email_norm = ?", other)).isEqualTo(1);
+        assertThat(db.count("select count(*) from delivery where contact_id = ?", person.otherId)).isEqualTo(1);
+        assertThat(db.count("select count(*) from suppression where email_norm = ?", other)).isEqualTo(1);
     }
 
     @Test
     void consentHistoryIsDeletableOnlyDuringAnErasure() throws IOException {
         Person person = storeEverything();
-        long recordId = count("select min(id) from consent_record where contact_id = ?", person.otherId);
+        long recordId = db.count("select min(id) from consent_record where contact_id = ?", person.otherId);
 
-        assertThatThrownBy(() -> update("delete from consent_record where id = ?", recordId))
+        assertThatThrownBy(() -> db.update("delete from consent_record where id = ?", recordId))
                 .hasMessageContaining("append-only");
-        assertThatThrownBy(() -> update("delete from contact where id = ?", person.otherId))
+        assertThatThrownBy(() -> db.update("delete from contact where id = ?", person.otherId))
                 .as("deleting a contact would cascade into its history").hasMessageContaining("append-only");
-        assertThatThrownBy(() -> update("update consent_record set source = 'forged' where id = ?", recordId))
+        assertThatThrownBy(() -> db.update("update consent_record set source = 'forged' where id = ?", recordId))
                 .hasMessageContaining("append-only");
 
         subject.erase(email, ACTOR);
 
         // the erasure's permission ended with its transaction, also on the connection it used
         for (int i = 0; i < 10; i++) {
-            assertThatThrownBy(() -> update("delete from consent_record where id = ?", recordId))
+            assertThatThrownBy(() -> db.update("delete from consent_record where id = ?", recordId))
                     .hasMessageContaining("append-only");
         }
-        assertThat(count("select count(*) from consent_record where id = ?", recordId)).isEqualTo(1);
+        assertThat(db.count("select count(*) from consent_record where id = ?", recordId)).isEqualTo(1);
     }
 
     @Test
@@ -218,14 +212,14 @@ class DataSubjectTest {
         assertThat(reimport.rejects()).extracting(Reject::line, Reject::reason)
                 .containsExactly(tuple(2L, "erased"));
         assertThat(reimport.imported()).isEqualTo(1);
-        assertThat(count("select count(*) from contact where email_norm = ?", email)).isZero();
+        assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isZero();
 
-        ConsentService consent = new ConsentService(database);
+        ConsentService consent = new ConsentService(db.database());
         assertThatThrownBy(() -> consent.grant(email, new ConsentStatement("newsletter", "granted", null, "web form",
                 null, null, null, "consent", false), null, ACTOR))
                 .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
                 .hasMessageContaining("erased");
-        assertThat(count("select count(*) from contact where email_norm = ?", email)).isZero();
+        assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isZero();
     }
 
     @Test
@@ -236,7 +230,7 @@ class DataSubjectTest {
 
         assertThat(erasure).isEqualTo(new DataSubject.Erasure(false, 0, 0));
         assertThat(subject.export(stranger, ACTOR).erased()).isTrue();
-        assertThat(count("select count(*) from suppression where reason = 'erased'"
+        assertThat(db.count("select count(*) from suppression where reason = 'erased'"
                 + " and email_hash = sha256(convert_to(?, 'UTF8')) and email_norm is null", stranger)).isEqualTo(1);
     }
 
@@ -248,7 +242,7 @@ class DataSubjectTest {
         DataSubject.Erasure again = subject.erase(email, ACTOR);
 
         assertThat(again).isEqualTo(new DataSubject.Erasure(false, 0, 0));
-        assertThat(count("select count(*) from suppression where email_hash = sha256(convert_to(?, 'UTF8'))", email))
+        assertThat(db.count("select count(*) from suppression where email_hash = sha256(convert_to(?, 'UTF8'))", email))
                 .isEqualTo(1);
     }
 
@@ -281,14 +275,14 @@ class DataSubjectTest {
                         + other + ",Tomasz Other,pl,customers,,,,newsletter,granted,2025-03-01T09:00:00Z,checkout,,"
                         + "2025-03-01T09:00:00Z\r\n");
         assertThat(imported.rejects()).isEmpty();
-        new ConsentService(database).withdraw(email, "offers", "reply to newsletter", ACTOR);
-        Suppressions suppressions = new Suppressions(database);
+        new ConsentService(db.database()).withdraw(email, "offers", "reply to newsletter", ACTOR);
+        Suppressions suppressions = new Suppressions(db.database());
         suppressions.add(email, "manual", "asked by phone", ACTOR);
         suppressions.add(email, "complaint", "marked as spam", ACTOR);
         suppressions.add(other, "manual", null, ACTOR);
 
         String campaign = "newsletter-" + n;
-        return database.inTransaction(connection -> {
+        return db.database().inTransaction(connection -> {
             PeopleStore people = new PeopleStore(connection);
             long contactId = people.findContact(email).orElseThrow().id();
             long otherId = people.findContact(other).orElseThrow().id();
@@ -313,66 +307,20 @@ class DataSubjectTest {
     private ImportResult importCsv(String content) throws IOException {
         Path csv = Files.createTempFile(dir, "contacts", ".csv");
         Files.writeString(csv, content, StandardCharsets.UTF_8);
-        return new ContactImport(database).run(csv, "test", false, ACTOR, null);
+        return new ContactImport(db.database()).run(csv, "test", false, ACTOR, null);
     }
 
     // --- SQL ------------------------------------------------------------------------------------
 
     private static List<String> tables() {
-        return database.withConnection(connection -> {
-            List<String> tables = new ArrayList<>();
-            try (Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery(
-                         "select tablename from pg_tables where schemaname = current_schema() order by 1")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            assertThat(tables).contains("contact", "consent_record", "suppression", "audit_log", "delivery",
-                    "feedback_event", "campaign");
-            return tables;
-        });
+        List<String> tables = db.tables();
+        assertThat(tables).contains("contact", "consent_record", "suppression", "audit_log", "delivery",
+                "feedback_event", "campaign");
+        return tables;
     }
 
     /** Rows of the table whose text form contains the text, case-insensitively. */
     private static long clearTextHits(String table, String text) {
-        return count("select count(*) from \"" + table + "\" t where strpos(lower(t::text), lower(?)) > 0", text);
-    }
-
-    private static long count(String sql, Object... params) {
-        return Long.parseLong(rows(sql, params).get(0).get(0));
-    }
-
-    private static List<List<String>> rows(String sql, Object... params) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                List<List<String>> rows = new ArrayList<>();
-                try (ResultSet rs = statement.executeQuery()) {
-                    int columns = rs.getMetaData().getColumnCount();
-                    while (rs.next()) {
-                        List<String> row = new ArrayList<>();
-                        for (int i = 1; i <= columns; i++) {
-                            row.add(rs.getString(i));
-                        }
-                        rows.add(row);
-                    }
-                }
-                return rows;
-            }
-        });
-    }
-
-    private static int update(String sql, Object... params) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                return statement.executeUpdate();
-            }
-        });
+        return db.count("select count(*) from \"" + table + "\" t where strpos(lower(t::text), lower(?)) > 0", text);
     }
 }

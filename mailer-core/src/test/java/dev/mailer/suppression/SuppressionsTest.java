@@ -14,22 +14,15 @@ import dev.mailer.contacts.ImportResult;
 import dev.mailer.contacts.Reject;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
-import dev.mailer.store.Database;
-import dev.mailer.store.DatabaseSettings;
-import dev.mailer.store.TestPostgres;
+import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +39,7 @@ class SuppressionsTest {
     private static final String ACTOR = "cli by operator";
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-    private static Database database;
+    private static TestDatabase db;
     private static Suppressions suppressions;
 
     @TempDir
@@ -55,15 +48,14 @@ class SuppressionsTest {
 
     @BeforeAll
     static void openDatabase() {
-        database = Database.open(DatabaseSettings.server(TestPostgres.freshDatabase(),
-                TestPostgres.server().user(), TestPostgres.server().password()));
-        suppressions = new Suppressions(database);
+        db = TestDatabase.fresh();
+        suppressions = new Suppressions(db.database());
     }
 
     @AfterAll
     static void closeDatabase() {
-        if (database != null) {
-            database.close();
+        if (db != null) {
+            db.close();
         }
     }
 
@@ -82,7 +74,7 @@ class SuppressionsTest {
         assertThat(entriesOf(normalized)).singleElement().satisfies(entry -> {
             assertThat(entry).containsEntry("email_norm", normalized).containsEntry("reason", "manual")
                     .containsEntry("detail", "asked by phone").containsEntry("origin", ACTOR)
-                    .containsEntry("hash", sha256Hex(normalized));
+                    .containsEntry("hash", TestDatabase.sha256(normalized));
             assertThat(entry.get("created_at")).isInstanceOf(OffsetDateTime.class);
         });
 
@@ -94,14 +86,15 @@ class SuppressionsTest {
     @Test
     void addIsIdempotent() {
         String email = email("marek");
-        long audit = count("select count(*) from audit_log");
+        long audit = db.count("select count(*) from audit_log");
 
         assertThat(suppressions.add(email, "manual", "first", ACTOR)).isTrue();
         assertThat(suppressions.add(email, "manual", "second", ACTOR)).isFalse();
         assertThat(suppressions.add(email.toUpperCase(), "manual", "third", ACTOR)).isFalse();
 
         assertThat(entriesOf(email)).singleElement().satisfies(e -> assertThat(e).containsEntry("detail", "first"));
-        assertThat(count("select count(*) from audit_log")).as("only the real change is audited").isEqualTo(audit + 1);
+        assertThat(db.count("select count(*) from audit_log")).as("only the real change is audited")
+                .isEqualTo(audit + 1);
     }
 
     @Test
@@ -144,15 +137,15 @@ class SuppressionsTest {
         String email = email("roksana");
         String purpose = "newsletter-" + n;
         importGranted(email, purpose);
-        new ConsentService(database).withdraw(email, purpose, "phone call", ACTOR);
+        new ConsentService(db.database()).withdraw(email, purpose, "phone call", ACTOR);
         suppressions.add(email, "manual", null, ACTOR);
-        int history = new ConsentService(database).show(email).records().size();
+        int history = new ConsentService(db.database()).show(email).records().size();
         assertThat(reason(purpose)).isEqualTo(ExclusionReason.SUPPRESSED_MANUAL);
 
         assertThat(suppressions.remove(email, "manual", ACTOR)).isTrue();
 
         assertThat(reason(purpose)).isEqualTo(ExclusionReason.CONSENT_WITHDRAWN);
-        assertThat(new ConsentService(database).show(email).records()).hasSize(history)
+        assertThat(new ConsentService(db.database()).show(email).records()).hasSize(history)
                 .last().satisfies(r -> assertThat(r.status()).isEqualTo("withdrawn"));
     }
 
@@ -161,7 +154,7 @@ class SuppressionsTest {
         String email = email("szymon");
         String purpose = "newsletter-" + n;
         importGranted(email, purpose);
-        new ConsentService(database).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        new ConsentService(db.database()).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
         suppressions.add(email, "bounced", null, ACTOR);
 
         suppressions.remove(email, "bounced", ACTOR);
@@ -173,11 +166,11 @@ class SuppressionsTest {
     @Test
     void removeNeverRevivesAnErasedAddress() throws IOException {
         String email = email("teresa");
-        String hash = sha256Hex(email);
+        String hash = TestDatabase.sha256(email);
         importGranted(email, "newsletter");
         suppressions.add(email, "manual", "asked by phone", ACTOR);
         suppressions.add(email, "bounced", null, ACTOR);
-        new DataSubject(database).erase(email, ACTOR);
+        new DataSubject(db.database()).erase(email, ACTOR);
 
         List<Map<String, Object>> erased = entriesWithHash(hash);
         assertThat(erased).singleElement().satisfies(e -> {
@@ -192,14 +185,14 @@ class SuppressionsTest {
         assertThat(entriesWithHash(hash)).isEqualTo(erased);
         ImportResult again = importGranted(email, "newsletter");
         assertThat(again.rejects()).extracting(Reject::reason).containsExactly("erased");
-        assertThat(count("select count(*) from contact where email_norm = ?", email)).isZero();
+        assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isZero();
     }
 
     @Test
     void blockingAnErasedAddressAgainDoesNotStoreItInClear() {
         String email = email("wiktoria");
-        String hash = sha256Hex(email);
-        new DataSubject(database).erase(email, ACTOR);
+        String hash = TestDatabase.sha256(email);
+        new DataSubject(db.database()).erase(email, ACTOR);
 
         assertThat(suppressions.add(email, "manual", "asked again by phone", ACTOR))
                 .as("already blocked for good").isFalse();
@@ -207,19 +200,19 @@ class SuppressionsTest {
 
         assertThat(entriesWithHash(hash)).singleElement()
                 .satisfies(e -> assertThat(e).containsEntry("reason", "erased").containsEntry("email_norm", null));
-        assertThat(count("select count(*) from suppression where email_norm = ?", email)).isZero();
+        assertThat(db.count("select count(*) from suppression where email_norm = ?", email)).isZero();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"erased", "spam", "Manual", "", "unsubscribed"})
     void badReasonIsAUsageErrorAndWritesNothing(String reason) {
         String email = email("urban");
-        long rows = count("select count(*) from suppression");
+        long rows = db.count("select count(*) from suppression");
 
         assertUsage(() -> suppressions.add(email, reason, null, ACTOR));
         assertUsage(() -> suppressions.remove(email, reason, ACTOR));
 
-        assertThat(count("select count(*) from suppression")).isEqualTo(rows);
+        assertThat(db.count("select count(*) from suppression")).isEqualTo(rows);
     }
 
     @Test
@@ -235,9 +228,9 @@ class SuppressionsTest {
         suppressions.add(email, "manual", "asked by phone", ACTOR);
         suppressions.remove(email, "manual", ACTOR);
 
-        assertThat(count("select count(*) from audit_log where subject_hash = sha256(convert_to(?, 'UTF8'))"
+        assertThat(db.count("select count(*) from audit_log where subject_hash = sha256(convert_to(?, 'UTF8'))"
                 + " and action in ('suppress.add', 'suppress.remove')", normalized)).isEqualTo(2);
-        assertThat(count("select count(*) from audit_log a where lower(a::text) like ?", "%wanda.lis." + n + "%"))
+        assertThat(db.count("select count(*) from audit_log a where lower(a::text) like ?", "%wanda.lis." + n + "%"))
                 .isZero();
     }
 
@@ -261,12 +254,12 @@ class SuppressionsTest {
         Path csv = Files.createTempFile(dir, "contacts", ".csv");
         Files.writeString(csv, "email,tags,consent_purpose,consent_at,confirmed_at\r\n"
                 + email + ",t" + n + "," + purpose + "," + at + "," + at + "\r\n", StandardCharsets.UTF_8);
-        return new ContactImport(database).run(csv, "test", false, ACTOR, null);
+        return new ContactImport(db.database()).run(csv, "test", false, ACTOR, null);
     }
 
     /** The gate's reason for this test's only contact, null when eligible. */
     private ExclusionReason reason(String purpose) {
-        GateReport report = new ConsentGate(database).report(
+        GateReport report = new ConsentGate(db.database()).report(
                 new GateRules(purpose, true, false, null, 16, List.of("t" + n), List.of(), null));
         assertThat(report.considered()).isEqualTo(1);
         return report.excluded().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
@@ -276,28 +269,5 @@ class SuppressionsTest {
     private static void assertUsage(Runnable action) {
         assertThatThrownBy(action::run)
                 .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
-    }
-
-    private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long count(String sql, Object... params) {
-        return database.withConnection(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    statement.setObject(i + 1, params[i]);
-                }
-                try (ResultSet rs = statement.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1);
-                }
-            }
-        });
     }
 }

@@ -1,0 +1,186 @@
+package dev.mailer.template;
+
+import dev.mailer.message.HeaderText;
+import freemarker.cache.FileTemplateLoader;
+import freemarker.core.InvalidReferenceException;
+import freemarker.core.ParseException;
+import freemarker.core.TemplateClassResolver;
+import freemarker.template.Configuration;
+import freemarker.template.DefaultObjectWrapperBuilder;
+import freemarker.template.Template;
+import freemarker.template.TemplateException;
+import freemarker.template.TemplateExceptionHandler;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * A campaign's templates ({@code templates/NAME/}: subject.ftl, html.ftlh, text.ftl and their
+ * locale variants), parsed once and rendered per recipient from any number of threads.
+ * HTML output is auto-escaped ({@code .ftlh}); a missing value is an error unless the template
+ * says {@code !} or {@code ??}; templates cannot reach Java classes.
+ */
+public final class TemplateSet {
+    public static final String SUBJECT = "subject.ftl";
+    public static final String HTML = "html.ftlh";
+    public static final String TEXT = "text.ftl";
+
+    private final String name;
+    private final Configuration configuration;
+    private final Template subjectOverride;
+    private final Map<Locale, Variant> variants = new ConcurrentHashMap<>();
+
+    private record Variant(Template subject, Template html, Template text) {
+    }
+
+    private TemplateSet(String name, Configuration configuration, Template subjectOverride) {
+        this.name = name;
+        this.configuration = configuration;
+        this.subjectOverride = subjectOverride;
+    }
+
+    /**
+     * Loads and syntax-checks every template file of {@code templatesDir/name}.
+     *
+     * @param subject the campaign file's {@code subject}, or null to use {@code subject.ftl}
+     */
+    public static TemplateSet load(Path templatesDir, String name, String subject) throws TemplateProblem {
+        Path dir = templatesDir.resolve(name);
+        String shown = templatesDir.getFileName() + "/" + name;
+        if (!Files.isDirectory(dir)) {
+            throw new TemplateProblem("template_missing", "The template folder " + dir + " does not exist"
+                    + " (set --templates DIR or 'templates' in mailer.yaml if the templates live elsewhere).");
+        }
+        for (String required : subject == null ? List.of(SUBJECT, HTML, TEXT) : List.of(HTML, TEXT)) {
+            if (!Files.isRegularFile(dir.resolve(required))) {
+                throw new TemplateProblem("template_missing", shown + " has no " + required
+                        + (required.equals(SUBJECT) ? " and the campaign file sets no 'subject'" : "")
+                        + "; it is needed as the fallback for every locale.");
+            }
+        }
+        Configuration configuration = configuration(dir);
+        TemplateSet set;
+        try {
+            set = new TemplateSet(shown, configuration, subject == null ? null
+                    : new Template("subject", new StringReader(subject), configuration));
+        } catch (ParseException e) {
+            throw new TemplateProblem("template_syntax", "The campaign file's 'subject' is not a valid template: "
+                    + e.getEditorMessage() + ".");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        set.checkSyntax(dir);
+        return set;
+    }
+
+    private static Configuration configuration(Path dir) {
+        Configuration configuration = new Configuration(Configuration.VERSION_2_3_34);
+        try {
+            configuration.setTemplateLoader(new FileTemplateLoader(dir.toFile()));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        configuration.setTemplateLookupStrategy(LocaleLookup.INSTANCE);
+        configuration.setDefaultEncoding("UTF-8");
+        configuration.setRecognizeStandardFileExtensions(true);
+        configuration.setTemplateExceptionHandler(TemplateExceptionHandler.RETHROW_HANDLER);
+        configuration.setAttemptExceptionReporter((e, env) -> { });
+        configuration.setLogTemplateExceptions(false);
+        configuration.setWrapUncheckedExceptions(true);
+        configuration.setFallbackOnNullLoopVariable(false);
+        // data is data: no ?new, no ?api, no reaching into Java from a template
+        configuration.setNewBuiltinClassResolver(TemplateClassResolver.ALLOWS_NOTHING_RESOLVER);
+        configuration.setAPIBuiltinEnabled(false);
+        configuration.setObjectWrapper(new DefaultObjectWrapperBuilder(Configuration.VERSION_2_3_34).build());
+        configuration.setTemplateUpdateDelayMilliseconds(Long.MAX_VALUE);
+        configuration.setDateFormat("long");
+        return configuration;
+    }
+
+    /** Parses every template file now, so that a syntax error in any locale variant shows before sending. */
+    private void checkSyntax(Path dir) throws TemplateProblem {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".ftl") || p.toString().endsWith(".ftlh")).sorted().toList();
+        } catch (IOException e) {
+            throw new TemplateProblem("template_missing", "Cannot read " + dir + ": " + e.getMessage() + ".");
+        }
+        for (Path file : files) {
+            try {
+                configuration.getTemplate(file.getFileName().toString(), Locale.ROOT);
+            } catch (ParseException e) {
+                throw new TemplateProblem("template_syntax", name + "/" + file.getFileName() + " line "
+                        + e.getLineNumber() + ": " + oneLine(e.getEditorMessage()) + ".");
+            } catch (IOException e) {
+                throw new TemplateProblem("template_missing", "Cannot read " + file + ": " + e.getMessage() + ".");
+            }
+        }
+    }
+
+    /** Renders the three parts for one recipient, in that recipient's locale. */
+    public RenderedMessage render(Map<String, Object> model, Locale locale) throws TemplateProblem {
+        Variant variant = variant(locale == null ? Locale.ROOT : locale);
+        String subject = HeaderText.clean(process(variant.subject(), model, locale));
+        return new RenderedMessage(subject, process(variant.html(), model, locale), process(variant.text(), model, locale));
+    }
+
+    private Variant variant(Locale locale) throws TemplateProblem {
+        Variant variant = variants.get(locale);
+        if (variant == null) {
+            try {
+                variant = new Variant(
+                        subjectOverride != null ? subjectOverride : configuration.getTemplate(SUBJECT, locale),
+                        configuration.getTemplate(HTML, locale), configuration.getTemplate(TEXT, locale));
+            } catch (IOException e) {
+                throw new TemplateProblem("template_missing", "Cannot load the templates of " + name + " for locale "
+                        + locale.toLanguageTag() + ": " + oneLine(e.getMessage()) + ".");
+            }
+            variants.putIfAbsent(locale, variant);
+        }
+        return variant;
+    }
+
+    private String process(Template template, Map<String, Object> model, Locale locale) throws TemplateProblem {
+        StringWriter out = new StringWriter(4096);
+        try {
+            var environment = template.createProcessingEnvironment(model, out);
+            if (locale != null && !locale.getLanguage().isEmpty()) {
+                environment.setLocale(locale);
+            }
+            environment.process();
+            return out.toString();
+        } catch (TemplateException e) {
+            throw new TemplateProblem("template_render", describe(template, e));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String describe(Template template, TemplateException e) {
+        String where = (template.getSourceName().equals("subject") ? "the campaign file's 'subject'"
+                : name + "/" + (e.getTemplateSourceName() != null ? e.getTemplateSourceName() : template.getSourceName()))
+                + (e.getLineNumber() != null ? " line " + e.getLineNumber() : "");
+        if (e instanceof InvalidReferenceException && e.getBlamedExpressionString() != null) {
+            String expression = e.getBlamedExpressionString();
+            return where + ": " + expression + " is missing (write ${" + expression + "!} or <#if " + expression
+                    + "??> where it may be absent).";
+        }
+        return where + ": " + oneLine(e.getMessageWithoutStackTop()) + ".";
+    }
+
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        String line = message.strip().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("----"))
+                .findFirst().orElse("unknown error");
+        return line.endsWith(".") ? line.substring(0, line.length() - 1) : line;
+    }
+}
