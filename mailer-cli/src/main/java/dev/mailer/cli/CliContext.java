@@ -3,8 +3,12 @@ package dev.mailer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.config.ConfigFile;
 import dev.mailer.config.ConfigFileValues;
+import dev.mailer.message.MessageSettings;
+import dev.mailer.message.Secrets;
+import dev.mailer.message.TokenSigner;
 import dev.mailer.store.Database;
 import dev.mailer.store.DatabaseSettings;
 import java.io.InputStream;
@@ -12,6 +16,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Map;
 
 /**
@@ -80,6 +85,7 @@ final class CliContext implements AutoCloseable {
 
     void configFlag(Path file) {
         this.configFlag = file;
+        this.config = null;
     }
 
     String env(String name) {
@@ -118,6 +124,30 @@ final class CliContext implements AutoCloseable {
             return DatabaseSettings.embedded(home(), env("MAILER_PG_USER"));
         }
         return DatabaseSettings.server(url, env("MAILER_DB_USER"), env("MAILER_DB_PASSWORD"));
+    }
+
+    /** Where campaign templates live: --templates, else the config file's 'templates', else ./templates. */
+    Path templatesDir(Path flag) {
+        if (flag != null) {
+            return flag;
+        }
+        String configured = config().templates();
+        return Path.of(configured != null ? configured : "templates");
+    }
+
+    /**
+     * How a campaign's messages are made. With {@code throwAwaySecret} the links are signed with a
+     * random key that never leaves memory: a dry run renders them but nobody ever sees them.
+     */
+    MessageSettings messageSettings(CampaignSpec campaign, boolean throwAwaySecret) {
+        byte[] secret;
+        if (throwAwaySecret) {
+            secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+        } else {
+            secret = Secrets.load(home(), env("MAILER_SECRET"));
+        }
+        return MessageSettings.of(campaign, config(), new TokenSigner(secret));
     }
 
     Database database() {

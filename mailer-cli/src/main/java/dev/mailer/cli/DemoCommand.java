@@ -6,9 +6,9 @@ import dev.mailer.campaign.DryRun;
 import dev.mailer.campaign.SendReport;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.Reject;
+import dev.mailer.demo.BundledFiles;
 import dev.mailer.demo.DemoScenario;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,17 +54,18 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(Path work, boolean throwAway) throws IOException {
+        Files.createDirectories(work);
+        Path examples = BundledFiles.copy("examples", work.resolve("examples"));
+        Path templates = BundledFiles.copy("templates", work.resolve("templates"));
+        // the sample shop's own settings (sender, addresses), whatever ./mailer.yaml says
+        context.configFlag(examples.resolve("mailer.yaml"));
         PrintStream out = context.out();
         out.println("mailer demo: Kawiarnia Nowak, a Kraków coffee shop, moves its customers to a new platform");
         out.println("and wants to send its newsletter only to those who agreed to it.");
         out.println();
         out.printf("Database: %s%s%n", context.databaseSettings().describe(),
                 throwAway ? " (throw-away; set MAILER_HOME or --home to keep it)" : "");
-        Files.createDirectories(work);
-        Path campaignFile = work.resolve(CAMPAIGN);
-        try (InputStream in = DemoScenario.class.getResourceAsStream("examples/" + CAMPAIGN)) {
-            Files.copy(in, campaignFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path campaignFile = examples.resolve(CAMPAIGN);
         CampaignSpec campaign = new CampaignFileParser().parse(campaignFile, LocalDate.now(), null);
         DemoScenario.Prepared prepared = DemoScenario.prepare(context.database(), work, LocalDate.now(), campaign,
                 context.actor());
@@ -89,7 +90,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("   %d customers already got this month's newsletter in a canary run%n", prepared.alreadySent().size());
         out.println();
         out.printf("3. The consent gate's dry run for %s:%n%n", campaign.file().getFileName());
-        SendReport report = new DryRun(context.database()).run(campaign);
+        SendReport report = new DryRun(context.database()).run(campaign, context.messageSettings(campaign, true),
+                templates, null);
         new SendReportPrinter(out).print(campaign, report);
 
         String example = prepared.sample().examples().get("consent_withdrawn");

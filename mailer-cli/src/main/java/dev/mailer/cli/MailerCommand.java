@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
                 SubjectCommand.class,
                 SuppressCommand.class,
                 SendCommand.class,
+                PreviewCommand.class,
                 DbCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,

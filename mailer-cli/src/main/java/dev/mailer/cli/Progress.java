@@ -15,7 +15,7 @@ final class Progress {
         this.unit = unit;
     }
 
-    void update(long count) {
+    synchronized void update(long count) {
         if (!context.terminal()) {
             return;
         }
@@ -25,7 +25,7 @@ final class Progress {
         drawn = true;
     }
 
-    void done() {
+    synchronized void done() {
         if (drawn) {
             context.err().print("\r\033[K");
             context.err().flush();

@@ -73,7 +73,10 @@ final class SendCommand implements Callable<Integer> {
             throw MailerException.usage("Sending is not built yet in this version of mailer; "
                     + "run with --dry-run to see who would receive '" + spec.name() + "'.");
         }
-        SendReport report = new DryRun(context.database()).run(spec);
+        Progress progress = new Progress(context, "messages rendered");
+        SendReport report = new DryRun(context.database()).run(spec, context.messageSettings(spec, true),
+                context.templatesDir(templates), progress::update);
+        progress.done();
         if (json) {
             context.printJson(report);
         } else {

@@ -3,25 +3,165 @@ package dev.mailer.campaign;
 import dev.mailer.audience.ConsentGate;
 import dev.mailer.audience.GateReport;
 import dev.mailer.audience.GateRules;
+import dev.mailer.audience.Recipient;
+import dev.mailer.message.MessageSettings;
 import dev.mailer.store.CampaignStore;
 import dev.mailer.store.Database;
+import dev.mailer.store.GateQuery;
+import dev.mailer.template.TemplateProblem;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
- * {@code send --dry-run}: checks the campaign and reports who would be mailed and why the others
- * would not. Sends nothing and writes nothing.
+ * {@code send --dry-run}: checks the campaign, reports who would be mailed and why the others would
+ * not, and renders every eligible recipient's message in memory (streamed, never collected) so that
+ * a template failing for anyone shows now, not halfway through a send. Sends nothing, writes nothing.
  */
 public final class DryRun {
+    /** Distinct failure messages listed; more are summed into the last entry. */
+    static final int MAX_LISTED_FAILURES = 20;
+    private static final int BATCH = 256;
+
     private final Database database;
 
     public DryRun(Database database) {
         this.database = database;
     }
 
-    public SendReport run(CampaignSpec spec) {
-        Long campaignId = database.withConnection(connection -> new CampaignStore(connection).findId(spec.name()))
-                .orElse(null);
-        GateReport gate = new ConsentGate(database).report(GateRules.of(spec, campaignId));
-        return SendReport.dryRun(spec.name(), gate, List.of());
+    /** The gate's report only, without looking at templates (the foundation's dry run, and benchmarks). */
+    public SendReport gateOnly(CampaignSpec spec) {
+        return SendReport.dryRun(spec.name(), gate(spec, campaignId(spec)), List.of());
+    }
+
+    /**
+     * The full dry run.
+     *
+     * @param progress told how many messages were rendered, every so often; may be null
+     */
+    public SendReport run(CampaignSpec spec, MessageSettings settings, Path templatesDir, LongConsumer progress) {
+        Long campaignId = campaignId(spec);
+        GateReport gate = gate(spec, campaignId);
+        List<CampaignError> errors = new ArrayList<>();
+        try {
+            CampaignMessages messages = CampaignMessages.prepare(spec, settings, templatesDir);
+            errors.addAll(renderAll(spec, messages, campaignId, progress));
+        } catch (CampaignInvalid invalid) {
+            errors.addAll(invalid.errors());
+        }
+        return SendReport.dryRun(spec.name(), gate, errors);
+    }
+
+    private Long campaignId(CampaignSpec spec) {
+        return database.withConnection(connection -> new CampaignStore(connection).findId(spec.name())).orElse(null);
+    }
+
+    private GateReport gate(CampaignSpec spec, Long campaignId) {
+        return new ConsentGate(database).report(GateRules.of(spec, campaignId));
+    }
+
+    private List<CampaignError> renderAll(CampaignSpec spec, CampaignMessages messages, Long campaignId,
+                                          LongConsumer progress) {
+        long id = campaignId == null ? 0 : campaignId;
+        Map<String, Failure> failures = new LinkedHashMap<>();
+        AtomicLong rendered = new AtomicLong();
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread thread = new Thread(r, "dry-run-render");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Semaphore inFlight = new Semaphore(threads * 2);
+        try {
+            database.inTransaction(connection -> {
+                List<Recipient> batch = new ArrayList<>(BATCH);
+                GateQuery.forEachEligible(connection, GateRules.of(spec, campaignId), Long.MAX_VALUE, recipient -> {
+                    batch.add(recipient);
+                    if (batch.size() == BATCH) {
+                        submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);
+                        batch.clear();
+                    }
+                });
+                submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);
+                return null;
+            });
+            inFlight.acquireUninterruptibly(threads * 2);
+        } finally {
+            pool.shutdownNow();
+        }
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<CampaignError> errors = new ArrayList<>();
+        synchronized (failures) {
+            for (Failure failure : failures.values()) {
+                errors.add(new CampaignError(failure.code, failure.message + " (" + failure.count + " recipient"
+                        + (failure.count == 1 ? "" : "s") + ")"));
+            }
+        }
+        return errors;
+    }
+
+    private static void submit(ExecutorService pool, Semaphore inFlight, List<Recipient> batch,
+                               CampaignMessages messages, long campaignId, Map<String, Failure> failures,
+                               AtomicLong rendered, LongConsumer progress) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        inFlight.acquireUninterruptibly();
+        pool.execute(() -> {
+            try {
+                for (Recipient recipient : batch) {
+                    try {
+                        messages.render(recipient, campaignId);
+                    } catch (TemplateProblem problem) {
+                        record(failures, problem.code(), problem.getMessage());
+                    } catch (RuntimeException e) {
+                        record(failures, "template_render", "Rendering failed: " + e.getMessage());
+                    }
+                }
+                long done = rendered.addAndGet(batch.size());
+                if (progress != null) {
+                    progress.accept(done);
+                }
+            } finally {
+                inFlight.release();
+            }
+        });
+    }
+
+    private static void record(Map<String, Failure> failures, String code, String message) {
+        synchronized (failures) {
+            Failure failure = failures.get(message);
+            if (failure == null && failures.size() >= MAX_LISTED_FAILURES) {
+                failure = failures.computeIfAbsent("\0more", k -> new Failure(code, "Other rendering failures"));
+            }
+            if (failure == null) {
+                failure = new Failure(code, message);
+                failures.put(message, failure);
+            }
+            failure.count++;
+        }
+    }
+
+    private static final class Failure {
+        final String code;
+        final String message;
+        long count;
+
+        Failure(String code, String message) {
+            this.code = code;
+            this.message = message;
+        }
     }
 }

@@ -73,7 +73,7 @@ public final class DemoScenario {
         List<String> alreadySent = database.inTransaction(connection -> {
             CampaignStore campaigns = new CampaignStore(connection);
             long campaignId = campaigns.findOrCreate(campaign.name(), campaign.purpose(), campaign.template(), "{}");
-            List<GateQuery.Recipient> canary = GateQuery.eligible(connection, GateRules.of(campaign, campaignId),
+            List<dev.mailer.audience.Recipient> canary = GateQuery.eligible(connection, GateRules.of(campaign, campaignId),
                     ALREADY_SENT + sample.featured().size());
             return canary.stream()
                     .filter(r -> !sample.featured().contains(r.emailNormalized()))

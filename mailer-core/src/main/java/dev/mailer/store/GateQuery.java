@@ -1,7 +1,15 @@
 package dev.mailer.store;
 
 import dev.mailer.audience.ExclusionReason;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailer.audience.GateRules;
+import dev.mailer.audience.Recipient;
+import java.sql.Array;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.function.Consumer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +19,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Runs the consent gate's SQL (gate.sql) for a campaign's rules. */
 public final class GateQuery {
@@ -18,8 +27,17 @@ public final class GateQuery {
     private static final NamedSql COUNT = NamedSql.parse(
             "select reason, count(*) from (" + SQL.get("contact-reasons") + ") gate group by reason");
     private static final NamedSql ELIGIBLE = NamedSql.parse(
-            "select gate.contact_id, c.email_norm from (" + SQL.get("contact-reasons") + ") gate"
-                    + " join contact c on c.id = gate.contact_id where gate.reason is null order by gate.contact_id limit :limit");
+            "select gate.contact_id, c.email, c.email_norm, c.name, c.locale, c.tags, c.attributes::text as attributes,"
+                    + " gate.consent_source, gate.consent_at, gate.confirmed_at"
+                    + " from (" + SQL.get("contact-reasons") + ") gate"
+                    + " join contact c on c.id = gate.contact_id where gate.reason is null"
+                    + " order by gate.contact_id limit :limit");
+    private static final NamedSql INSPECT = NamedSql.parse(
+            "select gate.contact_id, gate.reason, c.email, c.email_norm, c.name, c.locale, c.tags,"
+                    + " c.attributes::text as attributes, gate.consent_source, gate.consent_at, gate.confirmed_at"
+                    + " from (" + SQL.get("contact-reasons") + ") gate join contact c on c.id = gate.contact_id");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int FETCH_SIZE = 2_000;
 
     private GateQuery() {
     }
@@ -42,22 +60,69 @@ public final class GateQuery {
         return counts;
     }
 
-    /** A contact the gate lets through. */
-    public record Recipient(long contactId, String emailNormalized) {
+    /** Up to {@code limit} eligible contacts, in contact order. */
+    public static List<Recipient> eligible(Connection connection, GateRules rules, long limit) throws SQLException {
+        List<Recipient> recipients = new ArrayList<>();
+        forEachEligible(connection, rules, limit, recipients::add);
+        return recipients;
     }
 
-    /** Up to {@code limit} eligible contacts, in contact order. */
-    public static List<Recipient> eligible(Connection connection, GateRules rules, int limit) throws SQLException {
+    /**
+     * Streams up to {@code limit} eligible contacts, in contact order, through a cursor: memory stays
+     * flat however large the audience. The connection must not be in autocommit mode.
+     */
+    public static void forEachEligible(Connection connection, GateRules rules, long limit,
+                                       Consumer<Recipient> consumer) throws SQLException {
         Map<String, Object> params = params(rules);
         params.put("limit", limit);
-        List<Recipient> recipients = new ArrayList<>();
-        try (PreparedStatement statement = ELIGIBLE.prepare(connection, params);
-             ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                recipients.add(new Recipient(rs.getLong(1), rs.getString(2)));
+        try (PreparedStatement statement = ELIGIBLE.prepare(connection, params)) {
+            statement.setFetchSize(FETCH_SIZE);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    consumer.accept(recipient(rs));
+                }
             }
         }
-        return recipients;
+    }
+
+    /** One contact as the gate sees it: its reason code (null when eligible). */
+    public record Inspection(Recipient recipient, String reason) {
+    }
+
+    /**
+     * How the gate judges one contact, or empty when no contact has that address or it is outside
+     * the campaign's audience.
+     */
+    public static Optional<Inspection> inspect(Connection connection, GateRules rules, String normalizedEmail)
+            throws SQLException {
+        Map<String, Object> params = params(rules);
+        params.put("only_email", normalizedEmail);
+        try (PreparedStatement statement = INSPECT.prepare(connection, params);
+             ResultSet rs = statement.executeQuery()) {
+            return rs.next() ? Optional.of(new Inspection(recipient(rs), rs.getString("reason"))) : Optional.empty();
+        }
+    }
+
+    private static Recipient recipient(ResultSet rs) throws SQLException {
+        Array tags = rs.getArray("tags");
+        return new Recipient(rs.getLong("contact_id"), rs.getString("email"), rs.getString("email_norm"),
+                rs.getString("name"), rs.getString("locale"),
+                tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()),
+                attributes(rs.getString("attributes")), rs.getString("consent_source"),
+                rs.getObject("consent_at", OffsetDateTime.class), rs.getObject("confirmed_at", OffsetDateTime.class));
+    }
+
+    private static Map<String, String> attributes(String json) {
+        if (json == null || json.equals("{}")) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> attributes = new LinkedHashMap<>();
+            JSON.readTree(json).fields().forEachRemaining(e -> attributes.put(e.getKey(), e.getValue().asText()));
+            return attributes;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("contact attributes are not JSON", e);
+        }
     }
 
     static Map<String, Object> params(GateRules rules) {
@@ -70,6 +135,7 @@ public final class GateQuery {
         params.put("campaign_id", rules.campaignId());
         params.put("tags", rules.tags().isEmpty() ? null : rules.tags());
         params.put("locales", rules.locales().isEmpty() ? null : rules.locales());
+        params.put("only_email", null);
         return params;
     }
 }

@@ -8,7 +8,7 @@ package dev.mailer.template;
 public final class TemplateProblem extends Exception {
     private final String code;
 
-    TemplateProblem(String code, String message) {
+    public TemplateProblem(String code, String message) {
         super(message, null, false, false);
         this.code = code;
     }

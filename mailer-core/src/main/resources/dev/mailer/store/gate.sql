@@ -26,10 +26,13 @@ select a.id as contact_id,
          when a.birth_date > current_date - make_interval(years => :minimum_age) and not l.parental_consent
            then 'minor_without_parental_consent'
          when d.contact_id is not null then 'already_sent'
-       end as reason
+       end as reason,
+       l.source       as consent_source,
+       l.consent_at   as consent_at,
+       l.confirmed_at as confirmed_at
   from contact a
   left join lateral (
-         select r.status, r.consent_at, r.confirmed_at, r.lawful_basis, r.parental_consent
+         select r.status, r.consent_at, r.confirmed_at, r.lawful_basis, r.parental_consent, r.source
            from consent_record r
           where r.contact_id = a.id
             and r.purpose = :purpose
@@ -57,5 +60,6 @@ select a.id as contact_id,
           group by email_norm) s on s.email_norm = a.email_norm
   left join delivery d
          on d.campaign_id = :campaign_id and d.contact_id = a.id and d.status in ('sent', 'unknown')
- where (:tags::text[] is null or a.tags && :tags::text[])
+ where (:only_email::text is null or a.email_norm = :only_email::text)
+   and (:tags::text[] is null or a.tags && :tags::text[])
    and (:locales::text[] is null or lower(a.locale) = any (:locales::text[]))

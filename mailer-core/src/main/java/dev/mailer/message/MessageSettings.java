@@ -1,0 +1,45 @@
+package dev.mailer.message;
+
+import dev.mailer.campaign.MailboxAddress;
+import dev.mailer.template.MessageModel;
+import dev.mailer.campaign.CampaignSpec;
+import dev.mailer.config.ConfigFileValues;
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * Everything about a campaign's messages that does not come from the template: who sends, where
+ * unsubscribe links and bounces go, and how messages are signed.
+ *
+ * @param unsubscribeBaseUrl where {@code mailer serve} is reachable; links are {@code BASE/u/TOKEN}
+ * @param bounceAddress      VERP base, {@code bounces@domain} → envelope {@code bounces+TOKEN@domain}
+ * @param unsubscribeAddress mailto base, {@code unsubscribe@domain} → {@code unsubscribe+TOKEN@domain}
+ * @param dkim               null when messages are not DKIM-signed
+ */
+public record MessageSettings(MailboxAddress from, MailboxAddress replyTo, MessageModel.Sender sender,
+                              URI unsubscribeBaseUrl, String bounceAddress, String unsubscribeAddress,
+                              TokenSigner tokens, DkimSigner dkim) {
+
+    /**
+     * The settings for a campaign from the config file, with SPEC §2's defaults: addresses and the
+     * unsubscribe site on the campaign's From domain when not configured.
+     */
+    public static MessageSettings of(CampaignSpec campaign, ConfigFileValues config, TokenSigner tokens) {
+        String domain = campaign.from().address().domain();
+        ConfigFileValues.Sender sender = config.sender();
+        DkimSigner dkim = config.dkim() == null ? null
+                : DkimSigner.load(config.dkim().domain(), config.dkim().selector(), Path.of(config.dkim().privateKey()));
+        return new MessageSettings(campaign.from(), campaign.replyTo(),
+                new MessageModel.Sender(sender.organisation(), sender.postalAddress(),
+                        sender.dpoEmail() == null ? null : sender.dpoEmail().address()),
+                config.unsubscribeBaseUrl() != null ? config.unsubscribeBaseUrl() : URI.create("https://" + domain),
+                config.bounceAddress() != null ? config.bounceAddress().normalized() : "bounces@" + domain,
+                config.unsubscribeAddress() != null ? config.unsubscribeAddress().normalized() : "unsubscribe@" + domain,
+                tokens, dkim);
+    }
+
+    /** The part after '@' of the From address: Message-IDs and default addresses use it. */
+    public String fromDomain() {
+        return from.address().domain();
+    }
+}

@@ -1,0 +1,1 @@
+<#if (contact.firstName)?has_content>${contact.firstName}, our<#else>Our</#if> winter blends are here – plus a gingerbread latte

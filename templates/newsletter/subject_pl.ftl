@@ -1,0 +1,1 @@
+Grudzień w Kawiarni Nowak: zimowe mieszanki i piernikowe latte

@@ -1,0 +1,1 @@
+Decembarski bilten: nove zimske mešavine i piernik latte
