@@ -20,11 +20,11 @@ peel. Here is what we have prepared for December.
 TWO NEW WINTER BLENDS
 ---------------------
 
-* Mroźny Poranek ("Frosty Morning") - Ethiopia and Brazil. Dried
+* Mroźny Poranek (“Frosty Morning”) – Ethiopia and Brazil. Dried
   cherry, milk chocolate and hazelnut; lovely as pour-over or from
   a moka pot.
 
-* Kominek ("Fireplace") - Colombia and Sumatra, roasted a little
+* Kominek (“Fireplace”) – Colombia and Sumatra, roasted a little
   darker. Cocoa, orange peel and warm spice; made for espresso and
   milky coffee.
 
@@ -39,10 +39,10 @@ Piernik is Polish gingerbread: honey, cinnamon, cloves and ginger.
 Here it goes into a mug. For one large mug:
 
 * a double espresso (about 60 ml) or 100 ml of strong moka-pot
-  coffee - Kominek works best
+  coffee – Kominek works best
 * 200 ml milk (or oat drink)
 * 1 teaspoon honey
-* 1/2 teaspoon gingerbread spice
+* ½ teaspoon gingerbread spice
 * a pinch of cinnamon to finish
 
 1. Warm the milk with the honey and spice; do not let it boil.
@@ -55,11 +55,11 @@ Here it goes into a mug. For one large mug:
 OPENING HOURS OVER THE HOLIDAYS
 -------------------------------
 
-24 December ........ 8:00-14:00
-25-26 December ..... closed
-31 December ........ 8:00-16:00
+24 December ........ 8:00–14:00
+25–26 December ..... closed
+31 December ........ 8:00–16:00
 1 January .......... closed
-All other days ..... 8:00-20:00 as usual
+All other days ..... 8:00–20:00 as usual
 
 Online orders placed by 18 December ship before Christmas.
 

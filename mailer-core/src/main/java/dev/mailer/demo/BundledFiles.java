@@ -22,7 +22,10 @@ public final class BundledFiles {
     private BundledFiles() {
     }
 
-    /** Copies the bundled folder {@code name} ("examples" or "templates") into {@code target}. */
+    /**
+     * Copies the bundled folder {@code name} ("examples" or "templates" beside this class, or an
+     * absolute resource path such as "/dev/mailer/bench/templates") into {@code target}.
+     */
     public static Path copy(String name, Path target) {
         URL url = BundledFiles.class.getResource(name);
         if (url == null) {

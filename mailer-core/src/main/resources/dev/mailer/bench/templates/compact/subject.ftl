@@ -1,0 +1,1 @@
+${contact.firstName!"Hello"}, your December news from ${sender.organisation}

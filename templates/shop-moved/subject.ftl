@@ -1,0 +1,1 @@
+Our online shop has moved: sklep.kawiarnia.example

@@ -1,0 +1,1 @@
+Nasz sklep internetowy ma nowy adres: sklep.kawiarnia.example

@@ -1,0 +1,1 @@
+Naša onlajn prodavnica ima novu adresu: sklep.kawiarnia.example
