@@ -24,8 +24,8 @@ final class QuotedPrintable {
     }
 
     static byte[] encode(byte[] in) {
-        // worst case: every byte as =XX, plus a soft break per 25 such bytes, plus the final CRLF
-        byte[] out = new byte[in.length * 3 + (in.length / 25 + 1) * 3 + 2];
+        // worst case: every byte as =XX, plus a soft break per 25 such bytes, 
+        byte[] out = new byte[in.length * 3 + (in.length / 25 + 1) * 3];
         int size = 0;
         int column = 0;
         int length = in.length;
@@ -65,8 +65,6 @@ final class QuotedPrintable {
             }
             column += width;
         }
-        out[size++] = '\r';
-        out[size++] = '\n';
         return Arrays.copyOf(out, size);
     }
 }
