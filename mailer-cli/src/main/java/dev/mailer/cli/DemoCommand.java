@@ -3,10 +3,12 @@ package dev.mailer.cli;
 import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.DryRun;
+import dev.mailer.campaign.Preview;
 import dev.mailer.campaign.SendReport;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.Reject;
 import dev.mailer.demo.BundledFiles;
+import dev.mailer.message.MessageSettings;
 import dev.mailer.demo.DemoScenario;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -34,6 +38,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--home", paramLabel = "DIR", description = "Keep the demo's database here instead of a throw-away directory.")
     Path home;
 
+    @Option(names = "--previews", paramLabel = "DIR",
+            description = "Where to write one preview message per locale (default: previews/ in the kept home,"
+                    + " else ./mailer-demo-previews).")
+    Path previews;
+
     DemoCommand(CliContext context) {
         this.context = context;
     }
@@ -44,7 +53,9 @@ final class DemoCommand implements Callable<Integer> {
         Path work = keep != null ? keep : Files.createTempDirectory("mailer-demo-");
         context.homeOverride(work);
         try {
-            return run(work, keep == null);
+            Path previewDir = previews != null ? previews
+                    : keep != null ? keep.resolve("previews") : Path.of("mailer-demo-previews");
+            return run(work, keep == null, previewDir);
         } finally {
             context.close();
             if (keep == null) {
@@ -53,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(Path work, boolean throwAway) throws IOException {
+    private int run(Path work, boolean throwAway, Path previewDir) throws IOException {
         Files.createDirectories(work);
         Path examples = BundledFiles.copy("examples", work.resolve("examples"));
         Path templates = BundledFiles.copy("templates", work.resolve("templates"));
@@ -94,10 +105,26 @@ final class DemoCommand implements Callable<Integer> {
                 templates, null);
         new SendReportPrinter(out).print(campaign, report);
 
+        out.println();
+        out.printf("4. What they would receive, one preview per language (mailer preview … --to EMAIL --out FILE):%n");
+        Files.createDirectories(previewDir);
+        MessageSettings settings = context.messageSettings(campaign, false);
+        Set<String> locales = new LinkedHashSet<>();
+        for (String email : prepared.sample().featured()) {
+            String locale = new ConsentService(context.database()).show(email).contact().locale();
+            if (locale != null && locales.add(locale)) {
+                Preview.Result preview = new Preview(context.database()).of(campaign, settings, templates, email);
+                Path eml = previewDir.resolve("newsletter-" + locale + ".eml");
+                Files.write(eml, preview.message().bytes());
+                Files.writeString(previewDir.resolve("newsletter-" + locale + ".html"), preview.rendered().html());
+                out.printf("   %-8s %s  \"%s\"  → %s (+ .html)%n", locale, email, preview.rendered().subject(), eml);
+            }
+        }
+
         String example = prepared.sample().examples().get("consent_withdrawn");
         if (example != null) {
             out.println();
-            out.println("4. Why is someone excluded? Their consent history says (mailer consent show " + example + "):");
+            out.println("5. Why is someone excluded? Their consent history says (mailer consent show " + example + "):");
             var history = new ConsentService(context.database()).show(example);
             history.records().forEach(r -> out.printf("   %s %-9s %-12s via %s%n", r.consentAt().toLocalDate(),
                     r.status(), r.purpose(), r.recordedVia()));

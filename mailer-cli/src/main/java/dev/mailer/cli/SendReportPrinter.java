@@ -34,6 +34,11 @@ final class SendReportPrinter {
             out.printf("  sent %d, failed %d, deferred %d, unknown %d%n", report.sent(), report.failed(),
                     report.deferred(), report.unknown());
         }
+        if (report.rendered() != null) {
+            out.println();
+            out.printf("  %d messages rendered in memory from template '%s'%s%n", report.rendered(), spec.template(),
+                    report.errors().isEmpty() ? ": no errors" : "");
+        }
         if (!report.errors().isEmpty()) {
             out.println();
             out.println("The campaign is invalid:");

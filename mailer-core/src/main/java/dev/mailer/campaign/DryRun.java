@@ -39,7 +39,7 @@ public final class DryRun {
 
     /** The gate's report only, without looking at templates (the foundation's dry run, and benchmarks). */
     public SendReport gateOnly(CampaignSpec spec) {
-        return SendReport.dryRun(spec.name(), gate(spec, campaignId(spec)), List.of());
+        return SendReport.dryRun(spec.name(), gate(spec, campaignId(spec)), List.of(), null);
     }
 
     /**
@@ -51,13 +51,15 @@ public final class DryRun {
         Long campaignId = campaignId(spec);
         GateReport gate = gate(spec, campaignId);
         List<CampaignError> errors = new ArrayList<>();
+        AtomicLong rendered = new AtomicLong();
         try {
             CampaignMessages messages = CampaignMessages.prepare(spec, settings, templatesDir);
-            errors.addAll(renderAll(spec, messages, campaignId, progress));
+            errors.addAll(renderAll(spec, messages, campaignId, rendered, progress));
         } catch (CampaignInvalid invalid) {
             errors.addAll(invalid.errors());
+            return SendReport.dryRun(spec.name(), gate, errors, null);
         }
-        return SendReport.dryRun(spec.name(), gate, errors);
+        return SendReport.dryRun(spec.name(), gate, errors, rendered.get());
     }
 
     private Long campaignId(CampaignSpec spec) {
@@ -69,10 +71,9 @@ public final class DryRun {
     }
 
     private List<CampaignError> renderAll(CampaignSpec spec, CampaignMessages messages, Long campaignId,
-                                          LongConsumer progress) {
+                                          AtomicLong rendered, LongConsumer progress) {
         long id = campaignId == null ? 0 : campaignId;
         Map<String, Failure> failures = new LinkedHashMap<>();
-        AtomicLong rendered = new AtomicLong();
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread thread = new Thread(r, "dry-run-render");

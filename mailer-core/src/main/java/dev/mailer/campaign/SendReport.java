@@ -11,21 +11,24 @@ import java.util.Map;
  * The result of {@code send}, dry or not: the object SPEC §6 prints with {@code --json}.
  *
  * @param excluded every reason code in gate order, zero included
+ * @param rendered       messages a dry run rendered in memory; null when it did not get that far
  * @param elapsedSeconds null for a dry run
  */
 public record SendReport(String campaign, boolean dryRun, long considered, long eligible, Map<String, Long> excluded,
                          long sent, long failed, long deferred, long unknown, List<CampaignError> errors,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long rendered,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Double elapsedSeconds,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond) {
 
-    public static SendReport dryRun(String campaign, GateReport gate, List<CampaignError> errors) {
+    /** @param rendered messages rendered in memory, or null when templates were not looked at */
+    public static SendReport dryRun(String campaign, GateReport gate, List<CampaignError> errors, Long rendered) {
         return new SendReport(campaign, true, gate.considered(), gate.eligible(), codes(gate), 0, 0, 0, 0,
-                List.copyOf(errors), null, null);
+                List.copyOf(errors), rendered, null, null);
     }
 
     /** A campaign that could not even be read: no counts, only its errors. */
     public static SendReport invalid(String campaign, boolean dryRun, List<CampaignError> errors) {
-        return new SendReport(campaign, dryRun, 0, 0, codes(null), 0, 0, 0, 0, List.copyOf(errors), null, null);
+        return new SendReport(campaign, dryRun, 0, 0, codes(null), 0, 0, 0, 0, List.copyOf(errors), null, null, null);
     }
 
     public boolean valid() {
