@@ -31,8 +31,26 @@ class CliTest {
     CliRunner cli;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws IOException {
         cli = new CliRunner();
+        Path templates = Files.createDirectories(dir.resolve("templates/newsletter"));
+        Files.writeString(templates.resolve("subject.ftl"), "Nowości dla ${contact.name!\"Ciebie\"}");
+        Files.writeString(templates.resolve("html.ftlh"), "<p>${contact.name!}</p><p>${sender.organisation}</p>"
+                + "<a href=\"${unsubscribeUrl}\">unsubscribe</a>");
+        Files.writeString(templates.resolve("text.ftl"), "${contact.name!}\n${unsubscribeUrl}\n");
+        file("mailer.yaml", """
+                templates: %s
+                unsubscribe-base-url: https://mail.kawiarnia.example
+                sender:
+                  organisation: Kawiarnia Nowak sp. z o.o.
+                  postal-address: ul. Floriańska 1, 31-019 Kraków
+                  dpo-email: iod@kawiarnia.example
+                """.formatted(dir.resolve("templates")));
+        cli.env().put("MAILER_HOME", dir.resolve("home").toString());
+    }
+
+    private String config() {
+        return dir.resolve("mailer.yaml").toString();
     }
 
     private Path file(String name, String content) throws IOException {
@@ -54,7 +72,8 @@ class CliTest {
                 new String[] {"consent", "withdraw"}, new String[] {"consent", "show"},
                 new String[] {"subject", "export"}, new String[] {"subject", "erase"},
                 new String[] {"suppress", "add"}, new String[] {"suppress", "remove"},
-                new String[] {"suppress", "list"}, new String[] {"send"}, new String[] {"db", "migrate"},
+                new String[] {"suppress", "list"}, new String[] {"send"}, new String[] {"preview"},
+                new String[] {"db", "migrate"}, new String[] {"bench", "render"},
                 new String[] {"demo"}, new String[] {"bench", "import"}, new String[] {"bench", "gate"})) {
             List<String> args = new ArrayList<>(List.of(command));
             args.add("--help");
@@ -151,7 +170,8 @@ class CliTest {
                 bob@example.com,newsletter,2026-01-01T10:00:00Z,
                 carl@example.com,,,
                 """).toString());
-        CliRunner.Result result = cli.run("send", file("campaign.yaml", CAMPAIGN).toString(), "--dry-run", "--json");
+        CliRunner.Result result = cli.run("send", file("campaign.yaml", CAMPAIGN).toString(), "--dry-run", "--json",
+                "--config", config());
         assertThat(result.exitCode()).as(result.err()).isZero();
         JsonNode json = json(result);
         assertThat(json.get("campaign").asText()).startsWith("test-2");
@@ -169,9 +189,72 @@ class CliTest {
         }
         assertThat(json.get("errors").isArray()).isTrue();
         assertThat(json.get("errors")).isEmpty();
+        assertThat(json.get("rendered").asLong()).isEqualTo(1);
 
-        CliRunner.Result text = cli.run("send", dir.resolve("campaign.yaml").toString(), "--dry-run");
-        assertThat(text.out()).contains("dry run", "eligible", "no_consent");
+        CliRunner.Result text = cli.run("send", dir.resolve("campaign.yaml").toString(), "--dry-run", "--config", config());
+        assertThat(text.out()).contains("dry run", "eligible", "no_consent", "1 messages rendered");
+    }
+
+    @Test
+    void templateProblemsAreCampaignErrorsInTheDryRunJson() throws IOException {
+        cli.run("contacts", "import", file("c.csv", """
+                email,name,consent_purpose,consent_at,confirmed_at
+                anna@example.com,Anna,newsletter,2026-01-01T10:00:00Z,2026-01-01T10:05:00Z
+                bob@example.com,,newsletter,2026-01-01T10:00:00Z,2026-01-01T10:05:00Z
+                """).toString());
+        Path campaign = file("campaign.yaml", CAMPAIGN);
+        Path html = dir.resolve("templates/newsletter/html.ftlh");
+
+        Files.writeString(html, "<p>${contact.name}</p><a href=\"${unsubscribeUrl}\">x</a>");
+        CliRunner.Result missing = cli.run("send", campaign.toString(), "--dry-run", "--json", "--config", config());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        JsonNode error = json(missing).get("errors").get(0);
+        assertThat(error.get("code").asText()).isEqualTo("template_render");
+        assertThat(error.get("message").asText()).contains("newsletter/html.ftlh line 1: contact.name is missing")
+                .endsWith("(1 recipient)");
+        assertThat(json(missing).get("eligible").asLong()).isEqualTo(2);
+
+        Files.writeString(html, "<p>\n<#if contact.name??>${contact.name}</p>");
+        CliRunner.Result syntax = cli.run("send", campaign.toString(), "--dry-run", "--json", "--config", config());
+        assertThat(syntax.exitCode()).isEqualTo(2);
+        JsonNode syntaxError = json(syntax).get("errors").get(0);
+        assertThat(syntaxError.get("code").asText()).isEqualTo("template_syntax");
+        assertThat(syntaxError.get("message").asText()).contains("newsletter/html.ftlh line ");
+
+        Files.writeString(html, "<p>no way out</p>");
+        CliRunner.Result noLink = cli.run("send", campaign.toString(), "--dry-run", "--json", "--config", config());
+        assertThat(noLink.exitCode()).isEqualTo(2);
+        assertThat(json(noLink).get("errors").get(0).get("code").asText()).isEqualTo("template_unsubscribe");
+
+        CliRunner.Result noSender = cli.run("send", campaign.toString(), "--dry-run", "--json",
+                "--templates", dir.resolve("templates").toString());
+        assertThat(json(noSender).get("errors").get(0).get("code").asText()).isEqualTo("sender_missing");
+    }
+
+    @Test
+    void previewWritesTheExactMessageAndTheHtml() throws IOException {
+        cli.run("contacts", "import", file("c.csv", """
+                email,name,consent_purpose,consent_at,confirmed_at
+                anna@example.com,Anna Łęcka,newsletter,2026-01-01T10:00:00Z,2026-01-01T10:05:00Z
+                """).toString());
+        Path campaign = file("campaign.yaml", CAMPAIGN);
+        Path eml = dir.resolve("anna.eml");
+        CliRunner.Result result = cli.run("preview", campaign.toString(), "--to", "ANNA@example.com", "--out",
+                eml.toString(), "--config", config());
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String message = Files.readString(eml, StandardCharsets.ISO_8859_1);
+        assertThat(message).contains("List-Unsubscribe: <https://mail.kawiarnia.example/u/")
+                .contains("Content-Type: multipart/alternative").contains("To: =?UTF-8?");
+        assertThat(result.err()).contains("envelope sender bounces+");
+
+        CliRunner.Result html = cli.run("preview", campaign.toString(), "--to", "anna@example.com", "--html",
+                "--config", config());
+        assertThat(html.out()).startsWith("<p>Anna Łęcka</p><p>Kawiarnia Nowak sp. z o.o.</p>");
+
+        CliRunner.Result unknown = cli.run("preview", campaign.toString(), "--to", "nobody@example.com",
+                "--config", config());
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("No contact");
     }
 
     @Test

@@ -160,6 +160,18 @@ class CampaignMessagesTest {
     }
 
     @Test
+    void aTenKilobyteNameKeepsHeadersShort() throws Exception {
+        OutgoingMessage outgoing = build(recipient("Ż".repeat(10_000), Map.of()));
+        MimeMessage message = parse(outgoing);
+        assertThat(((InternetAddress) message.getRecipients(MimeMessage.RecipientType.TO)[0]).getPersonal())
+                .hasSizeLessThanOrEqualTo(250);
+        String raw = new String(outgoing.bytes(), StandardCharsets.ISO_8859_1);
+        for (String line : raw.substring(0, raw.indexOf("\r\n\r\n")).split("\r\n")) {
+            assertThat(line.length()).isLessThan(998);
+        }
+    }
+
+    @Test
     void aTemplateWithoutTheUnsubscribeLinkIsRefused() throws Exception {
         Files.writeString(templates.resolve("news/html.ftlh"), "<p>no way out</p>");
         CampaignMessages messages = CampaignMessages.prepare(spec, settings, templates);
