@@ -139,6 +139,19 @@ class TemplateSetTest {
     }
 
     @Test
+    void wrapBreaksParagraphsForPlainText() throws Exception {
+        write("text.ftl", "${wrap(\"Otrzymujesz tę wiadomość, ponieważ zapisałeś się na newsletter Kawiarni Nowak "
+                + "w sklepie internetowym i potwierdziłeś zapis.\")}\n${wrap(contact.name!, 20)}\n${unsubscribeUrl}");
+        String text = render("Anna Maria Nowak-Kowalska z Krakowa", "en").text();
+        assertThat(text.lines().toList()).startsWith(
+                "Otrzymujesz tę wiadomość, ponieważ zapisałeś się na newsletter Kawiarni",
+                "Nowak w sklepie internetowym i potwierdziłeś zapis.",
+                "Anna Maria",
+                "Nowak-Kowalska z",
+                "Krakowa");
+    }
+
+    @Test
     void rendersFromManyThreadsAtOnce() throws Exception {
         TemplateSet set = TemplateSet.load(templates, "news", null);
         ExecutorService pool = Executors.newFixedThreadPool(4);
