@@ -1,5 +1,4 @@
 <#-- English plain-text part, the fallback for every locale without its own file. Lines up to 72 columns. -->
-<#function wrap s><#local out = "" line = ""><#list s?split(" ") as w><#if !w?has_content><#elseif line == ""><#local line = w><#elseif line?length + 1 + w?length lte 72><#local line += " " + w><#else><#local out += line + "\n"><#local line = w></#if></#list><#return out + line></#function>
 <#assign rawPoints = (contact.attributes.loyalty_points)!"">
 <#if rawPoints?is_string && rawPoints?trim?matches("[0-9]{1,9}")><#assign points = rawPoints?trim?number></#if>
 <#assign why = "You receive this e-mail because you subscribed to the Kawiarnia Nowak newsletter">

@@ -1,4 +1,3 @@
-<#function wrap s><#local out = "" line = ""><#list s?split(" ") as w><#if !w?has_content><#elseif line == ""><#local line = w><#elseif line?length + 1 + w?length lte 72><#local line += " " + w><#else><#local out += line + "\n"><#local line = w></#if></#list><#return out + line></#function>
 <#function punkty n><#local r = n % 10><#local r100 = n % 100><#if n == 1><#return "punkt"><#elseif r gte 2 && r lte 4 && (r100 lt 12 || r100 gt 14)><#return "punkty"></#if><#return "punktów"></#function>
 <#assign rawPoints = (contact.attributes.loyalty_points)!"">
 <#if rawPoints?is_string && rawPoints?trim?matches("[0-9]{1,9}")><#assign points = rawPoints?trim?number></#if>

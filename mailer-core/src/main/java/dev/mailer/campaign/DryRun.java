@@ -84,7 +84,7 @@ public final class DryRun {
         try {
             database.inTransaction(connection -> {
                 List<Recipient> batch = new ArrayList<>(BATCH);
-                GateQuery.forEachEligible(connection, GateRules.of(spec, campaignId), Long.MAX_VALUE, recipient -> {
+                GateQuery.streamEligible(connection, GateRules.of(spec, campaignId), recipient -> {
                     batch.add(recipient);
                     if (batch.size() == BATCH) {
                         submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);

@@ -26,12 +26,14 @@ public final class GateQuery {
     private static final SqlQueries SQL = SqlQueries.load("gate.sql");
     private static final NamedSql COUNT = NamedSql.parse(
             "select reason, count(*) from (" + SQL.get("contact-reasons") + ") gate group by reason");
-    private static final NamedSql ELIGIBLE = NamedSql.parse(
+    private static final String ELIGIBLE_SQL =
             "select gate.contact_id, c.email, c.email_norm, c.name, c.locale, c.tags, c.attributes::text as attributes,"
                     + " gate.consent_source, gate.consent_at, gate.confirmed_at"
                     + " from (" + SQL.get("contact-reasons") + ") gate"
-                    + " join contact c on c.id = gate.contact_id where gate.reason is null"
-                    + " order by gate.contact_id limit :limit");
+                    + " join contact c on c.id = gate.contact_id where gate.reason is null";
+    private static final NamedSql ELIGIBLE = NamedSql.parse(ELIGIBLE_SQL + " order by gate.contact_id limit :limit");
+    /** Unordered, so the first rows flow while PostgreSQL is still working through the rest. */
+    private static final NamedSql ELIGIBLE_STREAM = NamedSql.parse(ELIGIBLE_SQL);
     private static final NamedSql INSPECT = NamedSql.parse(
             "select gate.contact_id, gate.reason, c.email, c.email_norm, c.name, c.locale, c.tags,"
                     + " c.attributes::text as attributes, gate.consent_source, gate.consent_at, gate.confirmed_at"
@@ -67,15 +69,26 @@ public final class GateQuery {
         return recipients;
     }
 
-    /**
-     * Streams up to {@code limit} eligible contacts, in contact order, through a cursor: memory stays
-     * flat however large the audience. The connection must not be in autocommit mode.
-     */
+    /** Up to {@code limit} eligible contacts, in contact order. */
     public static void forEachEligible(Connection connection, GateRules rules, long limit,
                                        Consumer<Recipient> consumer) throws SQLException {
         Map<String, Object> params = params(rules);
         params.put("limit", limit);
-        try (PreparedStatement statement = ELIGIBLE.prepare(connection, params)) {
+        stream(connection, ELIGIBLE, params, consumer);
+    }
+
+    /**
+     * Streams every eligible contact, in no particular order, through a cursor: memory stays flat
+     * however large the audience. The connection must not be in autocommit mode.
+     */
+    public static void streamEligible(Connection connection, GateRules rules, Consumer<Recipient> consumer)
+            throws SQLException {
+        stream(connection, ELIGIBLE_STREAM, params(rules), consumer);
+    }
+
+    private static void stream(Connection connection, NamedSql query, Map<String, Object> params,
+                               Consumer<Recipient> consumer) throws SQLException {
+        try (PreparedStatement statement = query.prepare(connection, params)) {
             statement.setFetchSize(FETCH_SIZE);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
