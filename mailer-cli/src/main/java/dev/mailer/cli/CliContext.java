@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -148,6 +149,18 @@ final class CliContext implements AutoCloseable {
             secret = Secrets.load(home(), env("MAILER_SECRET"));
         }
         return MessageSettings.of(campaign, config(), new TokenSigner(secret));
+    }
+
+    /** SMTP relay URLs: --smtp flags, else MAILER_SMTP_URL (comma-separated), else the config file. */
+    List<String> smtpUrls(List<String> flags) {
+        if (flags != null && !flags.isEmpty()) {
+            return flags;
+        }
+        String fromEnv = env("MAILER_SMTP_URL");
+        if (fromEnv != null) {
+            return List.of(fromEnv.split("\\s*,\\s*"));
+        }
+        return config().smtp() == null ? List.of() : config().smtp();
     }
 
     Database database() {

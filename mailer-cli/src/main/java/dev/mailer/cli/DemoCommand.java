@@ -2,24 +2,34 @@ package dev.mailer.cli;
 
 import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignSpec;
+import dev.mailer.campaign.CampaignInvalid;
+import dev.mailer.campaign.CampaignMessages;
+import dev.mailer.campaign.CampaignReport;
+import dev.mailer.campaign.CampaignRun;
 import dev.mailer.campaign.DryRun;
+import dev.mailer.campaign.RunResult;
 import dev.mailer.campaign.Preview;
 import dev.mailer.campaign.SendReport;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.Reject;
 import dev.mailer.demo.BundledFiles;
+import dev.mailer.error.MailerException;
 import dev.mailer.message.MessageSettings;
+import dev.mailer.throttle.Throttle;
+import dev.mailer.transport.SmtpPool;
+import dev.mailer.transport.SmtpRelay;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import dev.mailer.demo.DemoScenario;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -59,8 +69,57 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             context.close();
             if (keep == null) {
-                deleteTree(work);
+                Directories.deleteTree(work);
             }
+        }
+    }
+
+    /**
+     * Sends the campaign for real, through the throttled pool, to a mail server running on loopback
+     * inside this process (GreenMail), then once more to show that nobody is mailed twice.
+     */
+    private void sendToLocalMailServer(CampaignSpec campaign, Path templates) {
+        PrintStream out = context.out();
+        GreenMail mailServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mailServer.start();
+        try {
+            String url = "smtp://127.0.0.1:" + mailServer.getSmtp().getPort() + "?tls=none&connections=4";
+            out.println();
+            out.printf("5. Sending for real, at the campaign's rate (%s), to a mail server on loopback (%s):%n",
+                    campaign.rate() == null ? "unlimited" : campaign.rate(), url);
+            CampaignMessages messages;
+            try {
+                messages = CampaignMessages.prepare(campaign, context.messageSettings(campaign, false), templates);
+            } catch (CampaignInvalid invalid) {
+                throw MailerException.usage(invalid.getMessage());
+            }
+            long before = CampaignReport.of(context.database(), campaign.name()).sent();
+            RunResult first = send(campaign, messages, url);
+            out.printf("   sent %d (%d with the canary run), failed %d, deferred %d in %.1f s;"
+                            + " the mail server holds %d messages%n", first.report().sent() - before,
+                    first.report().sent(), first.report().failed(), first.report().deferred(),
+                    first.report().elapsedSeconds(), mailServer.getReceivedMessages().length);
+            RunResult second = send(campaign, messages, url);
+            out.printf("6. The same command again resumes the same campaign: %d new messages (the mail server still"
+                    + " holds %d).%n", second.report().sent() - first.report().sent(),
+                    mailServer.getReceivedMessages().length);
+            out.println();
+            out.printf("   mailer report %s:%n", campaign.name());
+            CampaignReport report = CampaignReport.of(context.database(), campaign.name());
+            out.printf("   sent %d, failed %d, deferred %d, unknown %d, %s%n", report.sent(), report.failed(),
+                    report.deferred(), report.unknown(), report.messagesPerSecond() == null ? ""
+                            : String.format("%.0f messages/min", report.messagesPerSecond() * 60));
+        } finally {
+            mailServer.stop();
+        }
+    }
+
+    private RunResult send(CampaignSpec campaign, CampaignMessages messages, String url) {
+        try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)));
+             SendProgress progress = new SendProgress(context, campaign.name(), 0)) {
+            return new CampaignRun(context.database(), campaign, messages, pool,
+                    new Throttle(campaign.rate(), campaign.perDomain()), CampaignRun.Options.defaults(),
+                    progress::update).run();
         }
     }
 
@@ -121,10 +180,12 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
+        sendToLocalMailServer(campaign, templates);
+
         String example = prepared.sample().examples().get("consent_withdrawn");
         if (example != null) {
             out.println();
-            out.println("5. Why is someone excluded? Their consent history says (mailer consent show " + example + "):");
+            out.println("7. Why is someone excluded? Their consent history says (mailer consent show " + example + "):");
             var history = new ConsentService(context.database()).show(example);
             history.records().forEach(r -> out.printf("   %s %-9s %-12s via %s%n", r.consentAt().toLocalDate(),
                     r.status(), r.purpose(), r.recordedVia()));
@@ -132,16 +193,5 @@ final class DemoCommand implements Callable<Integer> {
         out.println();
         out.println("Next: mailer contacts import YOUR.csv, then mailer send examples/newsletter.yaml --dry-run.");
         return report.valid() ? 0 : 2;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }

@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
                 SuppressCommand.class,
                 SendCommand.class,
                 PreviewCommand.class,
+                ReportCommand.class,
                 DbCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,

@@ -1,12 +1,19 @@
 package dev.mailer.cli;
 
 import dev.mailer.campaign.CampaignError;
+import dev.mailer.campaign.CampaignInvalid;
+import dev.mailer.campaign.CampaignMessages;
+import dev.mailer.campaign.CampaignRun;
+import dev.mailer.campaign.RunResult;
 import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.DryRun;
 import dev.mailer.campaign.SendReport;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
+import dev.mailer.throttle.Throttle;
+import dev.mailer.transport.SmtpPool;
+import dev.mailer.transport.SmtpRelay;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
@@ -49,8 +56,57 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--templates", paramLabel = "DIR", description = "Templates directory (default ./templates).")
     Path templates;
 
+    @Option(names = "--resend-unknown",
+            description = "Send again to recipients whose earlier attempt is in doubt (a crash while their message"
+                    + " was on an SMTP connection). Default: report them, never resend.")
+    boolean resendUnknown;
+
     SendCommand(CliContext context) {
         this.context = context;
+    }
+
+    private int send(CampaignSpec spec) {
+        List<String> urls = context.smtpUrls(smtp);
+        if (urls.isEmpty()) {
+            throw MailerException.usage("No SMTP relay is configured: give --smtp URL, MAILER_SMTP_URL or 'smtp' in"
+                    + " mailer.yaml (e.g. smtp://relay.example.com:587?connections=8).");
+        }
+        List<SmtpRelay> relays = urls.stream().map(SmtpRelay::parse).toList();
+        CampaignMessages messages;
+        try {
+            messages = CampaignMessages.prepare(spec, context.messageSettings(spec, false),
+                    context.templatesDir(templates));
+        } catch (CampaignInvalid invalid) {
+            SendReport report = SendReport.invalid(spec.name(), false, invalid.errors());
+            if (json) {
+                context.printJson(report);
+            } else {
+                invalid.errors().forEach(e -> context.err().println(e.message()));
+            }
+            return ErrorCode.USAGE.exitCode();
+        }
+        CampaignRun.Options options = CampaignRun.Options.defaults()
+                .withLimit(limit == null ? null : limit.longValue()).withResendUnknown(resendUnknown);
+        RunResult result;
+        try (SmtpPool pool = new SmtpPool(relays);
+             SendProgress progress = new SendProgress(context, spec.name(),
+                     limit == null ? 0 : limit)) {
+            CampaignRun run = new CampaignRun(context.database(), spec, messages, pool,
+                    new Throttle(spec.rate(), spec.perDomain()), options, progress::update);
+            Interrupts.onInterrupt(run::interrupt);
+            result = run.run();
+        }
+        if (json) {
+            context.printJson(result.report());
+        } else {
+            new SendReportPrinter(context.out()).print(spec, result.report());
+        }
+        if (result.stoppedBy() == null) {
+            return 0;
+        }
+        context.err().println("Stopped: " + result.reason() + ". Run the same command again to continue;"
+                + " nobody will be mailed twice.");
+        return result.stoppedBy().exitCode();
     }
 
     @Override
@@ -70,8 +126,7 @@ final class SendCommand implements Callable<Integer> {
             return ErrorCode.USAGE.exitCode();
         }
         if (!dryRun) {
-            throw MailerException.usage("Sending is not built yet in this version of mailer; "
-                    + "run with --dry-run to see who would receive '" + spec.name() + "'.");
+            return send(spec);
         }
         Progress progress = new Progress(context, "messages rendered");
         SendReport report = new DryRun(context.database()).run(spec, context.messageSettings(spec, true),

@@ -3,6 +3,8 @@ package dev.mailer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailer.audience.ExclusionReason;
 import dev.mailer.store.embedded.EmbeddedPostgres;
@@ -73,7 +75,8 @@ class CliTest {
                 new String[] {"subject", "export"}, new String[] {"subject", "erase"},
                 new String[] {"suppress", "add"}, new String[] {"suppress", "remove"},
                 new String[] {"suppress", "list"}, new String[] {"send"}, new String[] {"preview"},
-                new String[] {"db", "migrate"}, new String[] {"bench", "render"},
+                new String[] {"db", "migrate"}, new String[] {"bench", "render"}, new String[] {"report"},
+                new String[] {"bench", "send"},
                 new String[] {"demo"}, new String[] {"bench", "import"}, new String[] {"bench", "gate"})) {
             List<String> args = new ArrayList<>(List.of(command));
             args.add("--help");
@@ -127,7 +130,7 @@ class CliTest {
     void dbMigratePrintsTheSchemaVersion() {
         CliRunner.Result result = cli.run("db", "migrate");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).startsWith("Schema version 1 ");
+        assertThat(result.out()).startsWith("Schema version 2 ");
     }
 
     @Test
@@ -272,11 +275,41 @@ class CliTest {
     }
 
     @Test
-    void sendingForRealSaysItIsNotBuiltYet() throws IOException {
-        CliRunner.Result result = cli.run("send", file("campaign.yaml", CAMPAIGN).toString(),
-                "--smtp", "smtp://127.0.0.1:2525?tls=none", "--limit", "5");
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("not built yet").contains("--dry-run");
+    void sendingNeedsARelayAndThenSendsEveryEligibleMessageOnce() throws IOException {
+        cli.run("contacts", "import", file("c.csv", """
+                email,name,consent_purpose,consent_at,confirmed_at
+                anna@example.com,Anna,newsletter,2026-01-01T10:00:00Z,2026-01-01T10:05:00Z
+                bob@example.com,Bob,newsletter,2026-01-01T10:00:00Z,2026-01-01T10:05:00Z
+                carl@example.com,Carl,,,
+                """).toString());
+        Path campaign = file("campaign.yaml", CAMPAIGN);
+        CliRunner.Result noRelay = cli.run("send", campaign.toString(), "--config", config());
+        assertThat(noRelay.exitCode()).isEqualTo(2);
+        assertThat(noRelay.err()).contains("No SMTP relay is configured");
+
+        GreenMail mailServer = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        mailServer.start();
+        try {
+            String relay = "smtp://127.0.0.1:" + mailServer.getSmtp().getPort() + "?tls=none&connections=2";
+            CliRunner.Result sent = cli.run("send", campaign.toString(), "--config", config(), "--smtp", relay, "--json");
+            assertThat(sent.exitCode()).as(sent.err()).isZero();
+            JsonNode report = json(sent);
+            assertThat(report.get("dryRun").asBoolean()).isFalse();
+            assertThat(report.get("sent").asLong()).isEqualTo(2);
+            assertThat(report.has("elapsedSeconds")).isTrue();
+            assertThat(mailServer.getReceivedMessages()).hasSize(2);
+
+            CliRunner.Result again = cli.run("send", campaign.toString(), "--config", config(), "--smtp", relay, "--json");
+            assertThat(json(again).get("sent").asLong()).isEqualTo(2);
+            assertThat(mailServer.getReceivedMessages()).as("nobody mailed twice").hasSize(2);
+
+            String name = report.get("campaign").asText();
+            JsonNode figures = json(cli.run("report", name, "--json"));
+            assertThat(figures.get("sent").asLong()).isEqualTo(2);
+            assertThat(figures.get("excluded").get("no_consent").asLong()).isEqualTo(1);
+        } finally {
+            mailServer.stop();
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mailer.campaign;
 
 import dev.mailer.audience.GateRules;
+import dev.mailer.audience.GateRulesJson;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.MessageSettings;
@@ -39,7 +40,8 @@ public final class Preview {
                     invalid.errors().stream().map(CampaignError::message).toList()));
         }
         return database.inTransaction(connection -> {
-            long campaignId = new CampaignStore(connection).findOrCreate(spec.name(), spec.purpose(), spec.template(), "{}");
+            long campaignId = new CampaignStore(connection).findOrCreate(spec.name(), spec.purpose(), spec.template(),
+                    GateRulesJson.write(GateRules.of(spec, null)));
             GateQuery.Inspection inspection = GateQuery.inspect(connection, GateRules.of(spec, campaignId), normalized)
                     .orElseThrow(() -> MailerException.usage("No contact with the address " + email.strip()
                             + " is in the audience of campaign " + spec.name() + "."));

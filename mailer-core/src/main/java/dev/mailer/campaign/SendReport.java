@@ -26,6 +26,14 @@ public record SendReport(String campaign, boolean dryRun, long considered, long 
                 List.copyOf(errors), rendered, null, null);
     }
 
+    /** After a real send: the campaign's delivery figures so far, and this run's speed. */
+    public static SendReport sent(String campaign, GateReport gate, long sent, long failed, long deferred, long unknown,
+                                  double elapsedSeconds, double messagesPerSecond) {
+        return new SendReport(campaign, false, gate.considered(), gate.eligible(), codes(gate), sent, failed, deferred,
+                unknown, List.of(), null, Math.round(elapsedSeconds * 100) / 100.0,
+                Math.round(messagesPerSecond * 10) / 10.0);
+    }
+
     /** A campaign that could not even be read: no counts, only its errors. */
     public static SendReport invalid(String campaign, boolean dryRun, List<CampaignError> errors) {
         return new SendReport(campaign, dryRun, 0, 0, codes(null), 0, 0, 0, 0, List.copyOf(errors), null, null, null);

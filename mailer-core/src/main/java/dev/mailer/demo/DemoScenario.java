@@ -1,6 +1,7 @@
 package dev.mailer.demo;
 
 import dev.mailer.audience.GateRules;
+import dev.mailer.audience.GateRulesJson;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ConsentStatement;
@@ -72,7 +73,8 @@ public final class DemoScenario {
 
         List<String> alreadySent = database.inTransaction(connection -> {
             CampaignStore campaigns = new CampaignStore(connection);
-            long campaignId = campaigns.findOrCreate(campaign.name(), campaign.purpose(), campaign.template(), "{}");
+            long campaignId = campaigns.findOrCreate(campaign.name(), campaign.purpose(), campaign.template(),
+                    GateRulesJson.write(GateRules.of(campaign, null)));
             List<dev.mailer.audience.Recipient> canary = GateQuery.eligible(connection, GateRules.of(campaign, campaignId),
                     ALREADY_SENT + sample.featured().size());
             return canary.stream()

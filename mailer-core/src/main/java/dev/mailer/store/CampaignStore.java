@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -31,6 +33,42 @@ public final class CampaignStore {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** A stored campaign. */
+    public record StoredCampaign(long id, String name, String purpose, String template, String specJson, String status,
+                                 OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt) {
+    }
+
+    public Optional<StoredCampaign> find(String name) throws SQLException {
+        try (PreparedStatement statement = NamedSql.parse(SQL.get("campaign-by-name")).prepare(connection, Map.of("name", name));
+             ResultSet rs = statement.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            return Optional.of(new StoredCampaign(rs.getLong("id"), rs.getString("name"), rs.getString("purpose"),
+                    rs.getString("template"), rs.getString("spec"), rs.getString("status"),
+                    rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
+                    rs.getObject("finished_at", OffsetDateTime.class)));
+        }
+    }
+
+    /** Delivery and feedback figures of a campaign, column name to value. */
+    public Map<String, Object> figures(long campaignId) throws SQLException {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        for (String query : new String[] {"delivery-figures", "feedback-figures"}) {
+            try (PreparedStatement statement = NamedSql.parse(SQL.get(query)).prepare(connection,
+                    Map.of("campaign_id", campaignId));
+                 ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    String type = rs.getMetaData().getColumnTypeName(i);
+                    figures.put(rs.getMetaData().getColumnLabel(i), type.startsWith("timestamp")
+                            ? rs.getObject(i, OffsetDateTime.class) : rs.getObject(i));
+                }
+            }
+        }
+        return figures;
     }
 
     /** Records a delivery the SMTP server accepted. */

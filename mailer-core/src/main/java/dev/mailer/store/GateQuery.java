@@ -8,6 +8,7 @@ import dev.mailer.audience.Recipient;
 import java.sql.Array;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.function.Consumer;
 import java.sql.Connection;
@@ -34,10 +35,16 @@ public final class GateQuery {
     private static final NamedSql ELIGIBLE = NamedSql.parse(ELIGIBLE_SQL + " order by gate.contact_id limit :limit");
     /** Unordered, so the first rows flow while PostgreSQL is still working through the rest. */
     private static final NamedSql ELIGIBLE_STREAM = NamedSql.parse(ELIGIBLE_SQL);
-    private static final NamedSql INSPECT = NamedSql.parse(
+    private static final String INSPECT_SQL =
             "select gate.contact_id, gate.reason, c.email, c.email_norm, c.name, c.locale, c.tags,"
                     + " c.attributes::text as attributes, gate.consent_source, gate.consent_at, gate.confirmed_at"
-                    + " from (" + SQL.get("contact-reasons") + ") gate join contact c on c.id = gate.contact_id");
+                    + " from (%s) gate join contact c on c.id = gate.contact_id";
+    private static final NamedSql INSPECT = NamedSql.parse(INSPECT_SQL.formatted(SQL.get("contact-reasons")));
+    /**
+     * The same for a known set of contacts, with the id filter unconditional: an "is null or"
+     * condition keeps PostgreSQL from using the primary key, and senders ask this for every batch.
+     */
+    private static final NamedSql INSPECT_IDS = NamedSql.parse(INSPECT_SQL.formatted(onlyIds(SQL.get("contact-reasons"))));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FETCH_SIZE = 2_000;
 
@@ -116,6 +123,34 @@ public final class GateQuery {
         }
     }
 
+    /** The gate's verdict on these contacts now: reason code per contact (null = still eligible). */
+    public static List<Inspection> inspect(Connection connection, GateRules rules, Collection<Long> contactIds)
+            throws SQLException {
+        Map<String, Object> params = params(rules);
+        params.put("contact_ids", contactIds);
+        List<Inspection> inspections = new ArrayList<>(contactIds.size());
+        try (PreparedStatement statement = INSPECT_IDS.prepare(connection, params);
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                inspections.add(new Inspection(recipient(rs), rs.getString("reason")));
+            }
+        }
+        return inspections;
+    }
+
+    private static String onlyIds(String gate) {
+        String optional = "(:contact_ids::text[] is null or a.id = any (:contact_ids::text[]::bigint[]))";
+        if (!gate.contains(optional)) {
+            throw new IllegalStateException("gate.sql no longer has the contact id filter");
+        }
+        return gate.replace(optional, "a.id = any (:contact_ids::text[]::bigint[])");
+    }
+
+    /** The gate's SQL, for statements that select from it (enqueueing a campaign's recipients). */
+    static String contactReasonsSql() {
+        return SQL.get("contact-reasons");
+    }
+
     private static Recipient recipient(ResultSet rs) throws SQLException {
         Array tags = rs.getArray("tags");
         return new Recipient(rs.getLong("contact_id"), rs.getString("email"), rs.getString("email_norm"),
@@ -149,6 +184,7 @@ public final class GateQuery {
         params.put("tags", rules.tags().isEmpty() ? null : rules.tags());
         params.put("locales", rules.locales().isEmpty() ? null : rules.locales());
         params.put("only_email", null);
+        params.put("contact_ids", null);
         return params;
     }
 }

@@ -86,7 +86,8 @@ final class NamedSql {
         if (value == null) {
             statement.setNull(index, Types.OTHER);
         } else if (value instanceof Collection<?> values) {
-            Array array = connection.createArrayOf("text", values.stream().map(String::valueOf).toArray());
+            Array array = connection.createArrayOf("text",
+                    values.stream().map(v -> v == null ? null : String.valueOf(v)).toArray());
             statement.setArray(index, array);
         } else if (value instanceof Instant instant) {
             statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));

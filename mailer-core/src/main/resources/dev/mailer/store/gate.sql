@@ -61,5 +61,6 @@ select a.id as contact_id,
   left join delivery d
          on d.campaign_id = :campaign_id and d.contact_id = a.id and d.status in ('sent', 'unknown')
  where (:only_email::text is null or a.email_norm = :only_email::text)
+   and (:contact_ids::text[] is null or a.id = any (:contact_ids::text[]::bigint[]))
    and (:tags::text[] is null or a.tags && :tags::text[])
    and (:locales::text[] is null or lower(a.locale) = any (:locales::text[]))

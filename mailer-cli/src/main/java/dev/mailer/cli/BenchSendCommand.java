@@ -1,0 +1,109 @@
+package dev.mailer.cli;
+
+import dev.mailer.bench.DiscardSmtpServer;
+import dev.mailer.bench.SyntheticContacts;
+import dev.mailer.campaign.Audience;
+import dev.mailer.campaign.CampaignMessages;
+import dev.mailer.campaign.CampaignRun;
+import dev.mailer.campaign.CampaignSpec;
+import dev.mailer.campaign.MailboxAddress;
+import dev.mailer.campaign.RunResult;
+import dev.mailer.contacts.ContactImport;
+import dev.mailer.demo.BundledFiles;
+import dev.mailer.message.MessageSettings;
+import dev.mailer.template.MessageModel;
+import dev.mailer.throttle.Throttle;
+import dev.mailer.transport.SmtpPool;
+import dev.mailer.transport.SmtpRelay;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Period;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "send", mixinStandardHelpOptions = true,
+        description = {"Time a real send: synthetic contacts are imported (not timed), then a campaign of personalised"
+                + " ~2 KB messages goes through the consent gate, durable delivery records and the SMTP pool, with"
+                + " throttling off. By default into an in-process discard SMTP sink on loopback.",
+                "Run it against a throw-away MAILER_HOME or database."},
+        footer = {"", "Examples:",
+                "  MAILER_HOME=/tmp/bench ./mailer bench send --messages 100000 --json",
+                "  MAILER_HOME=/tmp/bench ./mailer bench send --smtp 'smtp://127.0.0.1:2525?tls=none&connections=16'"})
+final class BenchSendCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Option(names = "--messages", defaultValue = "100000", paramLabel = "N", description = "Messages (default ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--smtp", paramLabel = "URL", description = "Send here instead of the built-in sink.")
+    String smtp;
+
+    @Option(names = "--connections", defaultValue = "16", paramLabel = "C",
+            description = "SMTP connections to the built-in sink (default ${DEFAULT-VALUE}).")
+    int connections;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    BenchSendCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("mailer-bench-send");
+        Path csv = work.resolve("contacts.csv");
+        // the synthetic mix is about 70% eligible: import enough people for N messages
+        SyntheticContacts.write(csv, (int) Math.ceil(messages / 0.65) + 100, System.nanoTime());
+        new ContactImport(context.database()).run(csv, "bench", false, context.actor(), null);
+        Files.delete(csv);
+
+        Path templates = BundledFiles.copy("/dev/mailer/bench/templates", work.resolve("templates"));
+        CampaignSpec spec = new CampaignSpec("bench-send-" + System.currentTimeMillis(), "newsletter", "compact", null,
+                MailboxAddress.parse("Kawiarnia Nowak <news@kawiarnia.example>").orElseThrow(), null, Audience.EVERYONE,
+                true, false, Period.ofMonths(24), 16, null, Map.of(), work.resolve("bench.yaml"));
+        MessageSettings defaults = context.messageSettings(spec, true);
+        MessageSettings settings = new MessageSettings(defaults.from(), null, new MessageModel.Sender(
+                "Kawiarnia Nowak sp. z o.o.", "ul. Floriańska 1, 31-019 Kraków", "iod@kawiarnia.example"),
+                defaults.unsubscribeBaseUrl(), defaults.bounceAddress(), defaults.unsubscribeAddress(), defaults.tokens(),
+                null);
+        CampaignMessages campaign = CampaignMessages.prepare(spec, settings, templates);
+
+        try (DiscardSmtpServer sink = smtp == null ? new DiscardSmtpServer() : null) {
+            String url = smtp != null ? smtp
+                    : "smtp://127.0.0.1:" + sink.port() + "?tls=none&connections=" + connections;
+            RunResult result;
+            long started = System.nanoTime();
+            try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)));
+                 SendProgress progress = new SendProgress(context, spec.name(), messages)) {
+                result = new CampaignRun(context.database(), spec, campaign, pool, new Throttle(null, Map.of()),
+                        CampaignRun.Options.defaults().withLimit((long) messages), progress::update).run();
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("messages", result.report().sent());
+            out.put("elapsedSeconds", Math.round(seconds * 100) / 100.0);
+            out.put("messagesPerSecond", Math.round(result.report().sent() / seconds));
+            out.put("failed", result.report().failed());
+            out.put("deferred", result.report().deferred());
+            out.put("smtp", SmtpRelay.parse(url).toString());
+            if (sink != null) {
+                out.put("sinkConnections", sink.connections());
+            }
+            out.put("maxHeapMegabytes", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            out.put("cores", Runtime.getRuntime().availableProcessors());
+            if (json) {
+                context.printJson(out);
+            } else {
+                out.forEach((k, v) -> context.out().printf("%-18s %s%n", k, v));
+            }
+            return result.stoppedBy() == null ? 0 : result.stoppedBy().exitCode();
+        } finally {
+            Directories.deleteTree(work);
+        }
+    }
+}

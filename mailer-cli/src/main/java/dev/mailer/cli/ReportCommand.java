@@ -1,0 +1,65 @@
+package dev.mailer.cli;
+
+import dev.mailer.campaign.CampaignReport;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "A campaign's figures so far: who the gate excludes now and why, deliveries by outcome,"
+                + " bounces (hard/soft), complaints, unsubscribes and throughput.",
+        footer = {"", "Examples:", "  mailer report newsletter-2026-12", "  mailer report newsletter-2026-12 --json"})
+final class ReportCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Parameters(index = "0", paramLabel = "CAMPAIGN", description = "The campaign's name (after {yyyy-MM} expansion).")
+    String name;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    ReportCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        CampaignReport report = CampaignReport.of(context.database(), name);
+        if (json) {
+            context.printJson(report);
+            return 0;
+        }
+        var out = context.out();
+        out.printf("Campaign %s (%s)%s%n", report.campaign(), report.status(),
+                report.startedAt() == null ? "" : ", started " + report.startedAt().toLocalDateTime().withNano(0));
+        out.println();
+        out.printf("  %-30s %9d%n", "considered now", report.considered());
+        for (Map.Entry<String, Long> entry : report.excluded().entrySet()) {
+            if (entry.getValue() > 0) {
+                out.printf("    %-28s %9d%n", entry.getKey(), entry.getValue());
+            }
+        }
+        out.println();
+        row("sent", report.sent());
+        row("failed", report.failed());
+        row("deferred (retried later)", report.deferred());
+        row("unknown (in doubt after a crash)", report.unknown());
+        row("pending", report.pending());
+        row("skipped (no longer eligible)", report.skipped());
+        row("bounced hard", report.bouncedHard());
+        row("bounced soft", report.bouncedSoft());
+        row("complaints", report.complaints());
+        row("unsubscribes", report.unsubscribes());
+        if (report.messagesPerSecond() != null) {
+            out.printf("  %-30s %9.1f/s (%.0f/min)%n", "throughput", report.messagesPerSecond(),
+                    report.messagesPerSecond() * 60);
+        }
+        return 0;
+    }
+
+    private void row(String label, long value) {
+        context.out().printf("  %-30s %9d%n", label, value);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mailer.cli;
+
+import dev.mailer.campaign.CampaignRun;
+import java.time.Duration;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * What a person sees while a campaign goes out: a progress bar on a terminal (sent, failed,
+ * deferred, rate, ETA), a log line every ten seconds without one (cron, systemd).
+ */
+final class SendProgress implements AutoCloseable {
+    private static final long LOG_EVERY_MILLIS = 10_000;
+    private final CliContext context;
+    private final ProgressBar bar;
+    private long lastLog;
+
+    SendProgress(CliContext context, String campaign, long total) {
+        this.context = context;
+        this.bar = context.terminal() ? new ProgressBarBuilder()
+                .setTaskName(campaign)
+                .setInitialMax(Math.max(total, 1))
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUnit(" msg", 1)
+                .showSpeed()
+                .setUpdateIntervalMillis(500)
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(context.err()))
+                .build() : null;
+    }
+
+    synchronized void update(CampaignRun.Progress progress) {
+        long done = progress.sent() + progress.failed() + progress.deferred();
+        String extra = String.format("sent %d, failed %d, deferred %d", progress.sent(), progress.failed(),
+                progress.deferred());
+        if (bar != null) {
+            bar.stepTo(done);
+            bar.setExtraMessage(" " + extra);
+        } else if (progress.elapsedMillis() - lastLog >= LOG_EVERY_MILLIS) {
+            lastLog = progress.elapsedMillis();
+            context.err().printf("mailer send: %s, %.0f/min, %s elapsed%n", extra, progress.perSecond() * 60,
+                    format(Duration.ofMillis(progress.elapsedMillis())));
+        }
+    }
+
+    private static String format(Duration duration) {
+        return String.format("%d:%02d:%02d", duration.toHours(), duration.toMinutesPart(), duration.toSecondsPart());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.mailer.delivery;
+
+import dev.mailer.error.ErrorCode;
+import dev.mailer.error.MailerException;
+import dev.mailer.store.Database;
+import dev.mailer.store.DeliveryStore;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Writes delivery state with group commit. Before a message's DATA goes out its row is marked
+ * 'sending' and the sender waits for that commit; its outcome is queued and written with the
+ * next commit. Many senders share each commit, so thousands of messages a second cost a few
+ * hundred transactions, and a sender killed at any instant leaves in doubt only the messages
+ * that were on its SMTP connections.
+ *
+ * <p>These commits do not wait for the disk (synchronous_commit off): a commit's fsync took tens
+ * of milliseconds here and every message waits for one. When mailer itself dies, PostgreSQL keeps
+ * and writes everything it acknowledged. Only a crash of the database server itself can lose the
+ * last fraction of a second of delivery state, and those few messages could then go out again.
+ */
+public final class DeliveryLog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryLog.class);
+    private static final int MAX_BATCH = 5_000;
+
+    private final Database database;
+    private final long campaignId;
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile MailerException failure;
+    private Connection connection;
+    private DeliveryStore store;
+
+    private record Mark(long deliveryId, CompletableFuture<Void> committed) {
+    }
+
+    private record Flush(CompletableFuture<Void> committed) {
+    }
+
+    private static final Object STOP = new Object();
+
+    public DeliveryLog(Database database, long campaignId) {
+        this.database = database;
+        this.campaignId = campaignId;
+        this.writer = new Thread(this::write, "delivery-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Marks the delivery as being sent, durably; returns when committed. */
+    public void markSending(long deliveryId) throws InterruptedException {
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        enqueue(new Mark(deliveryId, committed));
+        wait(committed);
+    }
+
+    /** Queues an outcome; it is written with the next commit. */
+    public void record(Outcome outcome) {
+        enqueue(outcome);
+    }
+
+    /** Returns when everything queued so far is committed. */
+    public void flush() throws InterruptedException {
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        enqueue(new Flush(committed));
+        wait(committed);
+    }
+
+    private void enqueue(Object op) {
+        if (failure != null) {
+            throw failure;
+        }
+        queue.add(op);
+    }
+
+    private void wait(CompletableFuture<Void> committed) throws InterruptedException {
+        try {
+            committed.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof MailerException m ? m
+                    : new MailerException(ErrorCode.INTERNAL, "Recording deliveries failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void write() {
+        List<Object> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                closeConnection();
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH);
+            boolean stop = batch.remove(STOP);
+            List<Outcome> outcomes = new ArrayList<>();
+            List<Long> marks = new ArrayList<>();
+            List<CompletableFuture<Void>> waiting = new ArrayList<>();
+            for (Object op : batch) {
+                if (op instanceof Outcome outcome) {
+                    outcomes.add(outcome);
+                } else if (op instanceof Mark mark) {
+                    marks.add(mark.deliveryId());
+                    waiting.add(mark.committed());
+                } else if (op instanceof Flush flush) {
+                    waiting.add(flush.committed());
+                }
+            }
+            batch.clear();
+            long started = System.nanoTime();
+            try {
+                if (!outcomes.isEmpty() || !marks.isEmpty()) {
+                    boolean bounces = outcomes.stream().anyMatch(o -> o.bounce() != null);
+                    // one statement in autocommit mode; a transaction only when bounces add statements
+                    store().connectionAutoCommit(!bounces);
+                    store().write(campaignId, outcomes, marks);
+                    if (bounces) {
+                        store().commit();
+                    }
+                }
+                waiting.forEach(f -> f.complete(null));
+                LOG.debug("wrote {} outcomes and {} marks in {} µs", outcomes.size(), marks.size(),
+                        (System.nanoTime() - started) / 1000);
+            } catch (SQLException | RuntimeException e) {
+                MailerException failed = e instanceof MailerException m ? m : new MailerException(ErrorCode.INTERNAL,
+                        "Recording deliveries failed: " + e.getMessage(), e);
+                failure = failed;
+                waiting.forEach(f -> f.completeExceptionally(failed));
+                queue.forEach(op -> {
+                    if (op instanceof Mark mark) {
+                        mark.committed().completeExceptionally(failed);
+                    } else if (op instanceof Flush flush) {
+                        flush.committed().completeExceptionally(failed);
+                    }
+                });
+                closeConnection();
+                return;
+            }
+            if (stop) {
+                closeConnection();
+                return;
+            }
+        }
+    }
+
+    /** The writer's own connection, kept for the run: every batch is one round trip on it. */
+    private DeliveryStore store() throws SQLException {
+        if (store == null) {
+            connection = database.dataSource().getConnection();
+            store = new DeliveryStore(connection);
+            store.commitWithoutWaitingForDisk();
+        }
+        return store;
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // returning it to the pool failed; the pool replaces it
+            }
+        }
+    }
+
+    /** Writes what is queued, then stops the writer. */
+    @Override
+    public void close() {
+        queue.add(STOP);
+        try {
+            writer.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+-- Delivery records: one durable row per (campaign, contact). A row is claimed by a sender with a
+-- lease (lease_owner, lease_until); it becomes 'sending' just before its DATA goes out, and gets
+-- its outcome right after. A 'sending' row whose lease ran out was in flight when its sender
+-- died: nobody knows whether it arrived, so it becomes 'unknown' and is not sent again.
+
+-- name: enqueue
+insert into delivery (campaign_id, contact_id)
+select :campaign_id, gate.contact_id
+  from (%GATE%) gate
+ where gate.reason is null
+on conflict (campaign_id, contact_id) do nothing
+
+-- name: mark-in-doubt
+update delivery
+   set status = 'unknown', lease_owner = null, lease_until = null, updated_at = now()
+ where campaign_id = :campaign_id and status = 'sending' and lease_until < now()
+
+-- name: resend-unknown
+update delivery
+   set status = 'pending', updated_at = now()
+ where campaign_id = :campaign_id and status = 'unknown'
+
+-- name: claim
+update delivery d
+   set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease_seconds)
+ where d.id in (select id
+                  from delivery
+                 where campaign_id = :campaign_id
+                   and (status = 'pending' or (status = 'deferred' and next_attempt_at <= now()))
+                   and (lease_until is null or lease_until < now())
+                 order by id
+                 limit :batch
+                   for update skip locked)
+returning d.id, d.contact_id, d.attempts, d.created_at
+
+-- name: next-deferred
+select min(next_attempt_at)
+  from delivery
+ where campaign_id = :campaign_id and status = 'deferred'
+
+-- name: extend-leases
+update delivery
+   set lease_until = now() + make_interval(secs => :lease_seconds)
+ where campaign_id = :campaign_id and lease_owner = :owner and status in ('pending', 'deferred', 'sending')
+
+-- name: release-leases
+update delivery
+   set lease_owner = null, lease_until = null
+ where campaign_id = :campaign_id and lease_owner = :owner and status in ('pending', 'deferred')
+
+-- Outcomes of earlier messages and in-flight marks of the next ones, in one statement: the
+-- senders wait for this round trip before every DATA, so it is kept to exactly one.
+-- name: write-log
+with outcome as (
+    update delivery d
+       set status          = v.status,
+           smtp_code       = v.code,
+           enhanced_status = v.enhanced_status,
+           smtp_reply      = v.reply,
+           queue_id        = v.queue_id,
+           message_id      = coalesce(v.message_id, d.message_id),
+           next_attempt_at = v.next_attempt_at,
+           skip_reason     = v.skip_reason,
+           sent_at         = case when v.status = 'sent' then now() else d.sent_at end,
+           lease_owner     = null,
+           lease_until     = null,
+           updated_at      = now()
+      from unnest(:ids::text[]::bigint[], :statuses::text[], :codes::text[]::int[], :enhanced::text[],
+                  :replies::text[], :queue_ids::text[], :message_ids::text[], :next_attempts::text[]::timestamptz[],
+                  :skip_reasons::text[])
+           as v(id, status, code, enhanced_status, reply, queue_id, message_id, next_attempt_at, skip_reason)
+     where d.id = v.id
+    returning 1),
+mark as (
+    update delivery
+       set status = 'sending', attempts = attempts + 1, updated_at = now()
+     where id = any (:marks::text[]::bigint[])
+    returning 1)
+select (select count(*) from outcome), (select count(*) from mark)
+
+-- A hard bounce at RCPT or DATA suppresses the address (reason code suppressed_bounced).
+-- name: suppress-bounced
+insert into suppression (email_norm, email_hash, reason, detail, origin)
+select c.email_norm, sha256(convert_to(c.email_norm, 'UTF8')), 'bounced', :detail, 'smtp reply'
+  from contact c
+ where c.id = :contact_id
+   and not exists (select 1 from suppression s
+                    where s.email_hash = sha256(convert_to(c.email_norm, 'UTF8')) and s.reason = 'erased')
+on conflict (email_hash, reason) do nothing
+
+-- name: record-bounce
+insert into feedback_event (source_key, type, contact_id, campaign_id, hard, status, diagnostic)
+values (:source_key, 'bounce', :contact_id, :campaign_id, :hard, :status, :diagnostic)
+on conflict (source_key) do nothing
+
+-- name: register-sender
+insert into campaign_sender (campaign_id, owner) values (:campaign_id, :owner)
+on conflict (campaign_id, owner) do update set heartbeat_at = now()
+
+-- name: heartbeat
+update campaign_sender set heartbeat_at = now() where campaign_id = :campaign_id and owner = :owner
+
+-- name: active-senders
+select count(*) from campaign_sender
+ where campaign_id = :campaign_id and heartbeat_at > now() - make_interval(secs => :alive_seconds)
+
+-- name: unregister-sender
+delete from campaign_sender where campaign_id = :campaign_id and owner = :owner
+
+-- name: counts
+select count(*) filter (where status = 'sent')     as sent,
+       count(*) filter (where status = 'failed')   as failed,
+       count(*) filter (where status = 'deferred') as deferred,
+       count(*) filter (where status = 'unknown')  as unknown,
+       count(*) filter (where status = 'pending')  as pending,
+       count(*) filter (where status = 'skipped')  as skipped,
+       count(*)                                    as total
+  from delivery
+ where campaign_id = :campaign_id
+
+-- name: set-status
+update campaign
+   set status = :status,
+       started_at = coalesce(started_at, case when :status = 'sending' then now() end),
+       finished_at = case when :status = 'finished' then now() else null end
+ where id = :campaign_id

@@ -1,0 +1,517 @@
+package dev.mailer.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.mailer.contacts.ContactImport;
+import dev.mailer.contacts.EmailAddress;
+import dev.mailer.contacts.ImportResult;
+import dev.mailer.error.ErrorCode;
+import dev.mailer.message.MessageSettings;
+import dev.mailer.message.TokenSigner;
+import dev.mailer.store.TestDatabase;
+import dev.mailer.template.MessageModel;
+import dev.mailer.throttle.Throttle;
+import dev.mailer.transport.SmtpPool;
+import dev.mailer.transport.SmtpRelay;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real sending: contacts imported into a real PostgreSQL, the real consent gate, the real pool
+ * talking SMTP to GreenMail or to the fault-injecting test server. Every test checks what the
+ * server received and what the delivery rows say.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CampaignRunTest {
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final String PURPOSE = "newsletter";
+    private static final String SUBJECT = "December news";
+
+    /** Retries of deferred rows are due only after Backoff's ~48 s or more: this run does not wait for them. */
+    private static final CampaignRun.Options NO_WAITING_FOR_DEFERRED = new CampaignRun.Options(null, false, 120, 5,
+            Duration.ofHours(24), Duration.ofSeconds(60), 500, Duration.ofSeconds(1));
+
+    @TempDir
+    Path templates;
+    private TestDatabase db;
+    private CampaignSpec spec;
+    private CampaignMessages messages;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.fresh();
+        Path dir = Files.createDirectories(templates.resolve("news"));
+        Files.writeString(dir.resolve("subject.ftl"), SUBJECT);
+        Files.writeString(dir.resolve("html.ftlh"), "<p>Hello ${contact.name!}</p><a href=\"${unsubscribeUrl}\">unsubscribe</a>");
+        Files.writeString(dir.resolve("text.ftl"), "Hello ${contact.name!}\nUnsubscribe: ${unsubscribeUrl}\n");
+        spec = new CampaignSpec("news-2026-12", PURPOSE, "news", null,
+                new MailboxAddress("Kawiarnia", EmailAddress.parse("news@kawiarnia.example").orElseThrow()),
+                null, null, true, false, null, 16, null, Map.of(), templates.resolve("campaign.yaml"));
+        MessageSettings settings = new MessageSettings(spec.from(), null,
+                new MessageModel.Sender("Kawiarnia sp. z o.o.", "ul. Floriańska 1", "iod@kawiarnia.example"),
+                URI.create("https://mail.kawiarnia.example"), "bounces@kawiarnia.example",
+                "unsubscribe@kawiarnia.example", new TokenSigner(SECRET), null);
+        messages = CampaignMessages.prepare(spec, settings, templates);
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    // --- the tests --------------------------------------------------------------------------------
+
+    @Test
+    void sendsEveryEligibleContactOnceAndARerunSendsNothingNew() throws Exception {
+        List<String> eligible = importContacts(40, 10);
+        GreenMail greenMail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+        greenMail.start();
+        try {
+            String url = "smtp://127.0.0.1:" + greenMail.getSmtp().getPort() + "?tls=none&connections=4";
+
+            RunResult first = run(url, CampaignRun.Options.defaults());
+
+            assertThat(first.stoppedBy()).isNull();
+            MimeMessage[] received = greenMail.getReceivedMessages();
+            assertThat(received).hasSize(40);
+            List<String> to = new ArrayList<>();
+            Map<String, String> messageIdByRecipient = new HashMap<>();
+            for (MimeMessage message : received) {
+                assertThat(message.getAllRecipients()).hasSize(1);
+                String recipient = ((InternetAddress) message.getAllRecipients()[0]).getAddress();
+                to.add(recipient);
+                messageIdByRecipient.put(recipient, message.getMessageID());
+                assertThat(message.getSubject()).isEqualTo(SUBJECT);
+                assertThat(message.getHeader("List-Unsubscribe")).isNotNull();
+            }
+            assertThat(to).as("each eligible contact exactly once, nobody else").containsExactlyInAnyOrderElementsOf(eligible);
+
+            List<Map<String, Object>> rows = deliveries();
+            assertThat(rows).hasSize(40);
+            for (Map<String, Object> row : rows) {
+                assertThat(row.get("status")).isEqualTo("sent");
+                assertThat(row.get("smtp_code")).isEqualTo(250L);
+                assertThat((String) row.get("smtp_reply")).startsWith("250");
+                assertThat(row.get("message_id")).as("the Message-ID the server got")
+                        .isNotNull().isEqualTo(messageIdByRecipient.get((String) row.get("email")));
+                assertThat(row.get("attempts")).isEqualTo(1L);
+                assertThat(row.get("sent_at")).isNotNull();
+                assertThat(row.get("lease_owner")).isNull();
+            }
+            SendReport report = first.report();
+            assertThat(report.dryRun()).isFalse();
+            assertThat(report.considered()).isEqualTo(50);
+            assertThat(report.eligible()).isEqualTo(40);
+            assertThat(report.excluded()).containsEntry("no_consent", 10L);
+            assertThat(List.of(report.sent(), report.failed(), report.deferred(), report.unknown()))
+                    .containsExactly(40L, 0L, 0L, 0L);
+            assertThat(db.rows("select status from campaign where name = ?", spec.name()))
+                    .containsExactly(List.of("finished"));
+
+            RunResult second = run(url, CampaignRun.Options.defaults());
+
+            assertThat(second.stoppedBy()).isNull();
+            assertThat(greenMail.getReceivedMessages()).as("nothing new at the server").hasSize(40);
+            assertThat(second.report().sent()).isEqualTo(40);
+            assertThat(second.report().eligible()).isZero();
+            assertThat(second.report().excluded()).containsEntry("already_sent", 40L);
+            assertThat(db.count("select count(*) from delivery")).isEqualTo(40);
+            assertThat(db.count("select count(*) from delivery where status = 'sent' and attempts = 1")).isEqualTo(40);
+        } finally {
+            greenMail.stop();
+        }
+    }
+
+    @Test
+    void aHardBounceAtRcptFailsTheRecipientAndSuppressesTheAddress() throws Exception {
+        List<String> eligible = importContacts(10, 2);
+        String unknown = eligible.get(3);
+        try (Faulty server = Faulty.start()) {
+            server.rcptReply(unknown, "550 5.1.1 <" + unknown + ">: Recipient address rejected: User unknown");
+
+            RunResult result = run(server.url("connections=4"), CampaignRun.Options.defaults());
+
+            assertThat(result.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(without(eligible, unknown));
+            Map<String, Object> row = delivery(unknown);
+            assertThat(row.get("status")).isEqualTo("failed");
+            assertThat(row.get("smtp_code")).isEqualTo(550L);
+            assertThat(row.get("enhanced_status")).isEqualTo("5.1.1");
+            assertThat((String) row.get("smtp_reply")).startsWith("550 5.1.1").contains("User unknown");
+            assertThat(row.get("sent_at")).isNull();
+            assertThat(db.count("select count(*) from delivery where status = 'sent'")).isEqualTo(9);
+            assertThat(result.report().failed()).isEqualTo(1);
+            assertThat(result.report().sent()).isEqualTo(9);
+
+            assertThat(db.rows("select email_norm, reason from suppression"))
+                    .containsExactly(List.of(unknown, "bounced"));
+            assertThat(db.maps("select f.type, f.hard, f.status, c.email_norm as email from feedback_event f"
+                    + " join contact c on c.id = f.contact_id"))
+                    .containsExactly(Map.of("type", "bounce", "hard", true, "status", "5.1.1", "email", unknown));
+
+            SendReport gate = new DryRun(db.database()).gateOnly(spec);
+            assertThat(gate.excluded()).containsEntry("suppressed_bounced", 1L);
+        }
+    }
+
+    @Test
+    void aMailboxFullReplyFailsTheRecipientAsASoftBounceWithoutSuppression() throws Exception {
+        List<String> eligible = importContacts(10, 0);
+        String full = eligible.get(5);
+        try (Faulty server = Faulty.start()) {
+            server.dataReply(full, "552 5.2.2 <" + full + ">: Mailbox full");
+
+            RunResult result = run(server.url("connections=4"), CampaignRun.Options.defaults());
+
+            assertThat(result.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(without(eligible, full));
+            Map<String, Object> row = delivery(full);
+            assertThat(row.get("status")).isEqualTo("failed");
+            assertThat(row.get("smtp_code")).isEqualTo(552L);
+            assertThat(row.get("enhanced_status")).isEqualTo("5.2.2");
+            assertThat(result.report().failed()).isEqualTo(1);
+            assertThat(result.report().sent()).isEqualTo(9);
+
+            assertThat(db.maps("select f.type, f.hard, f.status, c.email_norm as email from feedback_event f"
+                    + " join contact c on c.id = f.contact_id"))
+                    .containsExactly(Map.of("type", "bounce", "hard", false, "status", "5.2.2", "email", full));
+            assertThat(db.count("select count(*) from suppression")).isZero();
+            assertThat(new DryRun(db.database()).gateOnly(spec).excluded()).containsEntry("suppressed_bounced", 0L);
+        }
+    }
+
+    @Test
+    void a451AfterDataDefersThatRecipientAndSendsEveryoneElse() throws Exception {
+        List<String> eligible = importContacts(20, 0);
+        String busy = eligible.get(7);
+        try (Faulty server = Faulty.start()) {
+            server.dataReply(busy, "451 4.3.0 Try again later");
+            Instant before = Instant.now();
+
+            RunResult result = run(server.url("connections=4"), NO_WAITING_FOR_DEFERRED);
+
+            assertThat(result.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(without(eligible, busy));
+            Map<String, Object> row = delivery(busy);
+            assertThat(row.get("status")).isEqualTo("deferred");
+            assertThat(row.get("attempts")).isEqualTo(1L);
+            assertThat(row.get("smtp_code")).isEqualTo(451L);
+            assertThat(row.get("enhanced_status")).isEqualTo("4.3.0");
+            assertThat((Instant) row.get("next_attempt_at"))
+                    .isAfter(before.plusSeconds(30))
+                    .isBefore(before.plus(Duration.ofMinutes(5)));
+            assertThat(row.get("lease_owner")).isNull();
+            assertThat(db.maps("select status, count(*) as n from delivery group by status order by status"))
+                    .containsExactly(Map.of("status", "deferred", "n", 1L), Map.of("status", "sent", "n", 19L));
+            assertThat(db.count("select count(*) from delivery where status = 'sent' and queue_id like 'Q%'"))
+                    .as("queue ids parsed from the 250 replies").isEqualTo(19);
+            assertThat(result.report().deferred()).isEqualTo(1);
+            assertThat(result.report().sent()).isEqualTo(19);
+            assertThat(db.count("select count(*) from feedback_event")).isZero();
+            assertThat(db.rows("select status from campaign where name = ?", spec.name()))
+                    .containsExactly(List.of("paused"));
+        }
+    }
+
+    @Test
+    void aLimitSendsExactlyThatManyAndTheNextRunSendsTheRest() throws Exception {
+        List<String> eligible = importContacts(30, 5);
+        try (Faulty server = Faulty.start()) {
+            RunResult canary = run(server.url("connections=4"), CampaignRun.Options.defaults().withLimit(10L));
+
+            assertThat(canary.stoppedBy()).isNull();
+            assertThat(server.recipients()).hasSize(10).doesNotHaveDuplicates().isSubsetOf(eligible);
+            assertThat(canary.report().sent()).isEqualTo(10);
+            assertThat(db.count("select count(*) from delivery where status = 'sent'")).isEqualTo(10);
+            assertThat(db.count("select count(*) from delivery where status = 'pending'")).isEqualTo(20);
+
+            RunResult rest = run(server.url("connections=4"), CampaignRun.Options.defaults());
+
+            assertThat(rest.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            assertThat(rest.report().sent()).isEqualTo(30);
+            assertThat(db.count("select count(*) from delivery where status = 'sent' and attempts = 1")).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void aMessageInDoubtIsNotResentUnlessAskedTo() throws Exception {
+        List<String> eligible = importContacts(20, 0);
+        try (Faulty server = Faulty.start()) {
+            run(server.url("connections=4"), CampaignRun.Options.defaults().withLimit(5L));
+            assertThat(server.recipients()).hasSize(5);
+            // a sender died with this message on its SMTP connection: 'sending', its lease run out
+            long inDoubtId = db.count("select min(id) from delivery where status = 'pending'");
+            assertThat(db.update("update delivery set status = 'sending', attempts = 1, lease_owner = 'dead:1',"
+                    + " lease_until = now() - interval '1 minute' where id = ?", inDoubtId)).isEqualTo(1);
+            String inDoubt = (String) db.maps("select c.email_norm as email from delivery d"
+                    + " join contact c on c.id = d.contact_id where d.id = ?", inDoubtId).get(0).get("email");
+
+            RunResult resumed = run(server.url("connections=4"), CampaignRun.Options.defaults());
+
+            assertThat(resumed.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(without(eligible, inDoubt));
+            Map<String, Object> row = delivery(inDoubt);
+            assertThat(row.get("status")).isEqualTo("unknown");
+            assertThat(row.get("lease_owner")).isNull();
+            assertThat(row.get("attempts")).isEqualTo(1L);
+            assertThat(List.of(resumed.report().sent(), resumed.report().unknown())).containsExactly(19L, 1L);
+
+            RunResult again = run(server.url("connections=4"), CampaignRun.Options.defaults());
+            assertThat(server.recipients()).as("still not resent").hasSize(19);
+            assertThat(again.report().unknown()).isEqualTo(1);
+
+            RunResult resend = run(server.url("connections=4"), CampaignRun.Options.defaults().withResendUnknown(true));
+
+            assertThat(resend.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            assertThat(delivery(inDoubt).get("status")).isEqualTo("sent");
+            assertThat(delivery(inDoubt).get("attempts")).isEqualTo(2L);
+            assertThat(List.of(resend.report().sent(), resend.report().unknown())).containsExactly(20L, 0L);
+        }
+    }
+
+    @Test
+    void twoSendersOfOneCampaignAtOnceSendEveryMessageExactlyOnce() throws Exception {
+        List<String> eligible = importContacts(300, 0);
+        // small claims, so that both senders get work while the other one holds some
+        CampaignRun.Options options = new CampaignRun.Options(null, false, 120, 5, Duration.ofHours(24),
+                Duration.ofSeconds(60), 20, Duration.ofSeconds(90));
+        try (Faulty server = Faulty.start()) {
+            CyclicBarrier start = new CyclicBarrier(2);
+            ExecutorService senders = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<RunResult>> runs = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    runs.add(senders.submit(() -> {
+                        try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(server.url("connections=4"))))) {
+                            CampaignRun run = new CampaignRun(db.database(), spec, messages, pool,
+                                    new Throttle(null, Map.of()), options, null);
+                            start.await(10, TimeUnit.SECONDS);
+                            return run.run();
+                        }
+                    }));
+                }
+                for (Future<RunResult> run : runs) {
+                    assertThat(run.get(50, TimeUnit.SECONDS).stoppedBy()).isNull();
+                }
+            } finally {
+                senders.shutdownNow();
+            }
+
+            List<String> received = server.recipients();
+            assertThat(received).hasSize(300).doesNotHaveDuplicates();
+            assertThat(received).containsExactlyInAnyOrderElementsOf(eligible);
+            assertThat(db.count("select count(*) from delivery")).isEqualTo(300);
+            assertThat(db.count("select count(*) from delivery where status = 'sent' and attempts = 1")).isEqualTo(300);
+            assertThat(db.count("select count(*) from campaign_sender")).as("both unregistered").isZero();
+            assertThat(server.connectionsOpened()).as("long-lived connections, at most 4 per sender")
+                    .isBetween(1, 8);
+        }
+    }
+
+    @Test
+    void whenNoRelayTakesConnectionsTheRunStopsResumably() throws Exception {
+        List<String> eligible = importContacts(40, 0);
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        CampaignRun.Options giveUpSoon = new CampaignRun.Options(null, false, 120, 5, Duration.ofHours(24),
+                Duration.ofSeconds(2), 500, Duration.ofSeconds(90));
+
+        RunResult result = run("smtp://127.0.0.1:" + closedPort + "?tls=none&connections=4", giveUpSoon);
+
+        assertThat(result.stoppedBy()).isEqualTo(ErrorCode.NO_RELAY);
+        assertThat(result.reason()).contains("no SMTP relay");
+        assertThat(db.maps("select status, attempts, lease_owner from delivery"))
+                .hasSize(40)
+                .allSatisfy(row -> {
+                    assertThat(row.get("status")).isEqualTo("pending");
+                    assertThat(row.get("attempts")).isEqualTo(0L);
+                    assertThat(row.get("lease_owner")).as("leases given back").isNull();
+                });
+        assertThat(List.of(result.report().sent(), result.report().failed(), result.report().deferred(),
+                result.report().unknown())).containsExactly(0L, 0L, 0L, 0L);
+        assertThat(db.rows("select status from campaign where name = ?", spec.name()))
+                .containsExactly(List.of("paused"));
+
+        // resumable: the relay is back, the next run sends everything, once
+        try (Faulty server = Faulty.start()) {
+            RunResult resumed = run(server.url("connections=4"), CampaignRun.Options.defaults());
+            assertThat(resumed.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            assertThat(resumed.report().sent()).isEqualTo(40);
+        }
+    }
+
+    @Test
+    void theThrottleHoldsTheRate() throws Exception {
+        List<String> eligible = importContacts(40, 0);
+        try (Faulty server = Faulty.start()) {
+            long started = System.nanoTime();
+            RunResult result = run(server.url("connections=4"), CampaignRun.Options.defaults(),
+                    new Throttle(Rate.parse("20/s"), Map.of()));
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(result.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            // 40 messages at 20/s: about 2 s; a lower bound only, slow machines must not fail it
+            assertThat(elapsed).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+        }
+    }
+
+    // --- helpers ----------------------------------------------------------------------------------
+
+    private RunResult run(String url, CampaignRun.Options options) {
+        return run(url, options, new Throttle(null, Map.of()));
+    }
+
+    private RunResult run(String url, CampaignRun.Options options, Throttle throttle) {
+        try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)))) {
+            return new CampaignRun(db.database(), spec, messages, pool, throttle, options, null).run();
+        }
+    }
+
+    /**
+     * Imports {@code eligible} contacts with confirmed consent for the purpose (a month old) and
+     * {@code ineligible} ones without any consent; returns the eligible addresses.
+     */
+    private List<String> importContacts(int eligible, int ineligible) throws IOException {
+        DateTimeFormatter iso = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
+        OffsetDateTime consentAt = OffsetDateTime.now(ZoneOffset.UTC).minusDays(30).withNano(0);
+        StringBuilder csv = new StringBuilder("email,name,consent_purpose,consent_at,confirmed_at\r\n");
+        List<String> addresses = new ArrayList<>();
+        for (int i = 0; i < eligible; i++) {
+            String email = "reader" + i + "@example.com";
+            addresses.add(email);
+            csv.append(email).append(",Reader ").append(i).append(',').append(PURPOSE).append(',')
+                    .append(iso.format(consentAt)).append(',').append(iso.format(consentAt.plusHours(1))).append("\r\n");
+        }
+        for (int i = 0; i < ineligible; i++) {
+            csv.append("stranger").append(i).append("@example.com,Stranger ").append(i).append(",,,\r\n");
+        }
+        Path file = Files.createTempFile(templates, "contacts", ".csv");
+        Files.writeString(file, csv, StandardCharsets.UTF_8);
+        ImportResult result = new ContactImport(db.database()).run(file, "test", false, "test", null);
+        assertThat(result.rejects()).as("rejected rows").isEmpty();
+        assertThat(result.imported()).isEqualTo(eligible + ineligible);
+        return addresses;
+    }
+
+    private List<Map<String, Object>> deliveries() {
+        return db.maps("select c.email_norm as email, d.status, d.smtp_code, d.enhanced_status, d.smtp_reply,"
+                + " d.queue_id, d.message_id, d.attempts, d.next_attempt_at, d.lease_owner, d.sent_at"
+                + " from delivery d join contact c on c.id = d.contact_id order by d.id");
+    }
+
+    private Map<String, Object> delivery(String email) {
+        List<Map<String, Object>> rows = deliveries().stream().filter(r -> email.equals(r.get("email"))).toList();
+        assertThat(rows).as("delivery rows of " + email).hasSize(1);
+        return rows.get(0);
+    }
+
+    private static List<String> without(List<String> all, String one) {
+        return all.stream().filter(a -> !a.equals(one)).toList();
+    }
+
+    /**
+     * {@code dev.mailer.transport.FaultySmtpServer} is package-private in another package; this
+     * reaches it by reflection (tests run on the class path, so setAccessible is allowed).
+     */
+    static final class Faulty implements AutoCloseable {
+        private static final String TYPE = "dev.mailer.transport.FaultySmtpServer";
+        private final Object server;
+
+        private Faulty(Object server) {
+            this.server = server;
+        }
+
+        static Faulty start() {
+            try {
+                return new Faulty(invoke(Class.forName(TYPE), null, "start"));
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        String url(String options) {
+            return (String) invoke(server.getClass(), server, "url", options);
+        }
+
+        Faulty rcptReply(String recipient, String line) {
+            invoke(server.getClass(), server, "rcptReply", recipient, line);
+            return this;
+        }
+
+        Faulty dataReply(String recipient, String line) {
+            invoke(server.getClass(), server, "dataReply", recipient, line);
+            return this;
+        }
+
+        int connectionsOpened() {
+            return (int) invoke(server.getClass(), server, "connectionsOpened");
+        }
+
+        /** The RCPT TO addresses of every message the server accepted with 250, in order. */
+        @SuppressWarnings("unchecked")
+        List<String> recipients() {
+            List<String> all = new ArrayList<>();
+            for (Object received : (List<?>) invoke(server.getClass(), server, "received")) {
+                all.addAll((List<String>) invoke(received.getClass(), received, "recipients"));
+            }
+            return all;
+        }
+
+        @Override
+        public void close() {
+            invoke(server.getClass(), server, "close");
+        }
+
+        private static Object invoke(Class<?> type, Object target, String name, Object... args) {
+            for (Method method : type.getDeclaredMethods()) {
+                if (method.getName().equals(name) && method.getParameterCount() == args.length) {
+                    method.setAccessible(true);
+                    try {
+                        return method.invoke(target, args);
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                }
+            }
+            throw new IllegalStateException("no method " + name + " in " + type);
+        }
+    }
+}

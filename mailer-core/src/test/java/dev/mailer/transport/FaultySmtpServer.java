@@ -1,0 +1,349 @@
+package dev.mailer.transport;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A tiny SMTP server for tests that can misbehave on purpose: it speaks just enough ESMTP for
+ * Angus (EHLO/HELO, MAIL, RCPT, DATA with dot-unstuffing, RSET, NOOP, QUIT), records what it
+ * accepts, and injects the faults a real relay produces. Faults are set with the fluent methods
+ * below, also while connections are open.
+ *
+ * <p>Loopback only, a thread per connection (at most {@value #MAX_CONNECTIONS} at once), every
+ * socket with a read timeout, and {@link #close()} stops it all.
+ */
+public final class FaultySmtpServer implements AutoCloseable {
+
+    /** A message the server accepted with 250. */
+    record Received(String envelopeFrom, List<String> recipients, byte[] data) {
+        String text() {
+            return new String(data, StandardCharsets.UTF_8);
+        }
+    }
+
+    static final int MAX_CONNECTIONS = 64;
+    private static final int SOCKET_TIMEOUT_MILLIS = 30_000;
+
+    private final ServerSocket serverSocket;
+    private final Thread acceptor;
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger connectionsOpened = new AtomicInteger();
+    private final AtomicInteger queueIds = new AtomicInteger();
+    private volatile boolean closed;
+
+    // faults; volatile so that a test may change them between sends
+    private volatile String greeting = "220 faulty.test ESMTP ready";
+    private volatile boolean stallAtGreeting;
+    private volatile boolean stallAfterData;
+    private volatile int closeAfterMessages = Integer.MAX_VALUE;
+    private volatile String acceptReply = "250 2.0.0 Ok: queued as %s";
+    private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
+    private final Map<String, String> dataReplies = new ConcurrentHashMap<>();
+    private final Set<String> dropAfterData = ConcurrentHashMap.newKeySet();
+
+    private FaultySmtpServer() throws IOException {
+        serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(this::acceptLoop, "faulty-smtp-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    static FaultySmtpServer start() throws IOException {
+        return new FaultySmtpServer();
+    }
+
+    int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    /** A relay URL for this server with extra options, e.g. {@code "timeout=2"}. */
+    String url(String options) {
+        return "smtp://127.0.0.1:" + port() + "?tls=none" + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /** Answers every new connection with this line (e.g. "421 4.3.2 busy") and hangs up. */
+    FaultySmtpServer greeting(String line) {
+        greeting = line;
+        return this;
+    }
+
+    /** After n accepted messages on one connection, answers the next command with 421 and hangs up. */
+    FaultySmtpServer closeAfterMessages(int n) {
+        closeAfterMessages = n;
+        return this;
+    }
+
+    /** Answers RCPT TO for this recipient with the line, e.g. "550 5.1.1 No such user". */
+    FaultySmtpServer rcptReply(String recipient, String line) {
+        rcptReplies.put(recipient.toLowerCase(Locale.ROOT), line);
+        return this;
+    }
+
+    /** Answers the end of DATA for this recipient with the line, e.g. "451 4.3.0 Try again later". */
+    FaultySmtpServer dataReply(String recipient, String line) {
+        dataReplies.put(recipient.toLowerCase(Locale.ROOT), line);
+        return this;
+    }
+
+    /** Reads the whole message for this recipient, then hangs up without a reply. */
+    FaultySmtpServer dropAfterData(String recipient) {
+        dropAfterData.add(recipient.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
+    /** Accepts connections and never says a word. */
+    FaultySmtpServer stallAtGreeting(boolean stall) {
+        stallAtGreeting = stall;
+        return this;
+    }
+
+    /** Reads each message and then stops answering. */
+    FaultySmtpServer stallAfterData(boolean stall) {
+        stallAfterData = stall;
+        return this;
+    }
+
+    /** The 250 reply after DATA; "%s" becomes a fresh queue id. */
+    FaultySmtpServer acceptReply(String format) {
+        acceptReply = format;
+        return this;
+    }
+
+    int connectionsOpened() {
+        return connectionsOpened.get();
+    }
+
+    List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        serverSocket.close();
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                return; // closed
+            }
+            if (sockets.size() >= MAX_CONNECTIONS) {
+                closeQuietly(socket);
+                continue;
+            }
+            connectionsOpened.incrementAndGet();
+            sockets.add(socket);
+            Thread t = new Thread(() -> serve(socket), "faulty-smtp-" + socket.getPort());
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+            new Session(socket.getInputStream(), socket.getOutputStream()).run();
+        } catch (IOException e) {
+            // the client hung up or timed out: that is the end of this session either way
+        } finally {
+            sockets.remove(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // nothing to do
+        }
+    }
+
+    /** One SMTP conversation. Returning ends it (and closes the socket). */
+    private final class Session {
+        private final InputStream in;
+        private final OutputStream out;
+        private String from;
+        private final List<String> recipients = new ArrayList<>();
+        private int accepted;
+
+        Session(InputStream in, OutputStream out) {
+            this.in = new BufferedInputStream(in);
+            this.out = out;
+        }
+
+        void run() throws IOException {
+            if (stallAtGreeting) {
+                stall();
+                return;
+            }
+            String hello = greeting;
+            reply(hello);
+            if (!hello.startsWith("220")) {
+                return;
+            }
+            while (true) {
+                byte[] raw = readLine();
+                if (raw == null) {
+                    return;
+                }
+                String line = new String(raw, StandardCharsets.US_ASCII).strip();
+                String verb = (line.length() >= 4 ? line.substring(0, 4) : line).toUpperCase(Locale.ROOT);
+                switch (verb) {
+                    case "EHLO" -> reply("250-faulty.test\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SIZE 10485760");
+                    case "HELO" -> reply("250 faulty.test");
+                    case "MAIL" -> {
+                        if (accepted >= closeAfterMessages) {
+                            reply("421 4.4.2 faulty.test closing connection: too many messages");
+                            return;
+                        }
+                        from = address(line);
+                        recipients.clear();
+                        reply("250 2.1.0 Ok");
+                    }
+                    case "RCPT" -> {
+                        String to = address(line);
+                        String custom = rcptReplies.get(to.toLowerCase(Locale.ROOT));
+                        if (from == null) {
+                            reply("503 5.5.1 Error: need MAIL command");
+                        } else if (custom != null) {
+                            reply(custom);
+                        } else {
+                            recipients.add(to);
+                            reply("250 2.1.5 Ok");
+                        }
+                    }
+                    case "DATA" -> {
+                        if (!data()) {
+                            return;
+                        }
+                    }
+                    case "RSET" -> {
+                        from = null;
+                        recipients.clear();
+                        reply("250 2.0.0 Ok");
+                    }
+                    case "NOOP" -> reply("250 2.0.0 Ok");
+                    case "QUIT" -> {
+                        reply("221 2.0.0 Bye");
+                        return;
+                    }
+                    default -> reply("502 5.5.2 Error: command not recognized");
+                }
+            }
+        }
+
+        /** @return whether the session goes on */
+        private boolean data() throws IOException {
+            if (from == null || recipients.isEmpty()) {
+                reply("503 5.5.1 Error: need RCPT command");
+                return true;
+            }
+            reply("354 End data with <CR><LF>.<CR><LF>");
+            ByteArrayOutputStream message = new ByteArrayOutputStream();
+            while (true) {
+                byte[] line = readLine();
+                if (line == null) {
+                    return false;
+                }
+                if (line.length == 3 && line[0] == '.' && line[1] == '\r' && line[2] == '\n') {
+                    break;
+                }
+                int skip = line.length > 0 && line[0] == '.' ? 1 : 0; // dot-unstuffing (RFC 5321 4.5.2)
+                message.write(line, skip, line.length - skip);
+            }
+            String key = recipients.get(0).toLowerCase(Locale.ROOT);
+            if (dropAfterData.contains(key)) {
+                return false;
+            }
+            if (stallAfterData) {
+                stall();
+                return false;
+            }
+            String custom = dataReplies.get(key);
+            if (custom != null) {
+                reply(custom);
+            } else {
+                received.add(new Received(from, List.copyOf(recipients), message.toByteArray()));
+                accepted++;
+                reply(String.format(acceptReply, "Q" + queueIds.incrementAndGet()));
+            }
+            from = null;
+            recipients.clear();
+            return true;
+        }
+
+        /** Says nothing, reading and dropping whatever arrives, until the client or close() hangs up. */
+        private void stall() throws IOException {
+            byte[] sink = new byte[1024];
+            while (!closed) {
+                try {
+                    if (in.read(sink) < 0) {
+                        return;
+                    }
+                } catch (SocketTimeoutException e) {
+                    // keep stalling until closed
+                } catch (SocketException e) {
+                    return;
+                }
+            }
+        }
+
+        private void reply(String text) throws IOException {
+            out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }
+
+        /** A line with its CRLF (or bare LF), or null at end of stream. */
+        private byte[] readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+            int b;
+            while ((b = in.read()) >= 0) {
+                line.write(b);
+                if (b == '\n') {
+                    return line.toByteArray();
+                }
+            }
+            return line.size() == 0 ? null : line.toByteArray();
+        }
+
+        private static String address(String command) {
+            int open = command.indexOf('<');
+            int close = command.indexOf('>', open + 1);
+            return open >= 0 && close > open ? command.substring(open + 1, close) : "";
+        }
+    }
+}
