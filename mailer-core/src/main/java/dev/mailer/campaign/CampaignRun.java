@@ -140,7 +140,9 @@ public final class CampaignRun {
             thread.setDaemon(true);
             return thread;
         });
-        housekeeping.scheduleWithFixedDelay(() -> keepAlive(campaignId), 10, 10, TimeUnit.SECONDS);
+        // renew well within the lease, so a live sender's rows never look abandoned to another
+        long renewMillis = Math.max(500, Math.min(10_000, options.leaseSeconds() * 1000L / 3));
+        housekeeping.scheduleWithFixedDelay(() -> keepAlive(campaignId), renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         if (progress != null) {
             housekeeping.scheduleAtFixedRate(() -> progress.accept(snapshot(started)), 1, 1, TimeUnit.SECONDS);
         }

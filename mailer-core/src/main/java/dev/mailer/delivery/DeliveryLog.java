@@ -118,13 +118,7 @@ public final class DeliveryLog implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 if (!outcomes.isEmpty() || !marks.isEmpty()) {
-                    boolean bounces = outcomes.stream().anyMatch(o -> o.bounce() != null);
-                    // one statement in autocommit mode; a transaction only when bounces add statements
-                    store().connectionAutoCommit(!bounces);
-                    store().write(campaignId, outcomes, marks);
-                    if (bounces) {
-                        store().commit();
-                    }
+                    writeWithRetry(outcomes, marks);
                 }
                 waiting.forEach(f -> f.complete(null));
                 LOG.debug("wrote {} outcomes and {} marks in {} µs", outcomes.size(), marks.size(),
@@ -147,6 +141,32 @@ public final class DeliveryLog implements AutoCloseable {
             if (stop) {
                 closeConnection();
                 return;
+            }
+        }
+    }
+
+    /**
+     * One statement in autocommit mode; a transaction only when bounces add statements. A
+     * deadlock or serialization failure (another statement touching the same rows) is retried.
+     */
+    private void writeWithRetry(List<Outcome> outcomes, List<Long> marks) throws SQLException {
+        boolean bounces = outcomes.stream().anyMatch(o -> o.bounce() != null);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store().connectionAutoCommit(!bounces);
+                store().write(campaignId, outcomes, marks);
+                if (bounces) {
+                    store().commit();
+                }
+                return;
+            } catch (SQLException e) {
+                if (bounces) {
+                    connection.rollback();
+                }
+                boolean transientFailure = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+                if (!transientFailure || attempt == 5) {
+                    throw e;
+                }
             }
         }
     }

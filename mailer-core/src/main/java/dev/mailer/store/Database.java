@@ -73,6 +73,9 @@ public final class Database implements AutoCloseable {
         // writers depend on this for throughput
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "mailer");
+        // the gate's SQL is full of "value is null or …" switches: a generic plan cannot see which
+        // apply and falls back to scanning everything, so every execution is planned for its values
+        config.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {

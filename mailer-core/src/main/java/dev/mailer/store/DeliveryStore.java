@@ -161,7 +161,9 @@ public final class DeliveryStore {
         }
     }
 
+    /** Registers this sender; senders silent for ten minutes (killed) are forgotten on the way. */
     public void registerSender(long campaignId, String owner) throws SQLException {
+        update("forget-dead-senders", Map.of());
         update("register-sender", Map.of("campaign_id", campaignId, "owner", owner));
     }
 

@@ -38,10 +38,16 @@ select min(next_attempt_at)
   from delivery
  where campaign_id = :campaign_id and status = 'deferred'
 
+-- Rows the delivery log is writing at this instant are skipped (locking them here could deadlock
+-- with it); the next renewal catches them.
 -- name: extend-leases
 update delivery
    set lease_until = now() + make_interval(secs => :lease_seconds)
- where campaign_id = :campaign_id and lease_owner = :owner and status in ('pending', 'deferred', 'sending')
+ where id in (select id
+                from delivery
+               where campaign_id = :campaign_id and lease_owner = :owner
+                 and status in ('pending', 'deferred', 'sending')
+                 for update skip locked)
 
 -- name: release-leases
 update delivery
@@ -92,6 +98,9 @@ on conflict (email_hash, reason) do nothing
 insert into feedback_event (source_key, type, contact_id, campaign_id, hard, status, diagnostic)
 values (:source_key, 'bounce', :contact_id, :campaign_id, :hard, :status, :diagnostic)
 on conflict (source_key) do nothing
+
+-- name: forget-dead-senders
+delete from campaign_sender where heartbeat_at < now() - interval '10 minutes'
 
 -- name: register-sender
 insert into campaign_sender (campaign_id, owner) values (:campaign_id, :owner)
