@@ -88,6 +88,7 @@ public final class CampaignRun {
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
     private volatile boolean stopping;
+    private long claimedUpTo;
     private volatile ErrorCode stoppedBy;
     private volatile String stopReason;
     private volatile RuntimeException workerFailure;
@@ -201,8 +202,16 @@ public final class CampaignRun {
             if (room <= 0) {
                 return;
             }
+            long after = claimedUpTo;
             List<DeliveryStore.Claim> claims = database.inTransaction(connection ->
-                    new DeliveryStore(connection).claim(campaignId, owner, (int) room, options.leaseSeconds()));
+                    new DeliveryStore(connection).claim(campaignId, owner, (int) room, options.leaseSeconds(), after));
+            if (claims.isEmpty() && after > 0) {
+                claimedUpTo = 0; // past the end: look again from the start (deferred rows now due, released leases)
+                continue;
+            }
+            if (!claims.isEmpty()) {
+                claimedUpTo = claims.get(claims.size() - 1).deliveryId();
+            }
             if (claims.isEmpty()) {
                 Instant next = database.withConnection(connection -> new DeliveryStore(connection).nextDeferred(campaignId));
                 if (next == null || Duration.between(Instant.now(), next).compareTo(options.waitForDeferred()) > 0) {

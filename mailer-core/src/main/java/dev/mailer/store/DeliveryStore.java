@@ -51,9 +51,14 @@ public final class DeliveryStore {
     /** Creates a pending row for every eligible contact that has none; returns how many. */
     public int enqueue(GateRules rules) throws SQLException {
         Map<String, Object> params = GateQuery.params(rules);
+        int added;
         try (PreparedStatement statement = ENQUEUE.prepare(connection, params)) {
-            return statement.executeUpdate();
+            added = statement.executeUpdate();
         }
+        if (added > 1000) {
+            update("analyze", Map.of());
+        }
+        return added;
     }
 
     /** Rows left 'sending' by a sender that died: their fate is unknown. */
@@ -65,10 +70,12 @@ public final class DeliveryStore {
         return update("resend-unknown", Map.of("campaign_id", campaignId));
     }
 
-    public List<Claim> claim(long campaignId, String owner, int batch, int leaseSeconds) throws SQLException {
+    /** Claims up to {@code batch} rows with ids above {@code afterId} (0: from the start). */
+    public List<Claim> claim(long campaignId, String owner, int batch, int leaseSeconds, long afterId)
+            throws SQLException {
         List<Claim> claims = new ArrayList<>();
         try (PreparedStatement statement = prepare("claim", Map.of("campaign_id", campaignId, "owner", owner,
-                "batch", batch, "lease_seconds", leaseSeconds));
+                "batch", batch, "lease_seconds", leaseSeconds, "after_id", afterId));
              ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 claims.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getTimestamp(4).toInstant()));

@@ -10,6 +10,11 @@ select :campaign_id, gate.contact_id
  where gate.reason is null
 on conflict (campaign_id, contact_id) do nothing
 
+-- Statistics right after a big enqueue: planned against an "empty" table, every later update of
+-- these rows would scan the whole table instead of using the primary key.
+-- name: analyze
+analyze delivery
+
 -- name: mark-in-doubt
 update delivery
    set status = 'unknown', lease_owner = null, lease_until = null, updated_at = now()
@@ -20,12 +25,16 @@ update delivery
    set status = 'pending', updated_at = now()
  where campaign_id = :campaign_id and status = 'unknown'
 
+-- :after_id lets a sender continue after the rows it claimed last: the index still holds entries
+-- for every row already sent, and scanning them from the start each time made claims slower and
+-- slower as the campaign went on.
 -- name: claim
 update delivery d
    set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease_seconds)
  where d.id in (select id
                   from delivery
                  where campaign_id = :campaign_id
+                   and id > :after_id
                    and (status = 'pending' or (status = 'deferred' and next_attempt_at <= now()))
                    and (lease_until is null or lease_until < now())
                  order by id
