@@ -37,6 +37,7 @@ public final class ContactImportWriter {
     private final Connection connection;
     private final CopyIn copy;
     private final StringBuilder buffer = new StringBuilder(FLUSH_BYTES + 4096);
+    private long copied;
 
     /** Counts of the merged rows. */
     public record Counts(long imported, long updated, long unchanged) {
@@ -85,7 +86,7 @@ public final class ContactImportWriter {
      */
     public Counts merge(ContactCsvReader.Header header, String origin, List<Reject> erasedOut) throws SQLException {
         flush();
-        long copied = copy.endCopy();
+        copied = copy.endCopy();
         LOG.debug("import staged {} rows", copied);
         execute("index-staging", Map.of());
         execute("analyze-staging", Map.of());
@@ -111,6 +112,10 @@ public final class ContactImportWriter {
         execute("update-changed-contacts", fields);
         execute("stage-consents", Map.of());
         execute("insert-consents", Map.of("origin", origin));
+        if (copied > 1000) {
+            execute("analyze-contacts", Map.of());
+            execute("analyze-consents", Map.of());
+        }
         try (PreparedStatement statement = NamedSql.parse(SQL.get("count-rows")).prepare(connection, Map.of());
              ResultSet rs = statement.executeQuery()) {
             rs.next();

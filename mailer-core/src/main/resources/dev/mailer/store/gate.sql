@@ -25,7 +25,11 @@ select a.id as contact_id,
          when :max_age::interval is not null and l.consent_at < now() - :max_age::interval then 'consent_expired'
          when a.birth_date > current_date - make_interval(years => :minimum_age) and not l.parental_consent
            then 'minor_without_parental_consent'
-         when d.contact_id is not null then 'already_sent'
+         -- a lookup per contact that got this far: a join would merge against every delivery row
+         -- of the campaign, which grows with each batch a sender checks
+         when exists (select 1 from delivery d
+                       where d.campaign_id = :campaign_id and d.contact_id = a.id and d.status in ('sent', 'unknown'))
+           then 'already_sent'
        end as reason,
        l.source       as consent_source,
        l.consent_at   as consent_at,
@@ -58,8 +62,6 @@ select a.id as contact_id,
            from suppression
           where email_norm is not null
           group by email_norm) s on s.email_norm = a.email_norm
-  left join delivery d
-         on d.campaign_id = :campaign_id and d.contact_id = a.id and d.status in ('sent', 'unknown')
  where (:only_email::text is null or a.email_norm = :only_email::text)
    and (:contact_ids::text[] is null or a.id = any (:contact_ids::text[]::bigint[]))
    and (:tags::text[] is null or a.tags && :tags::text[])

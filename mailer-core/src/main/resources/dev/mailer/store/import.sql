@@ -169,6 +169,14 @@ select contact_id, purpose, status, coalesce(consent_at, now()), source, ip, con
  where not coalesce(skip, false)
  order by line
 
+-- Fresh statistics after a big import: planned against the old ones (an empty table after the
+-- first import), the gate's joins would scan instead of using their indexes.
+-- name: analyze-contacts
+analyze contact
+
+-- name: analyze-consents
+analyze consent_record
+
 -- Counted per row (SPEC §3): the first row of a new address is "imported"; a row that added a
 -- consent record, or the last row of a known address whose fields it changed, is "updated".
 -- name: count-rows
