@@ -16,11 +16,12 @@ final class SendProgress implements AutoCloseable {
     private final ProgressBar bar;
     private long lastLog;
 
+    /** @param total messages this run will send, or 0 when not known in advance */
     SendProgress(CliContext context, String campaign, long total) {
         this.context = context;
         this.bar = context.terminal() ? new ProgressBarBuilder()
                 .setTaskName(campaign)
-                .setInitialMax(Math.max(total, 1))
+                .setInitialMax(total > 0 ? total : -1) // unknown total: no made-up ETA
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUnit(" msg", 1)
                 .showSpeed()

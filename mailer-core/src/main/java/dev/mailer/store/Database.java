@@ -21,7 +21,6 @@ public final class Database implements AutoCloseable {
     private final DatabaseSettings settings;
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
-    private String schemaVersion;
 
     private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool) {
         this.settings = settings;
@@ -93,8 +92,7 @@ public final class Database implements AutoCloseable {
                     .loggers("slf4j")
                     .load()
                     .migrate();
-            schemaVersion = result.targetSchemaVersion != null ? result.targetSchemaVersion : currentVersion();
-            return schemaVersion;
+            return result.targetSchemaVersion != null ? result.targetSchemaVersion : currentVersion();
         } catch (FlywayException e) {
             throw new MailerException(ErrorCode.INTERNAL, "Migrating the database schema failed: "
                     + firstLine(e.getMessage()), e);
@@ -105,10 +103,6 @@ public final class Database implements AutoCloseable {
         var current = Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j")
                 .load().info().current();
         return current == null ? "none" : current.getVersion().getVersion();
-    }
-
-    public String schemaVersion() {
-        return schemaVersion;
     }
 
     public DataSource dataSource() {

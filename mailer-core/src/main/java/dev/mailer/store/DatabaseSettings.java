@@ -16,10 +16,6 @@ public record DatabaseSettings(String url, String user, String password, Path ma
                                EmbeddedPostgres.Options embedded) {
     public static final int DEFAULT_POOL_SIZE = 8;
 
-    public static DatabaseSettings embedded(Path mailerHome) {
-        return new DatabaseSettings(null, null, null, mailerHome, DEFAULT_POOL_SIZE, EmbeddedPostgres.Options.defaults());
-    }
-
     /**
      * @param serverUserWhenRoot the OS user the embedded server runs as when mailer runs as root;
      *                           null for the default ({@code nobody})
