@@ -13,13 +13,12 @@ import dev.mailer.message.TokenSigner;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.template.MessageModel;
 import dev.mailer.throttle.Throttle;
+import dev.mailer.transport.FaultySmtpServer;
 import dev.mailer.transport.SmtpPool;
 import dev.mailer.transport.SmtpRelay;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -156,7 +155,7 @@ class CampaignRunTest {
     void aHardBounceAtRcptFailsTheRecipientAndSuppressesTheAddress() throws Exception {
         List<String> eligible = importContacts(10, 2);
         String unknown = eligible.get(3);
-        try (Faulty server = Faulty.start()) {
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
             server.rcptReply(unknown, "550 5.1.1 <" + unknown + ">: Recipient address rejected: User unknown");
 
             RunResult result = run(server.url("connections=4"), CampaignRun.Options.defaults());
@@ -188,7 +187,7 @@ class CampaignRunTest {
     void aMailboxFullReplyFailsTheRecipientAsASoftBounceWithoutSuppression() throws Exception {
         List<String> eligible = importContacts(10, 0);
         String full = eligible.get(5);
-        try (Faulty server = Faulty.start()) {
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
             server.dataReply(full, "552 5.2.2 <" + full + ">: Mailbox full");
 
             RunResult result = run(server.url("connections=4"), CampaignRun.Options.defaults());
@@ -214,7 +213,7 @@ class CampaignRunTest {
     void a451AfterDataDefersThatRecipientAndSendsEveryoneElse() throws Exception {
         List<String> eligible = importContacts(20, 0);
         String busy = eligible.get(7);
-        try (Faulty server = Faulty.start()) {
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
             server.dataReply(busy, "451 4.3.0 Try again later");
             Instant before = Instant.now();
 
@@ -246,7 +245,7 @@ class CampaignRunTest {
     @Test
     void aLimitSendsExactlyThatManyAndTheNextRunSendsTheRest() throws Exception {
         List<String> eligible = importContacts(30, 5);
-        try (Faulty server = Faulty.start()) {
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
             RunResult canary = run(server.url("connections=4"), CampaignRun.Options.defaults().withLimit(10L));
 
             assertThat(canary.stoppedBy()).isNull();
@@ -267,7 +266,7 @@ class CampaignRunTest {
     @Test
     void aMessageInDoubtIsNotResentUnlessAskedTo() throws Exception {
         List<String> eligible = importContacts(20, 0);
-        try (Faulty server = Faulty.start()) {
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
             run(server.url("connections=4"), CampaignRun.Options.defaults().withLimit(5L));
             assertThat(server.recipients()).hasSize(5);
             // a sender died with this message on its SMTP connection: 'sending', its lease run out
@@ -307,7 +306,7 @@ class CampaignRunTest {
         // small claims, so that both senders get work while the other one holds some
         CampaignRun.Options options = new CampaignRun.Options(null, false, 120, 5, Duration.ofHours(24),
                 Duration.ofSeconds(60), 20, Duration.ofSeconds(90));
-        try (Faulty server = Faulty.start()) {
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
             CyclicBarrier start = new CyclicBarrier(2);
             ExecutorService senders = Executors.newFixedThreadPool(2);
             try {
@@ -367,7 +366,7 @@ class CampaignRunTest {
                 .containsExactly(List.of("paused"));
 
         // resumable: the relay is back, the next run sends everything, once
-        try (Faulty server = Faulty.start()) {
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
             RunResult resumed = run(server.url("connections=4"), CampaignRun.Options.defaults());
             assertThat(resumed.stoppedBy()).isNull();
             assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
@@ -378,7 +377,7 @@ class CampaignRunTest {
     @Test
     void theThrottleHoldsTheRate() throws Exception {
         List<String> eligible = importContacts(40, 0);
-        try (Faulty server = Faulty.start()) {
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
             long started = System.nanoTime();
             RunResult result = run(server.url("connections=4"), CampaignRun.Options.defaults(),
                     new Throttle(Rate.parse("20/s"), Map.of()));
@@ -443,75 +442,5 @@ class CampaignRunTest {
 
     private static List<String> without(List<String> all, String one) {
         return all.stream().filter(a -> !a.equals(one)).toList();
-    }
-
-    /**
-     * {@code dev.mailer.transport.FaultySmtpServer} is package-private in another package; this
-     * reaches it by reflection (tests run on the class path, so setAccessible is allowed).
-     */
-    static final class Faulty implements AutoCloseable {
-        private static final String TYPE = "dev.mailer.transport.FaultySmtpServer";
-        private final Object server;
-
-        private Faulty(Object server) {
-            this.server = server;
-        }
-
-        static Faulty start() {
-            try {
-                return new Faulty(invoke(Class.forName(TYPE), null, "start"));
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        String url(String options) {
-            return (String) invoke(server.getClass(), server, "url", options);
-        }
-
-        Faulty rcptReply(String recipient, String line) {
-            invoke(server.getClass(), server, "rcptReply", recipient, line);
-            return this;
-        }
-
-        Faulty dataReply(String recipient, String line) {
-            invoke(server.getClass(), server, "dataReply", recipient, line);
-            return this;
-        }
-
-        int connectionsOpened() {
-            return (int) invoke(server.getClass(), server, "connectionsOpened");
-        }
-
-        /** The RCPT TO addresses of every message the server accepted with 250, in order. */
-        @SuppressWarnings("unchecked")
-        List<String> recipients() {
-            List<String> all = new ArrayList<>();
-            for (Object received : (List<?>) invoke(server.getClass(), server, "received")) {
-                all.addAll((List<String>) invoke(received.getClass(), received, "recipients"));
-            }
-            return all;
-        }
-
-        @Override
-        public void close() {
-            invoke(server.getClass(), server, "close");
-        }
-
-        private static Object invoke(Class<?> type, Object target, String name, Object... args) {
-            for (Method method : type.getDeclaredMethods()) {
-                if (method.getName().equals(name) && method.getParameterCount() == args.length) {
-                    method.setAccessible(true);
-                    try {
-                        return method.invoke(target, args);
-                    } catch (IllegalAccessException e) {
-                        throw new IllegalStateException(e);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                    }
-                }
-            }
-            throw new IllegalStateException("no method " + name + " in " + type);
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.mailer.contacts.ImportResult;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.store.TestPostgres;
 import dev.mailer.throttle.Throttle;
+import dev.mailer.transport.FaultySmtpServer;
 import dev.mailer.transport.SmtpPool;
 import dev.mailer.transport.SmtpRelay;
 import java.io.IOException;
@@ -71,7 +72,7 @@ class CrashResumeTest {
         CampaignMessages messages = SendChild.messages(spec, templates);
         Path childLog = dir.resolve("send-child.log");
 
-        try (TestDatabase db = TestDatabase.fresh(); CampaignRunTest.Faulty server = CampaignRunTest.Faulty.start();
+        try (TestDatabase db = TestDatabase.fresh(); FaultySmtpServer server = FaultySmtpServer.start();
              SlowLink slow = new SlowLink(URI.create(server.url("")).getPort(), REPLY_DELAY_MILLIS)) {
             List<String> eligible = importContacts(db, CONTACTS);
             String childRelay = "smtp://127.0.0.1:" + slow.port() + "?tls=none&connections=" + CONNECTIONS;
@@ -278,7 +279,7 @@ class CrashResumeTest {
     }
 
     /** The server's count once it stopped changing: the kill's last bytes may still be in its sockets. */
-    private static int settledCount(CampaignRunTest.Faulty server) throws InterruptedException {
+    private static int settledCount(FaultySmtpServer server) throws InterruptedException {
         int count = server.recipients().size();
         while (true) {
             Thread.sleep(200);

@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FaultySmtpServer implements AutoCloseable {
 
     /** A message the server accepted with 250. */
-    record Received(String envelopeFrom, List<String> recipients, byte[] data) {
-        String text() {
+    public record Received(String envelopeFrom, List<String> recipients, byte[] data) {
+        public String text() {
             return new String(data, StandardCharsets.UTF_8);
         }
     }
@@ -66,73 +66,78 @@ public final class FaultySmtpServer implements AutoCloseable {
         acceptor.start();
     }
 
-    static FaultySmtpServer start() throws IOException {
+    public static FaultySmtpServer start() throws IOException {
         return new FaultySmtpServer();
     }
 
-    int port() {
+    public int port() {
         return serverSocket.getLocalPort();
     }
 
     /** A relay URL for this server with extra options, e.g. {@code "timeout=2"}. */
-    String url(String options) {
+    public String url(String options) {
         return "smtp://127.0.0.1:" + port() + "?tls=none" + (options.isEmpty() ? "" : "&" + options);
     }
 
     /** Answers every new connection with this line (e.g. "421 4.3.2 busy") and hangs up. */
-    FaultySmtpServer greeting(String line) {
+    public FaultySmtpServer greeting(String line) {
         greeting = line;
         return this;
     }
 
     /** After n accepted messages on one connection, answers the next command with 421 and hangs up. */
-    FaultySmtpServer closeAfterMessages(int n) {
+    public FaultySmtpServer closeAfterMessages(int n) {
         closeAfterMessages = n;
         return this;
     }
 
     /** Answers RCPT TO for this recipient with the line, e.g. "550 5.1.1 No such user". */
-    FaultySmtpServer rcptReply(String recipient, String line) {
+    public FaultySmtpServer rcptReply(String recipient, String line) {
         rcptReplies.put(recipient.toLowerCase(Locale.ROOT), line);
         return this;
     }
 
     /** Answers the end of DATA for this recipient with the line, e.g. "451 4.3.0 Try again later". */
-    FaultySmtpServer dataReply(String recipient, String line) {
+    public FaultySmtpServer dataReply(String recipient, String line) {
         dataReplies.put(recipient.toLowerCase(Locale.ROOT), line);
         return this;
     }
 
     /** Reads the whole message for this recipient, then hangs up without a reply. */
-    FaultySmtpServer dropAfterData(String recipient) {
+    public FaultySmtpServer dropAfterData(String recipient) {
         dropAfterData.add(recipient.toLowerCase(Locale.ROOT));
         return this;
     }
 
     /** Accepts connections and never says a word. */
-    FaultySmtpServer stallAtGreeting(boolean stall) {
+    public FaultySmtpServer stallAtGreeting(boolean stall) {
         stallAtGreeting = stall;
         return this;
     }
 
     /** Reads each message and then stops answering. */
-    FaultySmtpServer stallAfterData(boolean stall) {
+    public FaultySmtpServer stallAfterData(boolean stall) {
         stallAfterData = stall;
         return this;
     }
 
     /** The 250 reply after DATA; "%s" becomes a fresh queue id. */
-    FaultySmtpServer acceptReply(String format) {
+    public FaultySmtpServer acceptReply(String format) {
         acceptReply = format;
         return this;
     }
 
-    int connectionsOpened() {
+    public int connectionsOpened() {
         return connectionsOpened.get();
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** The RCPT TO addresses of every message the server accepted with 250, in order. */
+    public List<String> recipients() {
+        return received().stream().flatMap(r -> r.recipients().stream()).toList();
     }
 
     @Override
