@@ -2,6 +2,7 @@ package dev.mailer.store;
 
 import dev.mailer.audience.GateRules;
 import dev.mailer.delivery.Outcome;
+import dev.mailer.feedback.SoftBouncePolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -165,6 +166,10 @@ public final class DeliveryStore {
             suppress.put("contact_id", outcome.contactId());
             suppress.put("detail", bounce.diagnostic());
             update("suppress-bounced", suppress);
+        } else {
+            SoftBouncePolicy policy = SoftBouncePolicy.DEFAULT;
+            new FeedbackStore(connection).suppressAfterSoftBounces(outcome.contactId(), policy.limit(),
+                    policy.windowDays(), "smtp reply");
         }
     }
 

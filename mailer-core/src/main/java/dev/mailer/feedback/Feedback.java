@@ -1,0 +1,39 @@
+package dev.mailer.feedback;
+
+/**
+ * One event found in a feedback message: one failed recipient of a delivery report, one
+ * complaint, one unsubscribe request, or one message that is none of these.
+ *
+ * @param type        what happened
+ * @param recipient   the address the event is about, normalized (lower case, ASCII domain); null
+ *                    when the message does not say
+ * @param status      the RFC 3463 status such as {@code 5.1.1}, or null
+ * @param action      the RFC 3464 action ({@code failed}, {@code delayed}), or null
+ * @param hard        true only for a bounce whose address is permanently undeliverable
+ * @param diagnostic  the remote server's reason, trimmed to at most {@value #MAX_DIAGNOSTIC}
+ *                    characters, or null
+ * @param campaignId  from a signed token in the message, or null when none verifies
+ * @param contactId   from a signed token in the message, or null when none verifies
+ * @param sourceKey   identifies this event so that it is recorded exactly once however often
+ *                    the message is read
+ */
+public record Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
+                       String diagnostic, Long campaignId, Long contactId, String sourceKey) {
+
+    /** The longest diagnostic kept, in characters. */
+    public static final int MAX_DIAGNOSTIC = 1000;
+
+    public Feedback {
+        if (type == null) {
+            throw new IllegalArgumentException("type is required");
+        }
+        if (diagnostic != null) {
+            diagnostic = diagnostic.strip();
+            if (diagnostic.isEmpty()) {
+                diagnostic = null;
+            } else if (diagnostic.length() > MAX_DIAGNOSTIC) {
+                diagnostic = diagnostic.substring(0, MAX_DIAGNOSTIC).strip();
+            }
+        }
+    }
+}
