@@ -1,6 +1,11 @@
 package dev.mailer.cli;
 
 import dev.mailer.campaign.CampaignReport;
+import dev.mailer.campaign.OutcomesCsv;
+import dev.mailer.error.MailerException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "A campaign's figures so far: who the gate excludes now and why, deliveries by outcome,"
                 + " bounces (hard/soft), complaints, unsubscribes and throughput.",
-        footer = {"", "Examples:", "  mailer report newsletter-2026-12", "  mailer report newsletter-2026-12 --json"})
+        footer = {"", "Examples:", "  mailer report newsletter-2026-12", "  mailer report newsletter-2026-12 --json",
+                "  mailer report newsletter-2026-12 --csv > newsletter-2026-12-outcomes.csv"})
 final class ReportCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -20,12 +26,24 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--csv", description = "Print one CSV row per recipient instead (status, SMTP reply, queue id,"
+            + " Message-ID, times, bounce, complaint, unsubscribe), for audits. Erased people appear as (erased).")
+    boolean csv;
+
     ReportCommand(CliContext context) {
         this.context = context;
     }
 
     @Override
     public Integer call() {
+        if (csv && json) {
+            throw MailerException.usage("--csv and --json exclude each other.");
+        }
+        if (csv) {
+            Writer writer = new OutputStreamWriter(context.out(), StandardCharsets.UTF_8);
+            OutcomesCsv.write(context.database(), name, writer);
+            return 0;
+        }
         CampaignReport report = CampaignReport.of(context.database(), name);
         if (json) {
             context.printJson(report);

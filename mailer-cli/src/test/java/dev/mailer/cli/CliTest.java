@@ -307,6 +307,14 @@ class CliTest {
             JsonNode figures = json(cli.run("report", name, "--json"));
             assertThat(figures.get("sent").asLong()).isEqualTo(2);
             assertThat(figures.get("excluded").get("no_consent").asLong()).isEqualTo(1);
+
+            CliRunner.Result csv = cli.run("report", name, "--csv");
+            assertThat(csv.exitCode()).as(csv.err()).isZero();
+            List<String> lines = csv.out().lines().toList();
+            assertThat(lines.get(0)).startsWith("email,status,attempts,smtp_code");
+            assertThat(lines).hasSize(3);
+            assertThat(lines.subList(1, 3)).allSatisfy(line -> assertThat(line).contains(",sent,1,250,"));
+            assertThat(lines.subList(1, 3)).anySatisfy(line -> assertThat(line).startsWith("anna@example.com,"));
         } finally {
             mailServer.stop();
         }

@@ -71,6 +71,35 @@ public final class CampaignStore {
         return figures;
     }
 
+    /** Receives rows one at a time, so a million of them never sit in memory. */
+    @FunctionalInterface
+    public interface RowHandler {
+        void row(Map<String, Object> row);
+    }
+
+    /**
+     * Every recipient's outcome in delivery order (report --csv), streamed through a cursor; the
+     * connection must not be in auto-commit mode for PostgreSQL to use one.
+     */
+    public void outcomes(long campaignId, RowHandler handler) throws SQLException {
+        try (PreparedStatement statement = NamedSql.parse(SQL.get("delivery-outcomes")).prepare(connection,
+                Map.of("campaign_id", campaignId))) {
+            statement.setFetchSize(1000);
+            try (ResultSet rs = statement.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= columns; i++) {
+                        String type = rs.getMetaData().getColumnTypeName(i);
+                        row.put(rs.getMetaData().getColumnLabel(i), type.startsWith("timestamp")
+                                ? rs.getObject(i, OffsetDateTime.class) : rs.getObject(i));
+                    }
+                    handler.row(row);
+                }
+            }
+        }
+    }
+
     /** Records a delivery the SMTP server accepted. */
     public void recordSent(long campaignId, long contactId, String smtpReply, String messageId) throws SQLException {
         try (PreparedStatement statement = NamedSql.parse(SQL.get("record-sent")).prepare(connection,

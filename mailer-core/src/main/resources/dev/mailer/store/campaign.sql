@@ -40,3 +40,24 @@ select count(*) filter (where type = 'bounce' and hard)       as bounced_hard,
        count(*) filter (where type = 'unsubscribe')           as unsubscribes
   from feedback_event
  where campaign_id = :campaign_id
+
+-- One row per recipient for audits (report --csv); erased people appear without an address.
+-- name: delivery-outcomes
+with feedback as (
+    select contact_id,
+           bool_or(type = 'bounce' and hard)     as bounced_hard,
+           bool_or(type = 'bounce' and not hard) as bounced_soft,
+           bool_or(type = 'complaint')           as complained,
+           bool_or(type = 'unsubscribe')         as unsubscribed
+      from feedback_event
+     where campaign_id = :campaign_id and contact_id is not null
+     group by contact_id)
+select c.email, d.status, d.attempts, d.smtp_code, d.enhanced_status, d.smtp_reply, d.queue_id, d.message_id,
+       d.sent_at, d.next_attempt_at, d.skip_reason, d.updated_at,
+       case when f.bounced_hard then 'hard' when f.bounced_soft then 'soft' end as bounce,
+       coalesce(f.complained, false) as complaint, coalesce(f.unsubscribed, false) as unsubscribed
+  from delivery d
+  left join contact c on c.id = d.contact_id
+  left join feedback f on f.contact_id = d.contact_id
+ where d.campaign_id = :campaign_id
+ order by d.id
