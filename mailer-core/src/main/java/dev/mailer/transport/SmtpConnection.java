@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPMessage;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
@@ -37,6 +38,9 @@ public final class SmtpConnection implements AutoCloseable {
     /** After this long unused, a session is checked with NOOP first: relays drop idle clients. */
     private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /** RFC 4954: the relay wants SMTP AUTH before MAIL. It says nothing about the recipient. */
+    private static final int AUTHENTICATION_REQUIRED = 530;
+
     private final SmtpRelay relay;
     private final Consumer<SendResult> observer;
     private final Session session;
@@ -51,14 +55,27 @@ public final class SmtpConnection implements AutoCloseable {
     private long sends;
 
     public SmtpConnection(SmtpRelay relay) {
-        this(relay, result -> { });
+        this(relay, (SSLSocketFactory) null);
+    }
+
+    /**
+     * @param tlsSockets makes the TLS sockets (STARTTLS and implicit TLS alike) and so decides which
+     *                   certificates are trusted; null for the JVM's default (its trust store). The
+     *                   server's host name is checked against its certificate either way.
+     */
+    public SmtpConnection(SmtpRelay relay, SSLSocketFactory tlsSockets) {
+        this(relay, tlsSockets, result -> { });
     }
 
     /** @param observer told every result, connect failures included (the pool's circuit breaker) */
     SmtpConnection(SmtpRelay relay, Consumer<SendResult> observer) {
+        this(relay, null, observer);
+    }
+
+    SmtpConnection(SmtpRelay relay, SSLSocketFactory tlsSockets, Consumer<SendResult> observer) {
         this.relay = Objects.requireNonNull(relay, "relay");
         this.observer = Objects.requireNonNull(observer, "observer");
-        this.session = Session.getInstance(properties(relay));
+        this.session = Session.getInstance(properties(relay, tlsSockets));
         // SMTPTransport (not SMTPSSLTransport) for all three modes: the SSL subclass reads
         // mail.smtps.* keys, so it would silently ignore the mail.smtp.* timeouts set here.
         this.transport = new SMTPTransport(session, null);
@@ -217,6 +234,11 @@ public final class SmtpConnection implements AutoCloseable {
             }
             return SendResult.connectionLost("cannot use " + relay.describe() + ": " + e.getMessage());
         }
+        if (code == AUTHENTICATION_REQUIRED) {
+            // not the recipient's fault: bouncing it would suppress a good address, so the relay
+            // counts as unusable instead (the pool fails over, the message is deferred)
+            return SendResult.fromReply(Outcome.CONNECTION, code, response);
+        }
         Outcome outcome = SendResult.classify(code);
         if (outcome == Outcome.SENT) {
             outcome = Outcome.CONNECTION; // a failure with a 2xx code: the protocol is out of step
@@ -234,8 +256,23 @@ public final class SmtpConnection implements AutoCloseable {
     }
 
     private SendResult report(SendResult result) {
-        observer.accept(result);
-        return result;
+        SendResult safe = withoutPassword(result);
+        observer.accept(safe);
+        return safe;
+    }
+
+    /**
+     * Results end up in the database, logs and --json output. None of our texts contains the
+     * password, but exception messages and replies come from Angus and the server: a server that
+     * echoes what it was sent must not be able to put the secret there.
+     */
+    private SendResult withoutPassword(SendResult result) {
+        String password = relay.password();
+        if (password == null || result.reply() == null || !result.reply().contains(password)) {
+            return result;
+        }
+        return new SendResult(result.outcome(), result.code(), result.enhancedStatus(),
+                result.reply().replace(password, "***"), result.queueId());
     }
 
     private void closeQuietly() {
@@ -276,7 +313,7 @@ public final class SmtpConnection implements AutoCloseable {
         }
     }
 
-    private static Properties properties(SmtpRelay relay) {
+    private static Properties properties(SmtpRelay relay, SSLSocketFactory tlsSockets) {
         String millis = Long.toString(relay.timeout().toMillis());
         Properties p = new Properties();
         p.setProperty("mail.smtp.host", relay.host());
@@ -287,6 +324,7 @@ public final class SmtpConnection implements AutoCloseable {
         p.put("mail.smtp.executor.writetimeout", WRITE_TIMEOUTS);
         p.setProperty("mail.smtp.quitwait", "false");
         p.setProperty("mail.smtp.reportsuccess", "false");
+        // checkserveridentity is Angus' default too, but the host name check is not left to a default
         switch (relay.tls()) {
             case STARTTLS -> {
                 p.setProperty("mail.smtp.starttls.enable", "true");
@@ -298,6 +336,12 @@ public final class SmtpConnection implements AutoCloseable {
                 p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
             }
             case NONE -> { }
+        }
+        if (tlsSockets != null && relay.tls() != SmtpRelay.Tls.NONE) {
+            // Angus uses this factory for STARTTLS as well as for implicit TLS. It only makes the
+            // socket: checkserveridentity still sets the endpoint identification algorithm on it,
+            // so the factory's trust manager checks the host name during the handshake.
+            p.put("mail.smtp.ssl.socketFactory", tlsSockets);
         }
         if (relay.authenticates()) {
             p.setProperty("mail.smtp.auth", "true");

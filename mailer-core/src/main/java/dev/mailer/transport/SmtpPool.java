@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Long-lived SMTP connections to one or more relays, lent to one sending thread at a time.
@@ -45,6 +46,8 @@ public final class SmtpPool implements AutoCloseable {
     private final Condition released = lock.newCondition();
     /** System.nanoTime() when every relay's breaker had opened, or USABLE. */
     private final AtomicLong unusableSince = new AtomicLong(USABLE);
+    /** For every relay's TLS, or null for the JVM's default. */
+    private final SSLSocketFactory tlsSockets;
     private boolean closed;
 
     public SmtpPool(List<SmtpRelay> relays) {
@@ -53,6 +56,16 @@ public final class SmtpPool implements AutoCloseable {
 
     /** @param coolDown how long a relay that kept failing is skipped before it is tried again */
     public SmtpPool(List<SmtpRelay> relays, Duration coolDown) {
+        this(relays, coolDown, null);
+    }
+
+    /**
+     * @param tlsSockets makes the TLS sockets of every connection and so decides which
+     *                   certificates are trusted; null for the JVM's default (see
+     *                   {@link SmtpConnection#SmtpConnection(SmtpRelay, SSLSocketFactory)})
+     */
+    public SmtpPool(List<SmtpRelay> relays, Duration coolDown, SSLSocketFactory tlsSockets) {
+        this.tlsSockets = tlsSockets;
         if (relays.isEmpty()) {
             throw new IllegalArgumentException("no relays");
         }
@@ -178,7 +191,7 @@ public final class SmtpPool implements AutoCloseable {
                     }
                     SmtpConnection c = r.idle.pollFirst();
                     if (c == null) {
-                        c = new SmtpConnection(r.config, result -> record(r, result));
+                        c = new SmtpConnection(r.config, tlsSockets, result -> record(r, result));
                     }
                     r.leased++;
                     Lease lease = new Lease(r, c, c.sends());

@@ -221,7 +221,7 @@ public record SmtpRelay(
      * it: everything between the user's ':' and the last '@' becomes ***, the span
      * {@link #parse} reads as the password.
      */
-    static String mask(String url) {
+    public static String mask(String url) {
         int start = url.indexOf("://");
         int from = start < 0 ? 0 : start + 3;
         int at = url.lastIndexOf('@');
@@ -236,7 +236,7 @@ public record SmtpRelay(
         return url.substring(0, colon + 1) + "***" + url.substring(at);
     }
 
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         if (host.equalsIgnoreCase("localhost") || host.equalsIgnoreCase("localhost.")) {
             return true;
         }

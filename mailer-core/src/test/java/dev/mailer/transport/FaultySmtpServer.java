@@ -2,6 +2,7 @@ package dev.mailer.transport;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A tiny SMTP server for tests that can misbehave on purpose: it speaks just enough ESMTP for
@@ -26,13 +30,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * accepts, and injects the faults a real relay produces. Faults are set with the fluent methods
  * below, also while connections are open.
  *
+ * <p>Optionally it speaks TLS, by STARTTLS (RFC 3207) or from the first byte, and requires
+ * SMTP AUTH PLAIN or LOGIN (RFC 4954); set those before the first connection.
+ *
  * <p>Loopback only, a thread per connection (at most {@value #MAX_CONNECTIONS} at once), every
  * socket with a read timeout, and {@link #close()} stops it all.
  */
 public final class FaultySmtpServer implements AutoCloseable {
 
-    /** A message the server accepted with 250. */
-    public record Received(String envelopeFrom, List<String> recipients, byte[] data) {
+    /**
+     * A message the server accepted with 250.
+     *
+     * @param overTls       whether the session was encrypted when the message arrived
+     * @param authenticated the user that had logged in with AUTH, or null
+     */
+    public record Received(String envelopeFrom, List<String> recipients, byte[] data, boolean overTls,
+            String authenticated) {
+
+        public Received(String envelopeFrom, List<String> recipients, byte[] data) {
+            this(envelopeFrom, recipients, data, false, null);
+        }
+
         public String text() {
             return new String(data, StandardCharsets.UTF_8);
         }
@@ -58,6 +76,14 @@ public final class FaultySmtpServer implements AutoCloseable {
     private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
     private final Map<String, String> dataReplies = new ConcurrentHashMap<>();
     private final Set<String> dropAfterData = ConcurrentHashMap.newKeySet();
+
+    // security; null means off
+    private volatile SSLContext startTls;
+    private volatile SSLContext implicitTls;
+    private volatile String authUser;
+    private volatile String authPassword;
+    private volatile List<String> authMechanisms = List.of("PLAIN", "LOGIN");
+    private final AtomicInteger authFailures = new AtomicInteger();
 
     private FaultySmtpServer() throws IOException {
         serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -121,6 +147,39 @@ public final class FaultySmtpServer implements AutoCloseable {
         return this;
     }
 
+    /** Offers STARTTLS in EHLO and upgrades with this context (its key manager holds the certificate). */
+    public FaultySmtpServer startTls(SSLContext context) {
+        startTls = context;
+        return this;
+    }
+
+    /** Speaks TLS from the first byte on every new connection (SMTPS), with this context. */
+    public FaultySmtpServer implicitTls(SSLContext context) {
+        implicitTls = context;
+        return this;
+    }
+
+    /**
+     * Advertises AUTH (only once encrypted when TLS is set up) and answers MAIL with 530 until
+     * the client has logged in with these credentials.
+     */
+    public FaultySmtpServer requireAuth(String user, String password) {
+        authUser = user;
+        authPassword = password;
+        return this;
+    }
+
+    /** The AUTH mechanisms advertised and accepted, of PLAIN and LOGIN; both by default. */
+    public FaultySmtpServer authMechanisms(String... mechanisms) {
+        authMechanisms = List.of(mechanisms);
+        return this;
+    }
+
+    /** How many AUTH attempts were answered with 535. */
+    public int authFailures() {
+        return authFailures.get();
+    }
+
     /** The 250 reply after DATA; "%s" becomes a fresh queue id. */
     public FaultySmtpServer acceptReply(String format) {
         acceptReply = format;
@@ -181,12 +240,24 @@ public final class FaultySmtpServer implements AutoCloseable {
     private void serve(Socket socket) {
         try (socket) {
             socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
-            new Session(socket.getInputStream(), socket.getOutputStream()).run();
+            SSLContext implicit = implicitTls;
+            // the handshake runs on this connection's thread (with the greeting), not the acceptor's
+            Socket conversation = implicit == null ? socket : serverSide(implicit, socket);
+            new Session(conversation, implicit != null).run();
         } catch (IOException e) {
             // the client hung up or timed out: that is the end of this session either way
         } finally {
             sockets.remove(socket);
         }
+    }
+
+    /** Layers TLS over an accepted socket, as its server side; closing it closes the socket. */
+    private static SSLSocket serverSide(SSLContext context, Socket socket) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(
+                socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        tls.setUseClientMode(false);
+        tls.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+        return tls;
     }
 
     private static void closeQuietly(Socket socket) {
@@ -199,15 +270,24 @@ public final class FaultySmtpServer implements AutoCloseable {
 
     /** One SMTP conversation. Returning ends it (and closes the socket). */
     private final class Session {
-        private final InputStream in;
-        private final OutputStream out;
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+        private boolean tls;
+        private String user;
         private String from;
         private final List<String> recipients = new ArrayList<>();
         private int accepted;
 
-        Session(InputStream in, OutputStream out) {
-            this.in = new BufferedInputStream(in);
-            this.out = out;
+        Session(Socket socket, boolean tls) throws IOException {
+            use(socket);
+            this.tls = tls;
+        }
+
+        private void use(Socket socket) throws IOException {
+            this.socket = socket;
+            this.in = new BufferedInputStream(socket.getInputStream());
+            this.out = socket.getOutputStream();
         }
 
         void run() throws IOException {
@@ -226,18 +306,25 @@ public final class FaultySmtpServer implements AutoCloseable {
                     return;
                 }
                 String line = new String(raw, StandardCharsets.US_ASCII).strip();
-                String verb = (line.length() >= 4 ? line.substring(0, 4) : line).toUpperCase(Locale.ROOT);
+                int space = line.indexOf(' ');
+                String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
                 switch (verb) {
-                    case "EHLO" -> reply("250-faulty.test\r\n250-8BITMIME\r\n250-ENHANCEDSTATUSCODES\r\n250 SIZE 10485760");
+                    case "EHLO" -> reply(ehlo());
                     case "HELO" -> reply("250 faulty.test");
+                    case "STARTTLS" -> startTls();
+                    case "AUTH" -> auth(line);
                     case "MAIL" -> {
                         if (accepted >= closeAfterMessages) {
                             reply("421 4.4.2 faulty.test closing connection: too many messages");
                             return;
                         }
-                        from = address(line);
-                        recipients.clear();
-                        reply("250 2.1.0 Ok");
+                        if (authUser != null && user == null) {
+                            reply("530 5.7.0 Authentication required");
+                        } else {
+                            from = address(line);
+                            recipients.clear();
+                            reply("250 2.1.0 Ok");
+                        }
                     }
                     case "RCPT" -> {
                         String to = address(line);
@@ -302,13 +389,119 @@ public final class FaultySmtpServer implements AutoCloseable {
             if (custom != null) {
                 reply(custom);
             } else {
-                received.add(new Received(from, List.copyOf(recipients), message.toByteArray()));
+                received.add(new Received(from, List.copyOf(recipients), message.toByteArray(), tls, user));
                 accepted++;
                 reply(String.format(acceptReply, "Q" + queueIds.incrementAndGet()));
             }
             from = null;
             recipients.clear();
             return true;
+        }
+
+        private String ehlo() {
+            List<String> lines = new ArrayList<>(List.of("faulty.test", "8BITMIME", "ENHANCEDSTATUSCODES", "SIZE 10485760"));
+            if (startTls != null && !tls) {
+                lines.add("STARTTLS");
+            }
+            if (authOffered()) {
+                lines.add("AUTH " + String.join(" ", authMechanisms));
+            }
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < lines.size(); i++) {
+                b.append(i > 0 ? "\r\n" : "").append(i < lines.size() - 1 ? "250-" : "250 ").append(lines.get(i));
+            }
+            return b.toString();
+        }
+
+        /** Like a real relay: credentials are asked for only over TLS when TLS is set up at all. */
+        private boolean authOffered() {
+            boolean tlsConfigured = startTls != null || implicitTls != null;
+            return authUser != null && (tls || !tlsConfigured);
+        }
+
+        /**
+         * RFC 3207: 220, then the handshake, then a fresh session that forgets everything the
+         * client said in plain text (EHLO, envelope, login, and any bytes it sent after STARTTLS).
+         * A failed handshake throws, which ends the session.
+         */
+        private void startTls() throws IOException {
+            SSLContext context = startTls;
+            if (context == null) {
+                reply("502 5.5.2 Error: command not recognized");
+                return;
+            }
+            if (tls) {
+                reply("503 5.5.1 Error: TLS already active");
+                return;
+            }
+            reply("220 2.0.0 Ready to start TLS");
+            SSLSocket upgraded = serverSide(context, socket);
+            upgraded.startHandshake(); // a client that refuses the certificate ends the session here
+            use(upgraded);
+            tls = true;
+            user = null;
+            from = null;
+            recipients.clear();
+        }
+
+        private void auth(String line) throws IOException {
+            String[] words = line.split(" ");
+            String mechanism = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : "";
+            String initial = words.length > 2 ? words[2] : null;
+            if (!authOffered()) {
+                reply(authUser == null ? "502 5.5.2 Error: command not recognized"
+                        : "538 5.7.11 Encryption required for requested authentication mechanism");
+            } else if (user != null) {
+                reply("503 5.5.1 Error: already authenticated");
+            } else if (!authMechanisms.contains(mechanism)) {
+                reply("504 5.5.4 Unrecognized authentication type");
+            } else {
+                check(mechanism.equals("PLAIN") ? plain(initial) : login(initial));
+            }
+        }
+
+        private void check(Login login) throws IOException {
+            if (login == null) {
+                reply("501 5.5.2 Error: cannot decode response");
+            } else if (login.user().equals(authUser) && login.password().equals(authPassword)) {
+                user = login.user();
+                reply("235 2.7.0 Authentication successful");
+            } else {
+                authFailures.incrementAndGet();
+                reply("535 5.7.8 Error: authentication failed");
+            }
+        }
+
+        /** RFC 4616: base64 of authzid NUL authcid NUL password, possibly after an empty 334. */
+        private Login plain(String initial) throws IOException {
+            String decoded = decode(initial != null ? initial : challenge(""));
+            String[] parts = decoded == null ? new String[0] : decoded.split("\u0000", -1);
+            return parts.length == 3 ? new Login(parts[1], parts[2]) : null;
+        }
+
+        /** The LOGIN mechanism: the user name and the password, each asked for with a 334. */
+        private Login login(String initial) throws IOException {
+            String name = decode(initial != null ? initial : challenge("VXNlcm5hbWU6")); // "Username:"
+            String password = decode(challenge("UGFzc3dvcmQ6")); // "Password:"
+            return name == null || password == null ? null : new Login(name, password);
+        }
+
+        /** Sends a 334 and returns the client's answer line. */
+        private String challenge(String text) throws IOException {
+            reply("334 " + text);
+            byte[] raw = readLine();
+            if (raw == null) {
+                throw new EOFException("the client hung up during AUTH"); // ends the session
+            }
+            return new String(raw, StandardCharsets.US_ASCII).strip();
+        }
+
+        private static String decode(String base64) {
+            try {
+                return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
 
         /** Says nothing, reading and dropping whatever arrives, until the client or close() hangs up. */
@@ -343,6 +536,9 @@ public final class FaultySmtpServer implements AutoCloseable {
                 }
             }
             return line.size() == 0 ? null : line.toByteArray();
+        }
+
+        private record Login(String user, String password) {
         }
 
         private static String address(String command) {
