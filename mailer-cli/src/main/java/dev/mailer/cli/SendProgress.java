@@ -16,7 +16,7 @@ final class SendProgress implements AutoCloseable {
     private final ProgressBar bar;
     private long lastLog;
 
-    /** @param total messages this run will send, or 0 when not known in advance */
+    /** @param total messages this run will send, or 0 until the run reports it */
     SendProgress(CliContext context, String campaign, long total) {
         this.context = context;
         this.bar = context.terminal() ? new ProgressBarBuilder()
@@ -35,13 +35,26 @@ final class SendProgress implements AutoCloseable {
         String extra = String.format("sent %d, failed %d, deferred %d", progress.sent(), progress.failed(),
                 progress.deferred());
         if (bar != null) {
+            if (progress.total() > 0 && bar.getMax() != progress.total()) {
+                bar.maxHint(progress.total()); // known once the run has queued its work: now the ETA means something
+            }
             bar.stepTo(done);
             bar.setExtraMessage(" " + extra);
         } else if (progress.elapsedMillis() - lastLog >= LOG_EVERY_MILLIS) {
             lastLog = progress.elapsedMillis();
-            context.err().printf("mailer send: %s, %.0f/min, %s elapsed%n", extra, progress.perSecond() * 60,
-                    format(Duration.ofMillis(progress.elapsedMillis())));
+            context.err().printf("mailer send: %s%s, %.0f/min, %s elapsed%s%n", extra,
+                    progress.total() > 0 ? " of " + progress.total() : "", progress.perSecond() * 60,
+                    format(Duration.ofMillis(progress.elapsedMillis())), eta(progress, done));
         }
+    }
+
+    /** Remaining work at the rate so far; nothing until there is a rate to go by. */
+    private static String eta(CampaignRun.Progress progress, long done) {
+        if (progress.total() <= done || progress.perSecond() <= 0) {
+            return "";
+        }
+        double seconds = (progress.total() - done) / progress.perSecond();
+        return ", about " + format(Duration.ofSeconds((long) seconds)) + " to go";
     }
 
     private static String format(Duration duration) {

@@ -64,9 +64,14 @@ public final class CampaignRun {
         }
     }
 
-    /** Figures of this run so far, for progress bars and log lines. */
+    /**
+     * Figures of this run so far, for progress bars and log lines.
+     *
+     * @param total the campaign's open work when the run started (pending and deferred rows, at most
+     *              the limit): what this run would send alone; cooperating senders share it
+     */
     public record Progress(long sent, long failed, long deferred, long skipped, long queued, double perSecond,
-                           long elapsedMillis) {
+                           long elapsedMillis, long total) {
     }
 
     private record Work(DeliveryStore.Claim claim, Recipient recipient) {
@@ -87,6 +92,7 @@ public final class CampaignRun {
     private final AtomicLong deferred = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
+    private volatile long total;
     private volatile boolean stopping;
     private long claimedUpTo;
     private volatile ErrorCode stoppedBy;
@@ -134,6 +140,9 @@ public final class CampaignRun {
             }
             store.enqueue(rules);
             store.setCampaignStatus(campaignId, "sending");
+            Map<String, Long> counts = store.counts(campaignId);
+            long open = counts.get("pending") + counts.get("deferred");
+            total = options.limit() == null ? open : Math.min(open, options.limit());
             return null;
         });
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -355,7 +364,7 @@ public final class CampaignRun {
     private Progress snapshot(long started) {
         long elapsed = (System.nanoTime() - started) / 1_000_000;
         return new Progress(sent.get(), failed.get(), deferred.get(), skipped.get(), queued.get(),
-                sent.get() * 1000.0 / Math.max(elapsed, 1), elapsed);
+                sent.get() * 1000.0 / Math.max(elapsed, 1), elapsed, total);
     }
 
     private void sleepUntil(Instant next) {
