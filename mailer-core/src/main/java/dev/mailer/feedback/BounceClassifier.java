@@ -6,19 +6,104 @@ import java.util.regex.Pattern;
 /**
  * Hard or soft? Hard only when the address itself is permanently undeliverable: unknown user,
  * no such domain or host, address moved, domain that accepts no mail. Everything else (mailbox
- * full or disabled, content, spam or policy, relay denied, too large) is soft: repeated soft
- * bounces reach suppression through a threshold, a single one does not.
+ * full or disabled, content, spam or policy, relay denied, too large, temporary failures) is
+ * soft: repeated soft bounces reach suppression through a threshold, a single one does not.
+ *
+ * <p>The order of the checks is the point:
+ * <ol>
+ *   <li>a temporary reply (4xx, 4.x.x) is never hard;</li>
+ *   <li>a text that names a reason that is not the address (full, disabled, too large, spam,
+ *       policy, relay, rate) is soft, even under an address status: servers answer "550 5.1.1
+ *       mailbox full" too;</li>
+ *   <li>an address status (5.1.1 unknown user, 5.1.2 / 5.4.4 no such domain or route, 5.1.6
+ *       moved, 5.1.10 null MX, 5.1.0 / 5.1.3 bad address) is hard;</li>
+ *   <li>a status that names another reason (5.2.2 full, 5.2.3 / 5.3.4 too large, 5.1.7 / 5.1.8
+ *       our sender address) is soft;</li>
+ *   <li>a text that clearly says the address does not exist is hard whatever else the status
+ *       says: "550 5.7.1 user unknown", "5.2.1 user unknown" and "5.4.1 recipient address
+ *       rejected: access denied" (Exchange Online's answer for an address it does not know);</li>
+ *   <li>vaguer address wording ("mailbox unavailable", "recipient rejected") is hard only when
+ *       the status is missing or generic (5.0.0, 5.5.x): under 5.7.x policy it is soft.</li>
+ * </ol>
+ * Thread-safe and allocation-light: it runs for every failed SMTP reply and every bounce.
  */
 public final class BounceClassifier {
-    private static final Pattern HARD_STATUS = Pattern.compile("5\\.1\\.(1|2|3|6|10)");
-    private static final Pattern HARD_TEXT = Pattern.compile(
-            "user unknown|unknown user|no such user|user not found|does not exist|doesn't exist|unknown recipient"
-                    + "|recipient unknown|invalid recipient|no mailbox|mailbox not found|mailbox unavailable"
-                    + "|address rejected: user|no such domain|domain not found|host not found|null mx"
-                    + "|does not accept mail|account (has been )?(disabled|deleted|removed)|unrouteable address");
-    private static final Pattern SOFT_TEXT = Pattern.compile(
-            "quota|full|over ?limit|too (large|big)|spam|policy|blocked|blacklist|listed|reputation|rate|greylist"
-                    + "|temporar|try again|relay|not permitted");
+    private static final Pattern HARD_STATUS = Pattern.compile("5\\.1\\.(0|1|2|3|6|10)|5\\.4\\.4");
+    /** Statuses that name a reason other than the address, whatever the text adds. */
+    private static final Pattern OTHER_REASON_STATUS = Pattern.compile("5\\.2\\.[23]|5\\.3\\.4|5\\.1\\.[78]");
+    /** Statuses whose class is about the address or nothing in particular: the text decides. */
+    private static final Pattern VAGUE_STATUS = Pattern.compile("5\\.0\\.\\d+|5\\.5\\.\\d+|5\\.1\\.\\d+|5\\.4\\.\\d+");
+
+    private static final Phrases SOFT_TEXT = Phrases.of(
+            // mailbox full
+            "mailbox (is |was |has become )?full", "full mailbox", "mailbox.{0,20}(over|exceed)",
+            "quota", "insufficient (system )?storage", "not enough (storage|space|disk)",
+            "storage (allocation|space|limit)", "disk space", "mail ?folder is full", "mailbox size",
+            "too many messages", "postfach (ist )?voll", "speicher(platz)? (ist )?voll", "pełn[aey]",
+            "przepełnion", "(boîte|boite).{0,30}pleine", "casella.{0,20}piena", "buz[oó]n.{0,20}lleno",
+            "sandu[čc]e.{0,20}pun", "pun[oa] sandu",
+            // mailbox disabled or suspended
+            "disabled", "suspended", "deactivated", "inactive", "frozen", "\\blocked\\b", "on hold",
+            "gesperrt", "deaktiviert", "zablokowan", "wyłączon", "nieaktywn", "onemogu[ćc]en", "blokiran",
+            // size
+            "too (large|big)", "message size", "size limit", "exceeds? (the )?(maximum|size|limit|allowed)",
+            "message length exceeds", "maximum (message )?size",
+            // relaying
+            "relay(ing)? (access )?(denied|not (permitted|allowed))", "(not permitted|unable|not allowed) to relay",
+            "do(es)? not relay", "no relaying", "relay(ing)? prohibited",
+            // spam, content, policy, authentication, reputation
+            "spam", "junk", "bulk mail", "unsolicited", "blacklist", "blocklist", "black list", "block list",
+            "blocked", "denylist", "(?<!not )listed (at|in|on|by)", "\\bdnsbl", "\\brbl\\b", "reputation", "policy",
+            "content (rejected|filter|policy|violat|not accepted|blocked)", "message content", "inappropriate content",
+            "virus", "malware", "phish", "prohibited", "dmarc", "\\bspf\\b", "dkim",
+            "authenticat", "reverse dns", "\\bptr\\b", "not authori[sz]ed", "\\btls\\b", "starttls",
+            "sender (address|domain)",
+            // rate, greylisting, temporary
+            "rate limit", "rate-limit", "ratelimit", "too many (connections|recipients|messages|mails)",
+            "throttl", "greylist", "graylist", "temporar", "try again later", "try later", "loop");
+
+    private static final Phrases HARD_TEXT = Phrases.of(
+            // unknown user or mailbox
+            "user unknown", "unknown user", "unknown recipient", "recipient unknown", "address unknown",
+            "unknown (local[- ]?part|mailbox|address|e-?mail|alias)", "unknown or illegal alias",
+            "no such (user|mailbox|recipient|address|person|account|local user)",
+            "(user|recipient|mailbox|address|account|alias) (is )?(not found|unknown|not known)",
+            "does ?n[o']t exist", "doesn't exist", "not exist", "non-?existent (user|mailbox|address|account|host|domain)",
+            "no mailbox", "mailbox (not found|unknown|invalid|not present)", "invalid (recipient|mailbox|user)",
+            "not a valid (user|mailbox|recipient|address)", "is not a known user", "not a known user",
+            "no (account|user) by that name", "there is no one at this address", "not our customer",
+            "doesn't have an? .{1,40} account", "does not have an? .{1,40} account",
+            "recipient (name is )?not recognized", "name is not recognized",
+            "recipient address rejected: (user|invalid|unknown|access denied|undeliverable)",
+            "(address|recipient|user|mailbox|account|domain)[^.]{0,40}(couldn't|could not|can't|cannot) be found",
+            "recipient not found", "resolver\\.adr\\.recip(ient)?notfound", "recipnotfound",
+            "not listed in (the )?(domino|public name|address book|directory)", "badrcptto", "validrcptto",
+            "(account|mailbox|user|address) (has been )?(deleted|removed|closed|terminated|cancel+ed)",
+            "(address|account|mailbox) (is )?no longer (valid|in use|active|available|exists)",
+            "(mailbox|account|casilla|cuenta) (has |ha )?expir",
+            "no longer (a valid|an active)",
+            // no such domain or host, no mail accepted
+            "unrouteable address", "unroutable address", "no such domain", "domain (does not exist|not found|unknown)",
+            "unknown domain", "host (or domain name )?not found", "host unknown", "unknown host",
+            "(could not|couldn't|can't|cannot) find (any )?host", "name or service not known", "nxdomain",
+            "null mx", "no mx", "does not accept mail", "accepts no mail", "not accepting mail",
+            // moved
+            "(address|mailbox|user|recipient) (has )?moved", "has been replaced by", "address (has )?changed",
+            // other languages: German, French, Polish, Serbian/Croatian, Spanish, Italian, Dutch
+            "benutzer unbekannt", "unbekannte?r? (benutzer|empfänger|adresse)", "empfänger unbekannt",
+            "existiert nicht", "nicht gefunden", "utilisateur inconnu", "destinataire inconnu",
+            "adresse (inconnue|invalide|introuvable)", "introuvable", "n'existe pas",
+            "nie istnieje", "nieznany (użytkownik|odbiorca|adresat|adres)", "nieprawidłowy adres",
+            "nie można znaleźć", "nie znaleziono", "ne postoji", "nepostoje[ćc]",
+            "nepoznat (korisnik|primalac|primatelj|adresa)", "nije prona[đd]", "usuario desconocido",
+            "no existe", "no se encontr", "utente (sconosciuto|inesistente)", "non esiste",
+            "onbekende gebruiker", "bestaat niet", "niet gevonden");
+
+    private static final Phrases VAGUE_HARD_TEXT = Phrases.of(
+            "mailbox (is )?unavailable", "mailbox not available", "recipient (address )?rejected",
+            "address rejected", "invalid address", "bad (destination )?(address|recipient|mailbox)",
+            "not a local (address|user)", "user not local", "recipient not (ok|accepted|allowed)",
+            "rejected recipient", "undeliverable address");
 
     private BounceClassifier() {
     }
@@ -32,16 +117,24 @@ public final class BounceClassifier {
         if (code != 0 && code < 500) {
             return false;
         }
-        if (enhancedStatus != null && !enhancedStatus.startsWith("5.")) {
+        String status = enhancedStatus == null || enhancedStatus.isBlank() ? null : enhancedStatus.strip();
+        if (status != null && !status.startsWith("5.")) {
             return false;
         }
-        if (enhancedStatus != null && HARD_STATUS.matcher(enhancedStatus).matches()) {
+        String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
+        if (SOFT_TEXT.in(lower)) {
+            return false;
+        }
+        if (status != null && HARD_STATUS.matcher(status).matches()) {
             return true;
         }
-        String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
-        if (enhancedStatus != null && !enhancedStatus.startsWith("5.0.") && !enhancedStatus.startsWith("5.5.")) {
-            return false; // a specific non-address status (5.2.2 mailbox full, 5.7.1 policy …) is soft
+        if (status != null && OTHER_REASON_STATUS.matcher(status).matches()) {
+            return false;
         }
-        return HARD_TEXT.matcher(lower).find() && !SOFT_TEXT.matcher(lower).find();
+        if (HARD_TEXT.in(lower)) {
+            return true;
+        }
+        boolean vagueStatus = status == null || VAGUE_STATUS.matcher(status).matches();
+        return vagueStatus && VAGUE_HARD_TEXT.in(lower);
     }
 }

@@ -1,0 +1,90 @@
+package dev.mailer.feedback;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** RFC 3464 delivery status notifications: one bounce per failed or delayed recipient. */
+final class DeliveryReports {
+    private DeliveryReports() {
+    }
+
+    /** @return the bounces; one unknown entry for a report of success only; empty for no records */
+    static List<Feedback> read(ParsedMessage message) {
+        List<DeliveryStatus> records = DeliveryStatus.parse(message.parts().deliveryStatus());
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        List<DeliveryStatus> bounces = records.stream().filter(DeliveryStatus::isBounce).toList();
+        if (bounces.isEmpty()) {
+            return List.of(message.unknown()); // delivered, relayed or expanded: nothing went wrong
+        }
+        Set<String> returnedTo = message.returnedRecipients();
+        List<FailedRecipients.Failure> fromText = null;
+        List<Feedback> entries = new ArrayList<>();
+        for (DeliveryStatus record : bounces.subList(0, Math.min(bounces.size(), FailedRecipients.MAX_FAILURES))) {
+            String recipient = chooseRecipient(record, returnedTo);
+            String diagnostic = record.diagnostic();
+            String reason = diagnostic;
+            if (recipient == null || diagnostic == null || diagnostic.length() < 12) {
+                // a report without a usable address or reason: the human-readable part may say
+                if (fromText == null) {
+                    fromText = TextBounces.failures(message.parts());
+                }
+                FailedRecipients.Failure failure = pick(fromText, recipient, bounces.size() == 1);
+                if (recipient == null && failure != null) {
+                    recipient = failure.address();
+                }
+                if (recipient == null && bounces.size() == 1 && !returnedTo.isEmpty()) {
+                    recipient = returnedTo.iterator().next();
+                }
+                String textReason = failure != null ? failure.reason() : message.readableReason();
+                reason = diagnostic == null ? textReason : diagnostic + "\n" + textReason;
+                if (diagnostic == null && failure != null) {
+                    diagnostic = ParsedMessage.saysMoreThan(ParsedMessage.compact(textReason), recipient);
+                }
+            }
+            String status = specificStatus(record.status(), reason);
+            boolean hard = "failed".equals(record.action())
+                    && BounceClassifier.isHard(SmtpReplies.code(reason), status, reason);
+            entries.add(message.bounce(recipient, status, record.action(), hard, diagnostic, entries.size()));
+        }
+        return entries;
+    }
+
+    /**
+     * The address we sent to: whichever of Original- and Final-Recipient the returned original was
+     * addressed to, else the original one (an alias or forwarding source is the address in our
+     * list), else the final one.
+     */
+    private static String chooseRecipient(DeliveryStatus record, Set<String> returnedTo) {
+        String original = record.originalRecipient();
+        String fin = record.finalRecipient();
+        if (original != null && returnedTo.contains(original)) {
+            return original;
+        }
+        if (fin != null && returnedTo.contains(fin)) {
+            return fin;
+        }
+        return original != null && !FailedRecipients.isOurs(original) ? original : fin;
+    }
+
+    /** A generic Status (5.0.0, or none) gives way to a specific one of the same class in the text. */
+    private static String specificStatus(String status, String reason) {
+        if (!SmtpReplies.isGeneric(status)) {
+            return status;
+        }
+        String specific = SmtpReplies.status(reason);
+        return specific != null && (status == null || specific.charAt(0) == status.charAt(0)) ? specific : status;
+    }
+
+    private static FailedRecipients.Failure pick(List<FailedRecipients.Failure> failures, String recipient,
+                                                 boolean onlyOne) {
+        for (FailedRecipients.Failure failure : failures) {
+            if (failure.address().equals(recipient)) {
+                return failure;
+            }
+        }
+        return recipient == null && onlyOne && !failures.isEmpty() ? failures.get(0) : null;
+    }
+}

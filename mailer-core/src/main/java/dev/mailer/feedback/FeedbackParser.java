@@ -1,0 +1,129 @@
+package dev.mailer.feedback;
+
+import dev.mailer.message.TokenSigner;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.util.SharedByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Reads one message from the feedback mailbox and says what it reports (SPEC §7): a bounce for
+ * each failed or delayed recipient, a complaint, an unsubscribe request, or nothing we act on.
+ *
+ * <p>In order of trust:
+ * <ol>
+ *   <li>an RFC 5965 feedback report is a complaint;</li>
+ *   <li>an RFC 3464 delivery-status part is a bounce, one entry per failed or delayed recipient;</li>
+ *   <li>mail to our unsubscribe address ({@code unsubscribe+TOKEN@domain}) is an unsubscribe;</li>
+ *   <li>an auto-reply (vacation, out of office, challenge-response) is unknown: never a bounce;</li>
+ *   <li>a message that looks like a bounce (mailer-daemon sender, failure subject or wording)
+ *       is a bounce for the addresses its text names as failed, else the returned original's
+ *       recipient;</li>
+ *   <li>anything else is unknown.</li>
+ * </ol>
+ * Campaign and contact come from signed tokens in the message (VERP address first, then the
+ * returned original's List-Unsubscribe); tokens that do not verify are ignored.
+ *
+ * <p>Never throws for bad input: garbage, truncated or hostile messages give one unknown entry.
+ * Input beyond {@value #MAX_MESSAGE_BYTES} bytes is not read. Thread-safe.
+ */
+public final class FeedbackParser {
+    static {
+        // as in MimeComposer: naming the provider saves a service-loader scan per message
+        if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
+            System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
+    }
+
+    /** Only this much of a message is read; what matters is near its start. */
+    public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    private static final int MAX_MESSAGE_ID = 250;
+    private static final Session SESSION = Session.getInstance(lenientMimeProperties());
+
+    private final CampaignTokens tokens;
+
+    /** @param tokens checks the tokens found in messages; the same secret that signed them */
+    public FeedbackParser(TokenSigner tokens) {
+        this.tokens = new CampaignTokens(Objects.requireNonNull(tokens, "tokens"));
+    }
+
+    /** Reads at most {@value #MAX_MESSAGE_BYTES} bytes of the stream and parses them. */
+    public List<Feedback> parse(InputStream in) throws IOException {
+        return parse(in.readNBytes(MAX_MESSAGE_BYTES));
+    }
+
+    /** @return at least one entry; never throws for any content */
+    public List<Feedback> parse(byte[] rawMessage) {
+        byte[] raw = rawMessage == null ? new byte[0] : rawMessage;
+        try {
+            return read(raw);
+        } catch (MessagingException | RuntimeException | StackOverflowError e) {
+            // StackOverflowError too: a regular expression on pathological text must not take the
+            // caller (a mailbox poll) down; the message is simply not understood
+            return List.of(new Feedback(FeedbackType.UNKNOWN, null, null, null, false, null, null, null,
+                    RawMessages.sha256(raw)));
+        }
+    }
+
+    private List<Feedback> read(byte[] raw) throws MessagingException {
+        byte[] bytes = RawMessages.prepare(raw, MAX_MESSAGE_BYTES);
+        MimeMessage mime = new MimeMessage(SESSION, new SharedByteArrayInputStream(bytes));
+        MessageParts parts = MessageParts.of(mime);
+        Optional<CampaignTokens.Found> token = tokens.find(
+                RawMessages.latin1(bytes, CampaignTokens.SCAN_CHARS), parts.returnedSource());
+        ParsedMessage message = new ParsedMessage(parts, messageKey(parts, raw),
+                token.map(CampaignTokens.Found::token).orElse(null), token.map(CampaignTokens.Found::text).orElse(null));
+
+        if (parts.feedbackReport() != null) {
+            return Complaints.read(message);
+        }
+        if (parts.deliveryStatus() != null) {
+            List<Feedback> reported = DeliveryReports.read(message);
+            if (!reported.isEmpty()) {
+                return reported;
+            }
+        }
+        Optional<Feedback> unsubscribe = UnsubscribeMail.read(message, tokens);
+        if (unsubscribe.isPresent()) {
+            return List.of(unsubscribe.get());
+        }
+        boolean bounceSigns = BounceSigns.strong(parts);
+        if (!bounceSigns && AutoReplies.isAutoReply(parts)) {
+            return List.of(message.unknown());
+        }
+        if (bounceSigns || BounceSigns.weak(parts)) {
+            List<Feedback> bounces = TextBounces.read(message, bounceSigns);
+            if (!bounces.isEmpty()) {
+                return bounces;
+            }
+        }
+        return List.of(message.unknown());
+    }
+
+    /** The report's Message-ID, else a hash of its bytes: what makes each event's key stable. */
+    private static String messageKey(MessageParts parts, byte[] raw) {
+        String id = parts.header("Message-ID");
+        if (id != null) {
+            id = id.strip();
+            if (!id.isEmpty() && id.length() <= MAX_MESSAGE_ID && id.chars().noneMatch(Character::isWhitespace)) {
+                return id;
+            }
+        }
+        return RawMessages.sha256(raw);
+    }
+
+    private static Properties lenientMimeProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("mail.mime.address.strict", "false");
+        properties.setProperty("mail.mime.multipart.ignoremissingendboundary", "true");
+        properties.setProperty("mail.mime.multipart.allowempty", "true");
+        properties.setProperty("mail.mime.multipart.ignoremissingboundaryparameter", "true");
+        return properties;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mailer.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BounceClassifierTest {
+
+    @ParameterizedTest(name = "{0} {1} {2} -> hard={3}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            # the address itself is permanently undeliverable
+            550 | 5.1.1  | <anna@example.com>: Recipient address rejected: User unknown in local recipient table | true
+            550 | 5.1.2  | Host unknown (Name server: example.invalid: host not found)                          | true
+            550 | 5.1.10 | RESOLVER.ADR.RecipientNotFound; Recipient not found by SMTP address lookup          | true
+            550 | 5.1.6  | Destination mailbox has moved, no forwarding address                                | true
+            554 | 5.4.4  | Host or domain name not found                                                       | true
+            0   | -      | Sorry, I couldn't find any host named example.invalid. (#5.1.2)                     | true
+            0   | -      | Unrouteable address                                                                 | true
+            550 | -      | Requested action not taken: mailbox unavailable                                     | true
+            550 | 5.0.0  | Requested action not taken: mailbox unavailable                                     | true
+            554 | -      | delivery error: dd This user doesn't have a yahoo.com account (x@yahoo.com) [0]     | true
+            550 | 5.4.1  | Recipient address rejected: Access denied. AS(201806281)                            | true
+            550 | 5.2.1  | <kijitora@example.jp>... User Unknown                                               | true
+            550 | 5.7.1  | <jan@example.com>: Recipient address rejected: user unknown                          | true
+            0   | -      | User Jan Kowalski (jan@example.com) not listed in Domino Directory                  | true
+            556 | 5.1.10 | Recipient address has null MX                                                       | true
+            550 | -      | Benutzer unbekannt                                                                  | true
+            550 | -      | Utilisateur inconnu                                                                 | true
+            550 | -      | Skrzynka odbiorcy nie istnieje                                                      | true
+            550 | -      | Korisnik ne postoji                                                                 | true
+            0   | -      | The e-mail address you entered couldn't be found                                    | true
+            # anything else is soft
+            552 | 5.2.2  | Mailbox full                                                                        | false
+            550 | 5.1.1  | user over quota                                                                     | false
+            550 | 5.2.1  | The email account that you tried to reach is disabled                               | false
+            550 | -      | Account disabled                                                                    | false
+            554 | 5.7.1  | Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org         | false
+            550 | 5.7.1  | Message rejected as spam                                                            | false
+            554 | 5.7.1  | <jan@example.com>: Relay access denied                                              | false
+            552 | 5.3.4  | Message size exceeds fixed limit                                                    | false
+            550 | 5.2.3  | RESOLVER.RST.RecipSizeLimit; message too large for this recipient                   | false
+            451 | 4.7.1  | Greylisting in action, please come back later                                       | false
+            450 | 4.1.1  | <jan@example.com>: Recipient address rejected: User unknown                         | false
+            550 | 5.7.1  | Requested action not taken: mailbox unavailable                                     | false
+            553 | 5.1.8  | <news@example.com>: Sender address rejected: Domain not found                       | false
+            550 | 5.7.26 | Unauthenticated email from example.com is not accepted due to domain's DMARC policy | false
+            0   | -      | retry timeout exceeded                                                              | false
+            421 | -      | Too many concurrent SMTP connections                                                | false
+            550 | -      | Postfach voll                                                                       | false
+            550 | 5.0.0  | Service unavailable                                                                 | false
+            """)
+    void hardOnlyWhenTheAddressIsPermanentlyUndeliverable(int code, String status, String text, boolean hard) {
+        assertThat(BounceClassifier.isHard(code, status, text)).isEqualTo(hard);
+    }
+}

@@ -1,0 +1,412 @@
+package dev.mailer.feedback;
+
+import static dev.mailer.feedback.FeedbackCorpusTest.BOUNCE_TOKEN;
+import static dev.mailer.feedback.FeedbackCorpusTest.CAMPAIGN;
+import static dev.mailer.feedback.FeedbackCorpusTest.CONTACT;
+import static dev.mailer.feedback.FeedbackCorpusTest.SIGNER;
+import static dev.mailer.feedback.FeedbackCorpusTest.UNSUBSCRIBE_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class FeedbackParserTest {
+    private static final Duration QUICK = Duration.ofSeconds(10);
+    private final FeedbackParser parser = new FeedbackParser(SIGNER);
+
+    private List<Feedback> parse(String message) {
+        return parser.parse(message.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A Postfix-style DSN for the given recipient blocks. */
+    private static String dsn(String messageId, String recipientBlocks) {
+        return """
+                Return-Path: <>
+                From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+                To: bounces+%s@shop.example
+                Subject: Undelivered Mail Returned to Sender
+                %sMIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+                --B
+                Content-Type: text/plain
+
+                I'm sorry to have to inform you that your message could not
+                be delivered to one or more recipients.
+
+                --B
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.net
+
+                %s
+                --B--
+                """.formatted(BOUNCE_TOKEN, messageId == null ? "" : "Message-ID: " + messageId + "\n", recipientBlocks);
+    }
+
+    @Test
+    void oneEntryPerFailedOrDelayedRecipientOfAReport() {
+        List<Feedback> entries = parse(dsn("<r1@mx.example.net>", """
+                Final-Recipient: rfc822; Anna@Example.com
+                Action: failed
+                Status: 5.1.1
+                Diagnostic-Code: smtp; 550 5.1.1 user unknown
+
+                Final-Recipient: rfc822; bob@example.com
+                Action: delayed
+                Status: 4.2.2
+                Diagnostic-Code: smtp; 452 4.2.2 mailbox full
+
+                Final-Recipient: rfc822; carl@example.com
+                Action: delivered
+                Status: 2.0.0
+                """));
+        assertThat(entries).extracting(Feedback::recipient, Feedback::action, Feedback::hard, Feedback::status)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("anna@example.com", "failed", true, "5.1.1"),
+                        org.assertj.core.groups.Tuple.tuple("bob@example.com", "delayed", false, "4.2.2"));
+        assertThat(entries).extracting(Feedback::sourceKey)
+                .containsExactly("<r1@mx.example.net>#anna@example.com", "<r1@mx.example.net>#bob@example.com");
+        assertThat(entries).allSatisfy(f -> {
+            assertThat(f.type()).isEqualTo(FeedbackType.BOUNCE);
+            assertThat(f.campaignId()).isEqualTo(CAMPAIGN);
+            assertThat(f.contactId()).isEqualTo(CONTACT);
+        });
+    }
+
+    @Test
+    void recipientBlocksWithoutBlankLinesBetweenThemAreStillSeparate() {
+        List<Feedback> entries = parse(dsn("<r2@mx.example.net>", """
+                Original-Recipient: rfc822;one@example.com
+                Final-Recipient: rfc822;one@example.com
+                Action: failed
+                Status: 5.1.1
+                Original-Recipient: rfc822;two@example.com
+                Final-Recipient: rfc822;two@example.com
+                Action: failed
+                Status: 5.2.2
+                """));
+        assertThat(entries).extracting(Feedback::recipient, Feedback::hard)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("one@example.com", true),
+                        org.assertj.core.groups.Tuple.tuple("two@example.com", false));
+    }
+
+    @Test
+    void aReportOfSuccessOnlyIsUnknown() {
+        List<Feedback> entries = parse(dsn("<r3@mx.example.net>", """
+                Final-Recipient: rfc822; carl@example.com
+                Action: relayed
+                Status: 2.0.0
+                """));
+        assertThat(entries).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(FeedbackType.UNKNOWN);
+            assertThat(f.sourceKey()).isEqualTo("<r3@mx.example.net>");
+        });
+    }
+
+    @Test
+    void aGenericStatusTakesTheSpecificOneFromTheDiagnostic() {
+        Feedback entry = parse(dsn("<r4@mx.example.net>", """
+                Final-Recipient: rfc822; dora@example.com
+                Action: failed
+                Status: 5.0.0
+                Diagnostic-Code: smtp; 550-5.1.1 The email account that you tried to reach does not exist.
+                """)).get(0);
+        assertThat(entry.status()).isEqualTo("5.1.1");
+        assertThat(entry.hard()).isTrue();
+        assertThat(entry.diagnostic()).startsWith("550-5.1.1 The email account");
+    }
+
+    @Test
+    void aReportWithoutAnAddressTakesTheRecipientFromTheReturnedMessage() {
+        String message = """
+                From: MAILER-DAEMON@mx.example.net
+                To: bounces@shop.example
+                Subject: Undelivered Mail Returned to Sender
+                Message-ID: <r5@mx.example.net>
+                Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+                --B
+                Content-Type: text/plain
+
+                Delivery failed.
+
+                --B
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.net
+
+                Final-Recipient: LOCAL; eve
+                Action: failed
+                Status: 5.1.1
+
+                --B
+                Content-Type: text/rfc822-headers
+
+                From: Shop <news@shop.example>
+                To: Eve <Eve@Example.org>
+                Subject: News
+
+                --B--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("eve@example.org");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
+    void sourceKeysAreStableAndFallBackToAHashOfTheBytes() {
+        String withId = dsn("<same@mx.example.net>", """
+                Final-Recipient: rfc822; anna@example.com
+                Action: failed
+                Status: 5.1.1
+                """);
+        assertThat(parse(withId)).isEqualTo(parse(withId));
+
+        String withoutId = dsn(null, """
+                Final-Recipient: rfc822; anna@example.com
+                Action: failed
+                Status: 5.1.1
+                """);
+        String key = parse(withoutId).get(0).sourceKey();
+        assertThat(key).matches("sha256:[0-9a-f]{64}#anna@example.com");
+        assertThat(parse(withoutId).get(0).sourceKey()).isEqualTo(key);
+        assertThat(parse(withoutId + " ").get(0).sourceKey()).isNotEqualTo(key);
+    }
+
+    @Test
+    void unsubscribeMailIsKeyedByItsTokenSoThatRepeatsCountOnce() {
+        String first = unsubscribeMail("<u1@mail.example>", UNSUBSCRIBE_TOKEN);
+        String again = unsubscribeMail("<u2@mail.example>", UNSUBSCRIBE_TOKEN);
+        Feedback one = parse(first).get(0);
+        Feedback two = parse(again).get(0);
+        assertThat(one.type()).isEqualTo(FeedbackType.UNSUBSCRIBE);
+        assertThat(one.recipient()).isEqualTo("jan@mail.example");
+        assertThat(one.campaignId()).isEqualTo(CAMPAIGN);
+        assertThat(one.contactId()).isEqualTo(CONTACT);
+        assertThat(one.sourceKey()).isEqualTo("unsubscribe:" + UNSUBSCRIBE_TOKEN).isEqualTo(two.sourceKey());
+    }
+
+    @Test
+    void aBounceTokenIsNeverTakenForAnUnsubscribeRequest() {
+        Feedback entry = parse(unsubscribeMail("<u3@mail.example>", BOUNCE_TOKEN)).get(0);
+        assertThat(entry.type()).isEqualTo(FeedbackType.UNSUBSCRIBE);
+        assertThat(entry.campaignId()).isNull();
+        assertThat(entry.contactId()).isNull();
+    }
+
+    private static String unsubscribeMail(String messageId, String token) {
+        return """
+                From: Jan <Jan@Mail.example>
+                To: unsubscribe+%s@shop.example
+                Subject: unsubscribe
+                Message-ID: %s
+
+                please remove me
+                """.formatted(token, messageId);
+    }
+
+    @Test
+    void withoutTheVerpAddressTheReturnedListUnsubscribeNamesCampaignAndContact() {
+        String message = """
+                From: postmaster@example.org
+                To: bounces@shop.example
+                Subject: Undeliverable: News
+                Message-ID: <r6@example.org>
+
+                Delivery has failed to these recipients or groups:
+
+                fred@example.org
+                The e-mail address you entered couldn't be found.
+
+                Original message headers:
+
+                From: Shop <news@shop.example>
+                To: fred@example.org
+                List-Unsubscribe: <https://shop.example/u/%s>
+                """.formatted(UNSUBSCRIBE_TOKEN);
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("fred@example.org");
+            assertThat(f.hard()).isTrue();
+            assertThat(f.campaignId()).isEqualTo(CAMPAIGN);
+            assertThat(f.contactId()).isEqualTo(CONTACT);
+        });
+    }
+
+    @Test
+    void tamperedTokensAreIgnored() {
+        String message = dsn("<r7@mx.example.net>", """
+                Final-Recipient: rfc822; anna@example.com
+                Action: failed
+                Status: 5.1.1
+                """).replace(BOUNCE_TOKEN, FeedbackCorpusTest.tamper(BOUNCE_TOKEN));
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(FeedbackType.BOUNCE);
+            assertThat(f.campaignId()).isNull();
+            assertThat(f.contactId()).isNull();
+        });
+    }
+
+    @Test
+    void feedbackReportTypesOtherThanAbuse() {
+        assertThat(parse(arf("not-spam")).get(0).type()).isEqualTo(FeedbackType.UNKNOWN);
+        assertThat(parse(arf("opt-out")).get(0).type()).isEqualTo(FeedbackType.UNSUBSCRIBE);
+        Feedback fraud = parse(arf("fraud")).get(0);
+        assertThat(fraud.type()).isEqualTo(FeedbackType.COMPLAINT);
+        assertThat(fraud.recipient()).isEqualTo("gina@example.net");
+        assertThat(fraud.hard()).isFalse();
+    }
+
+    private static String arf(String feedbackType) {
+        return """
+                From: fbl@isp.example
+                To: abuse@shop.example
+                Subject: complaint
+                Message-ID: <arf-%s@isp.example>
+                Content-Type: multipart/report; report-type=feedback-report; boundary="F"
+
+                --F
+                Content-Type: text/plain
+
+                This is an email abuse report.
+
+                --F
+                Content-Type: message/feedback-report
+
+                Feedback-Type: %s
+                User-Agent: isp-fbl/1.0
+                Version: 1
+                Original-Rcpt-To: <Gina@Example.net>
+
+                --F--
+                """.formatted(feedbackType, feedbackType);
+    }
+
+    @Test
+    void garbageNeverThrowsAndGivesOneUnknownEntry() {
+        Random random = new Random(7);
+        for (int i = 0; i < 300; i++) {
+            byte[] bytes = new byte[random.nextInt(20_000)];
+            random.nextBytes(bytes);
+            assertThat(parser.parse(bytes)).isNotEmpty();
+        }
+        assertThat(parser.parse(new byte[0])).singleElement()
+                .satisfies(f -> assertThat(f.type()).isEqualTo(FeedbackType.UNKNOWN));
+        assertThat(parser.parse((byte[]) null)).singleElement()
+                .satisfies(f -> assertThat(f.type()).isEqualTo(FeedbackType.UNKNOWN));
+        assertThat(parse("Content-Type: multipart/report; boundary=\"\n\n--\n--\n")).isNotEmpty();
+        assertThat(parse("Content-Type: text/plain; charset=no-such-charset\nFrom: MAILER-DAEMON@x.example\n\n<a@b.example>:\nuser unknown"))
+                .singleElement().satisfies(f -> assertThat(f.recipient()).isEqualTo("a@b.example"));
+    }
+
+    @Test
+    void everyTruncationOfARealBounceParses() throws IOException {
+        byte[] whole = FeedbackCorpusTest.fixture("office365-recipient-not-found.eml");
+        for (int length = 0; length < whole.length; length += 61) {
+            assertThat(parser.parse(Arrays.copyOf(whole, length))).as("cut at %d", length).isNotEmpty();
+        }
+    }
+
+    @Test
+    void hugeAndHostileInputsAreBounded() {
+        String head = "From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail\nMessage-ID: <big@x>\n";
+        assertTimeoutPreemptively(QUICK, () -> {
+            // far more than is ever read
+            byte[] huge = (head + "\n" + "a".repeat(12 * 1024 * 1024)).getBytes(StandardCharsets.US_ASCII);
+            assertThat(parser.parse(huge)).isNotEmpty();
+            // one long line without an address, and one made of '@' signs
+            assertThat(parse(head + "\n" + "x".repeat(2_000_000))).isNotEmpty();
+            assertThat(parse(head + "\n" + "@".repeat(1_000_000))).isNotEmpty();
+            assertThat(parse(head + "\n" + "a@b.".repeat(200_000))).isNotEmpty();
+            // an HTML bounce full of unclosed elements
+            assertThat(parse(head + "Content-Type: text/html\n\n" + "<script".repeat(100_000))).isNotEmpty();
+        });
+        assertTimeoutPreemptively(QUICK, () -> {
+            // multiparts nested far deeper than anything real, and very many parts
+            StringBuilder nested = new StringBuilder(head + "Content-Type: multipart/mixed; boundary=\"b0\"\n\n");
+            for (int i = 1; i < 5000; i++) {
+                nested.append("--b").append(i - 1).append("\nContent-Type: multipart/mixed; boundary=\"b").append(i)
+                        .append("\"\n\n");
+            }
+            assertThat(parse(nested.toString())).isNotEmpty();
+            StringBuilder many = new StringBuilder(head + "Content-Type: multipart/mixed; boundary=\"p\"\n\n");
+            for (int i = 0; i < 50_000; i++) {
+                many.append("--p\nContent-Type: text/plain\n\n<u").append(i).append("@example.com>: user unknown\n");
+            }
+            List<Feedback> entries = parse(many + "--p--\n");
+            assertThat(entries).hasSizeLessThanOrEqualTo(FailedRecipients.MAX_FAILURES);
+        });
+    }
+
+    @Test
+    void aStreamIsReadOnlyUpToTheLimit() throws IOException {
+        CountingEndlessStream endless = new CountingEndlessStream();
+        assertThat(parser.parse(endless)).isNotEmpty();
+        assertThat(endless.read).isEqualTo(FeedbackParser.MAX_MESSAGE_BYTES);
+        assertThat(parser.parse(new ByteArrayInputStream(new byte[0]))).isNotEmpty();
+    }
+
+    /** An input stream that never ends, counting what was taken. */
+    private static final class CountingEndlessStream extends InputStream {
+        long read;
+
+        @Override
+        public int read() {
+            read++;
+            return 'x';
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            Arrays.fill(b, off, off + len, (byte) 'x');
+            read += len;
+            return len;
+        }
+    }
+
+    @Test
+    void oneParserServesManyThreads() throws Exception {
+        List<byte[]> messages = new ArrayList<>();
+        for (String file : FeedbackCorpusTest.expected().keySet()) {
+            messages.add(FeedbackCorpusTest.fixture(file));
+        }
+        List<List<Feedback>> sequential = new ArrayList<>();
+        for (byte[] message : messages) {
+            sequential.add(parser.parse(message));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<List<List<Feedback>>>> runs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                runs.add(pool.submit(() -> {
+                    List<List<Feedback>> results = new ArrayList<>();
+                    for (int round = 0; round < 5; round++) {
+                        results.clear();
+                        for (byte[] message : messages) {
+                            results.add(parser.parse(message));
+                        }
+                    }
+                    return results;
+                }));
+            }
+            for (Future<List<List<Feedback>>> run : runs) {
+                assertThat(run.get()).isEqualTo(sequential);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
