@@ -163,6 +163,16 @@ final class CliContext implements AutoCloseable {
         return config().smtp() == null ? List.of() : config().smtp();
     }
 
+    /** The feedback mailbox URL: --mailbox, else MAILER_MAILBOX_URL, else the config file; null when none. */
+    String mailboxUrl(String flag) {
+        return first(flag, env("MAILER_MAILBOX_URL"), config().mailbox());
+    }
+
+    /** Signs and checks the tokens in links and addresses with this installation's secret. */
+    TokenSigner tokens() {
+        return new TokenSigner(Secrets.load(home(), env("MAILER_SECRET")));
+    }
+
     Database database() {
         if (database == null) {
             database = Database.open(databaseSettings());

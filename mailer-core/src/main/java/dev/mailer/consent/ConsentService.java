@@ -80,7 +80,8 @@ public final class ConsentService {
                 "'" + (email.length() > 80 ? email.substring(0, 77) + "..." : email) + "' is not a valid e-mail address."));
     }
 
-    private static void checkPurpose(String purpose) {
+    /** @throws MailerException (usage) naming the rule when the purpose is not a valid purpose name */
+    public static void checkPurpose(String purpose) {
         if (purpose == null || !PURPOSE.matcher(purpose).matches()) {
             throw MailerException.usage("The purpose '" + purpose
                     + "' is not valid: use lower-case letters, digits, '.', '_' and '-' (up to 64), e.g. newsletter.");

@@ -1,0 +1,102 @@
+package dev.mailer.cli;
+
+import dev.mailer.error.MailerException;
+import dev.mailer.feedback.http.FeedbackServer;
+import dev.mailer.feedback.http.ServerSettings;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {
+                "Serve the links in messages: one-click unsubscribe (RFC 8058: POST /u/TOKEN), the unsubscribe page"
+                        + " (GET /u/TOKEN; a GET alone never unsubscribes), double opt-in confirmations (/c/TOKEN)"
+                        + " and GET /healthz. Runs until Ctrl-C or SIGTERM.",
+                "It speaks plain HTTP: run it behind a reverse proxy (nginx, Caddy) that terminates TLS for the"
+                        + " host in unsubscribe-base-url, and use --trust-proxy so the proxy's X-Forwarded-For is"
+                        + " recorded as the client's address.",
+        },
+        footer = {"", "Examples:",
+                "  mailer serve --port 8080",
+                "  mailer serve --port 8080 --trust-proxy    # behind nginx/Caddy here",
+                "  mailer serve --bind 0.0.0.0 --port 8080   # in a container"})
+final class ServeCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default ${DEFAULT-VALUE}, for a reverse proxy on this machine;"
+                    + " 0.0.0.0 for every interface, e.g. in a container).")
+    String bind;
+
+    @Option(names = "--trust-proxy",
+            description = "Take the client's address from the first X-Forwarded-For entry. Only behind a proxy"
+                    + " that sets it: otherwise clients could write any address into the consent evidence.")
+    boolean trustProxy;
+
+    ServeCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (port < 0 || port > 65535) {
+            throw MailerException.usage("--port must be a number from 0 to 65535, not " + port + ".");
+        }
+        InetSocketAddress address = new InetSocketAddress(address(bind), port);
+        ServerSettings settings = ServerSettings.of(context.tokens(), context.config().sender().organisation(),
+                trustProxy);
+        CountDownLatch stop = new CountDownLatch(1);
+        Map<Signal, SignalHandler> previous = onStopSignals(stop);
+        try (FeedbackServer server = FeedbackServer.start(context.database(), settings, address)) {
+            context.out().println("mailer serve listening on " + url(server.address()) + " (Ctrl-C to stop)");
+            stop.await();
+        } finally {
+            previous.forEach(Signal::handle);
+        }
+        return 0;
+    }
+
+    private static InetAddress address(String bind) {
+        try {
+            return InetAddress.getByName(bind.strip());
+        } catch (UnknownHostException e) {
+            throw MailerException.usage("--bind '" + bind + "' is not an address of this machine, e.g. 127.0.0.1.");
+        }
+    }
+
+    /**
+     * SIGINT and SIGTERM end the wait, so the server stops taking requests, finishes those in
+     * progress and the database closes before exit 0. The handlers before ours come back afterwards.
+     */
+    private static Map<Signal, SignalHandler> onStopSignals(CountDownLatch stop) {
+        Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                Signal signal = new Signal(name);
+                previous.put(signal, Signal.handle(signal, s -> stop.countDown()));
+            } catch (IllegalArgumentException e) {
+                // the platform has no such signal; its default stays
+            }
+        }
+        return previous;
+    }
+
+    private static String url(InetSocketAddress address) {
+        InetAddress ip = address.getAddress();
+        String host = ip instanceof Inet6Address ? "[" + ip.getHostAddress() + "]" : ip.getHostAddress();
+        return "http://" + host + ":" + address.getPort() + "/";
+    }
+}

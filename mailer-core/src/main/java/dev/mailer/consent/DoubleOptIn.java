@@ -1,0 +1,268 @@
+package dev.mailer.consent;
+
+import dev.mailer.campaign.MailboxAddress;
+import dev.mailer.config.ConfigFileValues;
+import dev.mailer.contacts.ConsentStatement;
+import dev.mailer.contacts.EmailAddress;
+import dev.mailer.error.ErrorCode;
+import dev.mailer.error.MailerException;
+import dev.mailer.i18n.BuiltInLanguage;
+import dev.mailer.message.DkimSigner;
+import dev.mailer.message.MessageSettings;
+import dev.mailer.message.MimeComposer;
+import dev.mailer.message.Token;
+import dev.mailer.message.TokenSigner;
+import dev.mailer.store.AuditLog;
+import dev.mailer.store.Database;
+import dev.mailer.store.PeopleStore;
+import dev.mailer.template.MessageModel;
+import dev.mailer.template.RenderedMessage;
+import dev.mailer.transport.SendResult;
+import dev.mailer.transport.SmtpConnection;
+import dev.mailer.transport.SmtpPool;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Comparator;
+import java.util.IllformedLocaleException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code mailer consent request}: the first half of double opt-in. Sends one message whose link
+ * ({@code BASE/c/TOKEN}, served by {@code mailer serve}) confirms the consent; sending it is not
+ * consent, so nothing but the bare contact is stored until the person confirms
+ * ({@link ConsentConfirmation}).
+ */
+public final class DoubleOptIn {
+    /** ConsentService's rule for purposes: what a campaign file can name. */
+    /** Suppressions that mean "never mail this address", a confirmation request included. */
+    private static final Set<String> BLOCKING_SUPPRESSIONS = Set.of("bounced", "complaint", "manual");
+    private static final Duration BORROW_WAIT = Duration.ofSeconds(5);
+    private static final int ATTEMPTS = 3;
+
+    private final Database database;
+    private final MessageSettings settings;
+    private final String actor;
+    private final MimeComposer composer = new MimeComposer();
+
+    /**
+     * What was sent.
+     *
+     * @param language       the language of the message (pl, sr-Latn, en)
+     * @param contactCreated whether the address was new (stored with no consent)
+     * @param expiresOn      the last day the link confirms
+     */
+    public record Sent(String email, String purpose, String language, boolean contactCreated, String messageId,
+                       String relay, LocalDate expiresOn) {
+    }
+
+    /** The contact as checked before sending. */
+    private record Addressee(long contactId, String name, boolean created, BuiltInLanguage language) {
+    }
+
+    /**
+     * @param settings who sends and where links and bounces go; {@link #settings} builds them from
+     *                 the configuration
+     * @param actor    for the audit log, e.g. {@code cli anna@host}
+     */
+    public DoubleOptIn(Database database, MessageSettings settings, String actor) {
+        this.database = database;
+        this.settings = settings;
+        this.actor = actor;
+    }
+
+    /**
+     * The sender of confirmation messages from the configuration: From is {@code from} when
+     * given, else {@code no-reply@} the domain of the bounce address or of the unsubscribe site;
+     * bounce and unsubscribe addresses and the site default to the From domain (SPEC §2).
+     *
+     * @throws MailerException (usage) when no From address can be had
+     */
+    public static MessageSettings settings(ConfigFileValues config, String from, TokenSigner tokens) {
+        MailboxAddress sender = from != null ? MailboxAddress.parse(from).orElseThrow(() -> MailerException.usage(
+                "--from '" + from + "' is not an address such as news@example.com or 'Shop <news@example.com>'."))
+                : defaultFrom(config).orElseThrow(() -> MailerException.usage("No From address for the confirmation"
+                + " message: give --from ADDRESS, or set bounce-address or unsubscribe-base-url in mailer.yaml."));
+        if (sender.displayName() == null && config.sender().organisation() != null) {
+            sender = new MailboxAddress(config.sender().organisation(), sender.address());
+        }
+        String domain = sender.address().domain();
+        ConfigFileValues.Sender who = config.sender();
+        DkimSigner dkim = config.dkim() == null ? null
+                : DkimSigner.load(config.dkim().domain(), config.dkim().selector(), Path.of(config.dkim().privateKey()));
+        return new MessageSettings(sender, null,
+                new MessageModel.Sender(who.organisation(), who.postalAddress(),
+                        who.dpoEmail() == null ? null : who.dpoEmail().address()),
+                config.unsubscribeBaseUrl() != null ? config.unsubscribeBaseUrl() : URI.create("https://" + domain),
+                config.bounceAddress() != null ? config.bounceAddress().normalized() : "bounces@" + domain,
+                config.unsubscribeAddress() != null ? config.unsubscribeAddress().normalized() : "unsubscribe@" + domain,
+                tokens, dkim);
+    }
+
+    private static Optional<MailboxAddress> defaultFrom(ConfigFileValues config) {
+        String domain = config.bounceAddress() != null ? config.bounceAddress().domain()
+                : config.unsubscribeBaseUrl() != null ? config.unsubscribeBaseUrl().getHost() : null;
+        return Optional.ofNullable(domain).flatMap(d -> EmailAddress.parse("no-reply@" + d))
+                .map(address -> new MailboxAddress(null, address));
+    }
+
+    /**
+     * Sends the confirmation message for one purpose.
+     *
+     * @param locale the message's language when given (pl, sr-Latn, en); else the contact's
+     * @throws MailerException usage for a bad address, purpose or locale, or an address that must
+     *                         not be mailed (erased, suppressed, unsubscribed from everything);
+     *                         no-relay when no relay took the message
+     */
+    public Sent request(String email, String purpose, String locale, SmtpPool pool) {
+        EmailAddress address = ConsentService.address(email);
+        ConsentService.checkPurpose(purpose);
+        String languageTag = checkLocale(locale);
+        Addressee addressee = database.inTransaction(connection -> prepare(new PeopleStore(connection), address,
+                purpose, languageTag));
+
+        LocalDate today = LocalDate.now();
+        String confirm = settings.tokens().sign(new Token(Token.Kind.CONFIRM, 0, addressee.contactId(), purpose,
+                today.toEpochDay()));
+        String unsubscribe = settings.tokens().sign(new Token(Token.Kind.UNSUBSCRIBE, 0, addressee.contactId(),
+                purpose, today.toEpochDay()));
+        String bounce = settings.tokens().sign(new Token(Token.Kind.BOUNCE, 0, addressee.contactId(), null,
+                today.toEpochDay()));
+        RenderedMessage content = ConfirmationMessage.render(addressee.language(), purpose, link("c/" + confirm),
+                organisation(), settings.sender());
+        String recipient = sendableAddress(address);
+        MimeComposer.Composed composed = composer.compose(new MimeComposer.Envelope(settings.from(), null,
+                recipient, addressee.name(), link("u/" + unsubscribe),
+                plusAddress(settings.unsubscribeAddress(), unsubscribe),
+                "optin:" + purpose + ":" + settings.fromDomain() + ":mailer", settings.fromDomain()), content);
+        byte[] bytes = settings.dkim() == null ? composed.bytes() : settings.dkim().sign(composed.bytes());
+
+        String relay = deliver(pool, plusAddress(settings.bounceAddress(), bounce), recipient, bytes, address);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("purpose", purpose);
+        detail.put("language", addressee.language().tag());
+        detail.put("messageId", composed.messageId());
+        database.inTransaction(connection -> {
+            AuditLog.record(connection, actor, "consent.request", address.normalized(), detail);
+            return null;
+        });
+        return new Sent(address.address(), purpose, addressee.language().tag(), addressee.created(),
+                composed.messageId(), relay, today.plusDays(ConsentConfirmation.VALID_DAYS));
+    }
+
+    private static Addressee prepare(PeopleStore people, EmailAddress address, String purpose, String locale)
+            throws SQLException {
+        String shown = address.address();
+        if (people.isErased(address.normalized())) {
+            throw MailerException.usage("The address " + shown + " was erased at the person's request; it cannot be"
+                    + " asked for consent or mailed again.");
+        }
+        for (Map<String, Object> suppression : people.suppressionsOf(address.normalized())) {
+            Object reason = suppression.get("reason");
+            if (BLOCKING_SUPPRESSIONS.contains(reason)) {
+                throw MailerException.usage("The address " + shown + " is suppressed (reason " + reason + "), so no"
+                        + " confirmation request was sent; see 'mailer suppress list'.");
+            }
+        }
+        Optional<Contact> existing = people.findContact(address.normalized());
+        if (existing.isPresent() && unsubscribedFromEverything(people.consentHistory(existing.get().id()), purpose)) {
+            throw MailerException.usage("The address " + shown + " asked to receive nothing at all from us"
+                    + " (unsubscribe from everything), so no confirmation request was sent.");
+        }
+        long contactId = existing.isPresent() ? existing.get().id()
+                : people.ensureContact(address, null, locale, List.of());
+        String name = existing.map(Contact::name).orElse(null);
+        String contactLocale = existing.map(Contact::locale).orElse(null);
+        BuiltInLanguage language = BuiltInLanguage.ofLocale(locale != null ? locale : contactLocale);
+        return new Addressee(contactId, name, existing.isEmpty(), language);
+    }
+
+    /** The gate's rule: "nothing at all" holds until the purpose is granted again after it. */
+    private static boolean unsubscribedFromEverything(List<ConsentRecord> history, String purpose) {
+        Optional<OffsetDateTime> everything = history.stream()
+                .filter(r -> r.purpose().equals(ConsentStatement.ALL_PURPOSES)
+                        && ConsentStatement.WITHDRAWN.equals(r.status()))
+                .map(ConsentRecord::consentAt)
+                .max(Comparator.naturalOrder());
+        return everything.isPresent() && history.stream()
+                .noneMatch(r -> r.purpose().equals(purpose) && ConsentStatement.GRANTED.equals(r.status())
+                        && r.consentAt().isAfter(everything.get()));
+    }
+
+    /**
+     * Hands the message to the first relay that takes it, trying again (on the same or the next
+     * relay) when one fails for a reason that may pass.
+     *
+     * @return the relay that accepted it
+     */
+    private static String deliver(SmtpPool pool, String envelopeFrom, String recipient, byte[] bytes,
+                                  EmailAddress address) {
+        SendResult last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            SmtpConnection connection = pool.borrow(BORROW_WAIT);
+            if (connection == null) {
+                break;
+            }
+            try {
+                last = connection.send(envelopeFrom, recipient, bytes);
+                if (last.sent()) {
+                    return connection.relay().describe();
+                }
+                if (last.outcome() == SendResult.Outcome.PERMANENT) {
+                    throw MailerException.usage("The SMTP relay " + connection.relay().describe() + " refused the"
+                            + " confirmation message for " + address.address() + " (" + last.reply() + ");"
+                            + " nothing was sent.");
+                }
+            } finally {
+                pool.release(connection);
+            }
+        }
+        throw new MailerException(ErrorCode.NO_RELAY, "No SMTP relay took the confirmation message for "
+                + address.address() + (last == null || last.reply() == null ? "" : " (" + last.reply() + ")")
+                + "; nothing was sent, so run the same command again later.");
+    }
+
+    private static String checkLocale(String locale) {
+        if (locale == null || locale.isBlank()) {
+            return null;
+        }
+        try {
+            return new Locale.Builder().setLanguageTag(locale.strip().replace('_', '-')).build().toLanguageTag();
+        } catch (IllformedLocaleException e) {
+            throw MailerException.usage("--locale '" + locale + "' is not a language tag such as pl, sr-Latn or en.");
+        }
+    }
+
+    /** Who asks, as the person knows them: the organisation, else the From name, else its domain. */
+    private String organisation() {
+        if (settings.sender().organisation() != null) {
+            return settings.sender().organisation();
+        }
+        return settings.from().displayName() != null ? settings.from().displayName() : settings.fromDomain();
+    }
+
+    private String link(String path) {
+        String base = settings.unsubscribeBaseUrl().toString();
+        return (base.endsWith("/") ? base : base + "/") + path;
+    }
+
+    /** As the person wrote it, with the domain in ASCII: what SMTP servers accept. */
+    private static String sendableAddress(EmailAddress address) {
+        String written = address.address();
+        return written.substring(0, written.lastIndexOf('@')) + "@" + address.domain();
+    }
+
+    /** {@code bounces@example.com} + token → {@code bounces+TOKEN@example.com} (VERP). */
+    private static String plusAddress(String address, String token) {
+        int at = address.lastIndexOf('@');
+        return address.substring(0, at) + "+" + token + address.substring(at);
+    }
+}

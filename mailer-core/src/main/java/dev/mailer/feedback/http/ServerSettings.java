@@ -1,0 +1,32 @@
+package dev.mailer.feedback.http;
+
+import dev.mailer.message.TokenSigner;
+import java.util.Objects;
+
+/**
+ * How {@code mailer serve} runs.
+ *
+ * @param tokens       verifies the links; must use the same secret as the sending side
+ * @param organisation the sender's name for the pages' footer; null for none
+ * @param trustProxy   take the client's address from {@code X-Forwarded-For} (only behind a
+ *                     reverse proxy that sets it)
+ * @param threads      requests handled at once; more wait in a short queue
+ * @param maxBodyBytes the largest request body accepted
+ */
+public record ServerSettings(TokenSigner tokens, String organisation, boolean trustProxy, int threads,
+                             int maxBodyBytes) {
+    public static final int DEFAULT_THREADS = 16;
+    /** The forms post a few dozen bytes; RFC 8058's body is 26. */
+    public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024;
+
+    public ServerSettings {
+        Objects.requireNonNull(tokens, "tokens");
+        if (threads < 1 || maxBodyBytes < 64) {
+            throw new IllegalArgumentException("threads must be at least 1 and the body cap at least 64 bytes");
+        }
+    }
+
+    public static ServerSettings of(TokenSigner tokens, String organisation, boolean trustProxy) {
+        return new ServerSettings(tokens, organisation, trustProxy, DEFAULT_THREADS, DEFAULT_MAX_BODY_BYTES);
+    }
+}

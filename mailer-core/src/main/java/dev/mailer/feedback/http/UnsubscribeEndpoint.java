@@ -1,0 +1,88 @@
+package dev.mailer.feedback.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import dev.mailer.feedback.FeedbackRecorder;
+import dev.mailer.i18n.BuiltInLanguage;
+import dev.mailer.message.Token;
+import dev.mailer.message.TokenSigner;
+import dev.mailer.store.Database;
+import dev.mailer.store.FeedbackStore;
+import dev.mailer.store.FeedbackStore.CampaignRef;
+import dev.mailer.store.FeedbackStore.ContactRef;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code /u/TOKEN}: the link in every campaign message and its List-Unsubscribe header. GET shows
+ * what would stop and changes nothing (mail scanners and link previews fetch every link); POST
+ * unsubscribes, from the RFC 8058 one-click header ({@code List-Unsubscribe=One-Click}) or from
+ * the page's own form ({@code scope=campaign|all}), recorded before the answer is sent.
+ */
+final class UnsubscribeEndpoint {
+    static final String ONE_CLICK_CHANNEL = "one-click unsubscribe";
+    static final String PAGE_CHANNEL = "unsubscribe page";
+
+    private final Database database;
+    private final TokenSigner tokens;
+    private final FeedbackRecorder recorder;
+    private final Pages pages;
+    private final ServerSettings settings;
+
+    UnsubscribeEndpoint(Database database, FeedbackRecorder recorder, Pages pages, ServerSettings settings) {
+        this.database = database;
+        this.tokens = settings.tokens();
+        this.recorder = recorder;
+        this.pages = pages;
+        this.settings = settings;
+    }
+
+    /** What the page is about: for whom (only their language) and which purpose. */
+    private record Subject(Optional<String> contactLocale, String purpose) {
+    }
+
+    Response get(String tokenText, HttpExchange exchange) {
+        Optional<Token> token = tokens.verify(tokenText, Token.Kind.UNSUBSCRIBE);
+        if (token.isEmpty()) {
+            return Router.badLink(pages, exchange);
+        }
+        Subject subject = subject(token.get());
+        return Response.html(200, pages.unsubscribe(language(subject, exchange), subject.purpose()));
+    }
+
+    Response post(String tokenText, byte[] body, HttpExchange exchange) {
+        Optional<Token> token = tokens.verify(tokenText, Token.Kind.UNSUBSCRIBE);
+        if (token.isEmpty()) {
+            return Router.badLink(pages, exchange);
+        }
+        Map<String, String> form = RequestBody.form(body);
+        boolean oneClick = "One-Click".equalsIgnoreCase(form.get("List-Unsubscribe"));
+        String scope = form.getOrDefault("scope", "campaign");
+        if (!scope.equals("campaign") && !scope.equals("all")) {
+            return Router.badLink(pages, exchange);
+        }
+        // one-click means this list only (RFC 8058); "everything" needs the person's own click on the page
+        boolean everything = !oneClick && scope.equals("all");
+        Client client = Client.of(exchange, settings.trustProxy());
+        // The result is not shown: a person who no longer exists gets the same page as one who does.
+        recorder.unsubscribe(token.get(), everything, oneClick ? ONE_CLICK_CHANNEL : PAGE_CHANNEL, client.ip(),
+                client.userAgent());
+        Subject subject = subject(token.get());
+        return Response.html(200, pages.unsubscribed(language(subject, exchange), subject.purpose(), everything));
+    }
+
+    private Subject subject(Token token) {
+        return database.withConnection(connection -> {
+            FeedbackStore store = new FeedbackStore(connection);
+            Optional<String> locale = store.contact(token.contactId()).map(ContactRef::locale);
+            String purpose = token.purpose() != null ? token.purpose()
+                    : token.campaignId() == 0 ? null
+                    : store.campaign(token.campaignId()).map(CampaignRef::purpose).orElse(null);
+            return new Subject(locale, purpose);
+        });
+    }
+
+    private static BuiltInLanguage language(Subject subject, HttpExchange exchange) {
+        return subject.contactLocale().map(BuiltInLanguage::ofLocale)
+                .orElseGet(() -> Router.browserLanguage(exchange));
+    }
+}
