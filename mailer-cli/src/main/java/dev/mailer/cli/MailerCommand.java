@@ -23,6 +23,8 @@ import picocli.CommandLine.ScopeType;
                 SendCommand.class,
                 PreviewCommand.class,
                 ReportCommand.class,
+                FeedbackCommand.class,
+                ServeCommand.class,
                 DbCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,

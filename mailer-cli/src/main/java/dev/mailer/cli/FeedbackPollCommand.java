@@ -1,0 +1,97 @@
+package dev.mailer.cli;
+
+import dev.mailer.error.MailerException;
+import dev.mailer.feedback.FeedbackParser;
+import dev.mailer.feedback.FeedbackRecorder;
+import dev.mailer.feedback.SoftBouncePolicy;
+import dev.mailer.feedback.mailbox.MailboxPoller;
+import dev.mailer.feedback.mailbox.MailboxUrl;
+import dev.mailer.feedback.mailbox.PollSummary;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "poll", mixinStandardHelpOptions = true,
+        description = {
+                "Read the feedback mailbox and write bounces, complaints and unsubscribe mails back into the database.",
+                "Each is recorded once: polling the same mail again changes nothing. Hard bounce -> suppressed_bounced;"
+                        + " soft bounces -> suppressed after --soft-bounces within --soft-bounce-days; complaint ->"
+                        + " suppressed_complaint; unsubscribe mail -> consent withdrawn for the campaign's purpose.",
+                "Processed mail is flagged (IMAP keyword mailer-processed and \\Seen), or moved, or deleted.",
+                "Exit 4 when the mailbox cannot be reached (nothing is lost; the next poll reads it again)."},
+        footer = {"", "Examples:",
+                "  mailer feedback poll --mailbox 'imaps://bounces%40kawiarnia.example:secret@mail.kawiarnia.example/INBOX'",
+                "  */5 * * * *  cd /srv/mailer && ./mailer feedback poll --json >> /var/log/mailer/feedback.log 2>&1"})
+final class FeedbackPollCommand implements Callable<Integer> {
+    private final CliContext context;
+
+    @Option(names = "--mailbox", paramLabel = "URL",
+            description = "imap://, imaps://, pop3:// or pop3s:// user:password@host[:port]/FOLDER "
+                    + "(default: MAILER_MAILBOX_URL, else 'mailbox:' in mailer.yaml). "
+                    + "Plain imap/pop3 require STARTTLS; ?tls=none only on loopback.")
+    String mailbox;
+
+    @Option(names = "--move-to", paramLabel = "FOLDER",
+            description = "Move processed mail to this IMAP folder (created when missing) instead of flagging it.")
+    String moveTo;
+
+    @Option(names = "--delete", description = "Delete processed mail (for POP3 mailboxes, which keep no flags).")
+    boolean delete;
+
+    @Option(names = "--soft-bounces", defaultValue = "3", paramLabel = "N",
+            description = "Soft bounces that suppress an address (default: ${DEFAULT-VALUE}) ...")
+    int softBounces;
+
+    @Option(names = "--soft-bounce-days", defaultValue = "30", paramLabel = "DAYS",
+            description = "... within this many days (default: ${DEFAULT-VALUE}).")
+    int softBounceDays;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object.")
+    boolean json;
+
+    FeedbackPollCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        if (moveTo != null && delete) {
+            throw MailerException.usage("--move-to and --delete exclude each other: processed mail is either moved or deleted.");
+        }
+        MailboxUrl url = MailboxUrl.parse(context.mailboxUrl(mailbox));
+        SoftBouncePolicy policy = policy();
+        MailboxPoller poller = new MailboxPoller(new FeedbackParser(context.tokens()),
+                new FeedbackRecorder(context.database(), policy, "feedback poll"));
+        PollSummary summary = poller.poll(url, new MailboxPoller.Disposal(moveTo, delete));
+        if (json) {
+            context.printJson(summary);
+        } else {
+            print(context.out(), summary, "");
+        }
+        return 0;
+    }
+
+    private SoftBouncePolicy policy() {
+        try {
+            return new SoftBouncePolicy(softBounces, softBounceDays);
+        } catch (IllegalArgumentException e) {
+            throw MailerException.usage("--soft-bounces and --soft-bounce-days must be at least 1.");
+        }
+    }
+
+    /** The summary for people; the demo prints it too. */
+    static void print(PrintStream out, PollSummary s, String indent) {
+        out.printf("%sRead %d mail%s from %s.%n", indent, s.messages(), plural(s.messages()), s.mailbox());
+        out.printf("%s  recorded: %d hard bounce%s, %d soft bounce%s, %d complaint%s, %d unsubscribe%s%n", indent,
+                s.bouncesHard(), plural(s.bouncesHard()), s.bouncesSoft(), plural(s.bouncesSoft()),
+                s.complaints(), plural(s.complaints()), s.unsubscribes(), plural(s.unsubscribes()));
+        out.printf("%s  already recorded: %d, not feedback (auto-replies, delay warnings): %d,"
+                + " no known contact: %d%s%n", indent, s.alreadyRecorded(), s.ignored(), s.unmatched(),
+                s.tooLarge() == 0 ? "" : ", skipped as too large: " + s.tooLarge());
+    }
+
+    private static String plural(int n) {
+        return n == 1 ? "" : "s";
+    }
+}

@@ -1,0 +1,170 @@
+package dev.mailer.feedback.mailbox;
+
+import dev.mailer.error.ErrorCode;
+import dev.mailer.error.MailerException;
+import dev.mailer.feedback.Feedback;
+import dev.mailer.feedback.FeedbackParser;
+import dev.mailer.feedback.FeedbackRecorder;
+import dev.mailer.transport.SmtpRelay;
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Flags;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.search.FlagTerm;
+import jakarta.mail.search.NotTerm;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Properties;
+
+/**
+ * {@code mailer feedback poll}: reads the feedback mailbox (bounces to the VERP address, ARF
+ * complaints, mails to the unsubscribe address), records each piece of feedback once and marks
+ * what it processed. Recording is idempotent by source key, so a poll that dies half-way, or two
+ * polls at once, or a POP3 mailbox that cannot keep flags, never counts anything twice; the flags
+ * only spare the next poll the work.
+ */
+public final class MailboxPoller {
+    /** An IMAP keyword on processed mail, where the server keeps keywords. */
+    public static final String PROCESSED_KEYWORD = "mailer-processed";
+    /** Larger mails are not feedback anyone sends; they are marked processed unread. */
+    public static final int MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+    private final FeedbackParser parser;
+    private final FeedbackRecorder recorder;
+
+    /** What to do with processed mail. */
+    public record Disposal(String moveTo, boolean delete) {
+        public static final Disposal FLAG = new Disposal(null, false);
+    }
+
+    public MailboxPoller(FeedbackParser parser, FeedbackRecorder recorder) {
+        this.parser = parser;
+        this.recorder = recorder;
+    }
+
+    public PollSummary poll(MailboxUrl url, Disposal disposal) {
+        if (disposal.moveTo() != null && url.protocol().equals("pop3")) {
+            throw MailerException.usage("POP3 has no folders to move mail to; use --delete or an imap:// mailbox.");
+        }
+        PollSummary.Counter counter = new PollSummary.Counter(url.describe());
+        Session session = Session.getInstance(properties(url));
+        try (Store store = session.getStore(url.protocol())) {
+            store.connect(url.host(), url.port(), url.user(), url.password());
+            Folder folder = store.getFolder(url.folder());
+            if (!folder.exists()) {
+                throw MailerException.usage("The mailbox " + url.describe() + " has no folder '" + url.folder() + "'.");
+            }
+            Folder target = disposal.moveTo() == null ? null : openTarget(store, disposal.moveTo(), url);
+            folder.open(Folder.READ_WRITE);
+            boolean expunge = false;
+            try {
+                for (Message message : unprocessed(folder)) {
+                    process(message, counter);
+                    expunge |= dispose(folder, message, target, disposal);
+                }
+            } finally {
+                folder.close(expunge);
+            }
+        } catch (AuthenticationFailedException e) {
+            throw MailerException.usage("The mailbox " + url.describe() + " refused the user name or password.");
+        } catch (MessagingException e) {
+            throw new MailerException(ErrorCode.NO_RELAY, "The mailbox " + url.describe() + " could not be read: "
+                    + oneLine(e) + ". Nothing was lost; the next poll reads it again.", e);
+        }
+        return counter.summary();
+    }
+
+    private void process(Message message, PollSummary.Counter counter) throws MessagingException {
+        counter.message();
+        int size = message.getSize();
+        if (size > MAX_MESSAGE_BYTES) {
+            counter.tooLarge();
+            return;
+        }
+        byte[] raw = bytes(message, size);
+        for (Feedback feedback : parser.parse(raw)) {
+            counter.add(feedback, recorder.record(feedback));
+        }
+    }
+
+    private static Message[] unprocessed(Folder folder) throws MessagingException {
+        if (folder.getPermanentFlags().contains(Flags.Flag.USER)) {
+            return folder.search(new NotTerm(new FlagTerm(new Flags(PROCESSED_KEYWORD), true)));
+        }
+        return folder.getMessages();
+    }
+
+    /** @return whether the folder must be expunged on close */
+    private static boolean dispose(Folder folder, Message message, Folder target, Disposal disposal)
+            throws MessagingException {
+        if (target != null) {
+            folder.copyMessages(new Message[] {message}, target);
+            message.setFlag(Flags.Flag.DELETED, true);
+            return true;
+        }
+        if (disposal.delete()) {
+            message.setFlag(Flags.Flag.DELETED, true);
+            return true;
+        }
+        if (folder.getPermanentFlags().contains(Flags.Flag.USER)) {
+            message.setFlags(new Flags(PROCESSED_KEYWORD), true);
+        }
+        if (folder.getPermanentFlags().contains(Flags.Flag.SEEN)) {
+            message.setFlag(Flags.Flag.SEEN, true);
+        }
+        return false;
+    }
+
+    private static Folder openTarget(Store store, String name, MailboxUrl url) throws MessagingException {
+        Folder target = store.getFolder(name);
+        if (!target.exists() && !target.create(Folder.HOLDS_MESSAGES)) {
+            throw MailerException.usage("The folder '" + name + "' does not exist in " + url.describe()
+                    + " and could not be created.");
+        }
+        return target;
+    }
+
+    private static byte[] bytes(Message message, int size) throws MessagingException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(size > 0 ? size : 8192);
+        try {
+            message.writeTo(out);
+        } catch (IOException e) {
+            throw new MessagingException("reading a message failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static Properties properties(MailboxUrl url) {
+        String prefix = "mail." + url.protocol() + ".";
+        String millis = Long.toString(url.timeout().toMillis());
+        Properties p = new Properties();
+        p.setProperty(prefix + "connectiontimeout", millis);
+        p.setProperty(prefix + "timeout", millis);
+        p.setProperty(prefix + "writetimeout", millis);
+        switch (url.tls()) {
+            case STARTTLS -> {
+                p.setProperty(prefix + "starttls.enable", "true");
+                p.setProperty(prefix + "starttls.required", "true");
+                p.setProperty(prefix + "ssl.checkserveridentity", "true");
+            }
+            case TLS -> {
+                p.setProperty(prefix + "ssl.enable", "true");
+                p.setProperty(prefix + "ssl.checkserveridentity", "true");
+            }
+            case NONE -> { }
+        }
+        return p;
+    }
+
+    private static String oneLine(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return text.replaceAll("\\s+", " ").strip();
+    }
+}

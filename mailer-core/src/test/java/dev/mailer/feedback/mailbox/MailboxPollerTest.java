@@ -1,0 +1,194 @@
+package dev.mailer.feedback.mailbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.mailer.consent.ConsentService;
+import dev.mailer.contacts.ConsentStatement;
+import dev.mailer.demo.SimulatedFeedback;
+import dev.mailer.error.MailerException;
+import dev.mailer.feedback.FeedbackParser;
+import dev.mailer.feedback.FeedbackRecorder;
+import dev.mailer.feedback.SoftBouncePolicy;
+import dev.mailer.message.Token;
+import dev.mailer.message.TokenSigner;
+import dev.mailer.store.TestDatabase;
+import jakarta.mail.Folder;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code feedback poll} against GreenMail's real IMAP and POP3 servers: bounces, a complaint, an
+ * unsubscribe mail and an auto-reply arrive; each is recorded once, however often the mailbox is
+ * read, and processed mail is flagged, moved or deleted.
+ */
+class MailboxPollerTest {
+    private static final String USER = "bounces@kawiarnia.example";
+    private static final String PASSWORD = "s3cret/with:odd@chars";
+    private static final TokenSigner TOKENS = new TokenSigner(new byte[32]);
+
+    private TestDatabase db;
+    private GreenMail mail;
+    private GreenMailUser mailbox;
+    private MailboxPoller poller;
+    private long campaignId;
+
+    @BeforeEach
+    void setUp() {
+        db = TestDatabase.fresh();
+        ConsentService consent = new ConsentService(db.database());
+        for (String email : List.of("anna@example.com", "bob@example.com", "carl@example.com", "dora@example.com")) {
+            consent.grant(email, new ConsentStatement("newsletter", ConsentStatement.GRANTED, null, "form", null, null,
+                    null, ConsentStatement.BASIS_CONSENT, false), null, "test");
+        }
+        db.update("insert into campaign (name, purpose, template, spec) values ('n-1', 'newsletter', 'n', '{}')");
+        campaignId = db.count("select id from campaign where name = 'n-1'");
+        mail = new GreenMail(new ServerSetup[] {ServerSetupTest.IMAP.dynamicPort(), ServerSetupTest.POP3.dynamicPort()});
+        mail.start();
+        mailbox = mail.setUser(USER, USER, PASSWORD);
+        poller = new MailboxPoller(new FeedbackParser(TOKENS),
+                new FeedbackRecorder(db.database(), SoftBouncePolicy.DEFAULT, "feedback poll"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        mail.stop();
+        db.close();
+    }
+
+    @Test
+    void imapPollRecordsEachPieceOfFeedbackOnceAndFlagsWhatItRead() throws Exception {
+        deliverTheFiveSamples();
+
+        PollSummary first = poller.poll(url("imap", mail.getImap().getPort()), MailboxPoller.Disposal.FLAG);
+
+        assertThat(first.messages()).isEqualTo(5);
+        assertThat(List.of(first.bouncesHard(), first.bouncesSoft(), first.complaints(), first.unsubscribes(),
+                first.ignored())).containsExactly(1, 1, 1, 1, 1);
+        assertThat(db.rows("select email_norm, reason from suppression order by email_norm"))
+                .containsExactly(List.of("anna@example.com", "bounced"), List.of("carl@example.com", "complaint"));
+        assertThat(db.rows("select c.email_norm, r.purpose from consent_record r join contact c on c.id = r.contact_id"
+                + " where r.status = 'withdrawn'")).containsExactly(List.of("dora@example.com", "newsletter"));
+        String fingerprint = snapshot();
+
+        PollSummary second = poller.poll(url("imap", mail.getImap().getPort()), MailboxPoller.Disposal.FLAG);
+
+        assertThat(second.bouncesHard() + second.bouncesSoft() + second.complaints() + second.unsubscribes())
+                .as("nothing recorded twice: " + second).isZero();
+        assertThat(snapshot()).isEqualTo(fingerprint);
+        assertThat(mail.getReceivedMessages()).allSatisfy(m -> assertThat(m.isSet(jakarta.mail.Flags.Flag.SEEN))
+                .isTrue());
+    }
+
+    @Test
+    void theSameMailsReadAgainThroughPop3ChangeNothing() throws Exception {
+        deliverTheFiveSamples();
+        MailboxUrl pop3 = url("pop3", mail.getPop3().getPort());
+
+        PollSummary first = poller.poll(pop3, MailboxPoller.Disposal.FLAG);
+        String fingerprint = snapshot();
+        PollSummary second = poller.poll(pop3, MailboxPoller.Disposal.FLAG);
+
+        assertThat(first.messages()).isEqualTo(5);
+        assertThat(first.bouncesHard() + first.bouncesSoft() + first.complaints() + first.unsubscribes()).isEqualTo(4);
+        assertThat(second.messages()).as("POP3 keeps no flags: everything is read again").isEqualTo(5);
+        assertThat(second.alreadyRecorded()).isEqualTo(4);
+        assertThat(snapshot()).isEqualTo(fingerprint);
+
+        poller.poll(pop3, new MailboxPoller.Disposal(null, true));
+        assertThat(poller.poll(pop3, MailboxPoller.Disposal.FLAG).messages()).as("--delete emptied it").isZero();
+    }
+
+    @Test
+    void processedMailCanBeMovedToAnotherFolder() throws Exception {
+        deliverTheFiveSamples();
+
+        poller.poll(url("imap", mail.getImap().getPort()), new MailboxPoller.Disposal("Processed", false));
+
+        assertThat(folderSize("INBOX")).isZero();
+        assertThat(folderSize("Processed")).isEqualTo(5);
+    }
+
+    @Test
+    void aWrongPasswordIsOneSentenceWithoutThePassword() {
+        MailboxUrl wrong = MailboxUrl.parse("imap://" + USER.replace("@", "%40") + ":nope@127.0.0.1:"
+                + mail.getImap().getPort() + "/INBOX?tls=none");
+        assertThatThrownBy(() -> poller.poll(wrong, MailboxPoller.Disposal.FLAG))
+                .isInstanceOf(MailerException.class)
+                .hasMessageContaining("refused the user name or password")
+                .hasMessageNotContaining("nope");
+    }
+
+    // --- the samples --------------------------------------------------------------------------
+
+    private void deliverTheFiveSamples() throws Exception {
+        deliver(SimulatedFeedback.hardBounce(verp("anna@example.com"), "anna@example.com", original("anna@example.com")));
+        deliver(SimulatedFeedback.softBounce(verp("bob@example.com"), "bob@example.com", original("bob@example.com")));
+        deliver(SimulatedFeedback.complaint("carl@example.com", original("carl@example.com")));
+        deliver(SimulatedFeedback.unsubscribeMail("dora@example.com",
+                "unsubscribe+" + token(Token.Kind.UNSUBSCRIBE, "dora@example.com") + "@kawiarnia.example"));
+        deliver(SimulatedFeedback.autoReply("Anna Nowak <anna.private@example.org>", "news@kawiarnia.example",
+                "Nowości grudnia"));
+    }
+
+    private String verp(String email) {
+        return "bounces+" + token(Token.Kind.BOUNCE, email) + "@kawiarnia.example";
+    }
+
+    /** The headers of the message we sent, as a bounce or complaint returns them. */
+    private String original(String email) {
+        return "From: Kawiarnia Nowak <news@kawiarnia.example>\r\nTo: " + email + "\r\nSubject: Nowości\r\n"
+                + "List-Unsubscribe: <https://mail.kawiarnia.example/u/" + token(Token.Kind.UNSUBSCRIBE, email) + ">\r\n";
+    }
+
+    private String token(Token.Kind kind, String email) {
+        return TOKENS.sign(new Token(kind, campaignId, contactId(email), null, LocalDate.now().toEpochDay()));
+    }
+
+    private void deliver(byte[] bytes) throws Exception {
+        mailbox.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(bytes)));
+    }
+
+    private MailboxUrl url(String protocol, int port) {
+        return MailboxUrl.parse(protocol + "://" + USER.replace("@", "%40") + ":"
+                + PASSWORD.replace("/", "%2F").replace(":", "%3A").replace("@", "%40") + "@127.0.0.1:" + port
+                + "/INBOX?tls=none");
+    }
+
+    private int folderSize(String name) throws Exception {
+        Properties props = new Properties();
+        try (Store store = Session.getInstance(props).getStore("imap")) {
+            store.connect("127.0.0.1", mail.getImap().getPort(), USER, PASSWORD);
+            Folder folder = store.getFolder(name);
+            folder.open(Folder.READ_ONLY);
+            try {
+                return folder.getMessageCount();
+            } finally {
+                folder.close(false);
+            }
+        }
+    }
+
+    /** Everything the feedback loop writes. */
+    private String snapshot() {
+        return db.rows("select source_key, type, hard from feedback_event order by id") + "|"
+                + db.rows("select email_norm, reason from suppression order by id") + "|"
+                + db.rows("select contact_id, purpose, status from consent_record order by id");
+    }
+
+    private long contactId(String email) {
+        return db.count("select id from contact where email_norm = ?", email);
+    }
+}
