@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,6 +40,10 @@ import picocli.CommandLine.Option;
                         + "customers (Polish, Serbian, English) to a new platform.",
                 "Starts an embedded PostgreSQL in a throw-away home (or in $MAILER_HOME / --home when given), imports "
                         + "the customers with every consent situation, and prints the dry-run compliance report.",
+                "Then it sends the newsletter through the throttled pool to a mail server on loopback, simulates the"
+                        + " feedback that comes back (bounces, a complaint, unsubscribes, an auto-reply), reads it with"
+                        + " feedback poll, unsubscribes one person with one click through mailer serve, and shows the"
+                        + " report and who the gate excludes now.",
         },
         footer = {"", "Examples:", "  ./mailer demo", "  MAILER_HOME=/tmp/shop ./mailer demo   # keep the data to explore afterwards"})
 final class DemoCommand implements Callable<Integer> {
@@ -76,11 +81,14 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * Sends the campaign for real, through the throttled pool, to a mail server running on loopback
-     * inside this process (GreenMail), then once more to show that nobody is mailed twice.
+     * inside this process (GreenMail), then once more to show that nobody is mailed twice; then
+     * the feedback loop on the same server, the report, and a second dry run.
      */
-    private void sendToLocalMailServer(CampaignSpec campaign, Path templates) {
+    private void sendAndCloseTheLoop(CampaignSpec campaign, Path templates) throws IOException {
         PrintStream out = context.out();
-        GreenMail mailServer = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        GreenMail mailServer = new GreenMail(new ServerSetup[] {
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
+                new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP)});
         mailServer.start();
         try {
             String url = "smtp://127.0.0.1:" + mailServer.getSmtp().getPort() + "?tls=none&connections=4";
@@ -103,12 +111,29 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("6. The same command again resumes the same campaign: %d new messages (the mail server still"
                     + " holds %d).%n", second.report().sent() - first.report().sent(),
                     mailServer.getReceivedMessages().length);
+
+            DemoFeedbackLoop loop = new DemoFeedbackLoop(context, campaign, mailServer);
+            Map<String, String> touched = loop.run(7);
+
             out.println();
-            out.printf("   mailer report %s:%n", campaign.name());
+            out.printf("10. mailer report %s:%n", campaign.name());
             CampaignReport report = CampaignReport.of(context.database(), campaign.name());
-            out.printf("   sent %d, failed %d, deferred %d, unknown %d, %s%n", report.sent(), report.failed(),
+            out.printf("   sent %d, failed %d, deferred %d, unknown %d%s%n", report.sent(), report.failed(),
                     report.deferred(), report.unknown(), report.messagesPerSecond() == null ? ""
-                            : String.format("%.0f messages/min", report.messagesPerSecond() * 60));
+                            : String.format(", %.0f messages/min", report.messagesPerSecond() * 60));
+            out.printf("   bounced %d hard + %d soft, %d complaint%s, %d unsubscribe%s%n", report.bouncedHard(),
+                    report.bouncedSoft(), report.complaints(), report.complaints() == 1 ? "" : "s",
+                    report.unsubscribes(), report.unsubscribes() == 1 ? "" : "s");
+
+            out.println();
+            out.println("11. A second dry run: the gate now excludes them, each with its reason (a soft bounce or an");
+            out.println("    auto-reply suppresses nobody; they are only 'already_sent' for this month's issue):");
+            loop.showReasons(touched);
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IOException("the demo's mailbox failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         } finally {
             mailServer.stop();
         }
@@ -180,12 +205,12 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        sendToLocalMailServer(campaign, templates);
+        sendAndCloseTheLoop(campaign, templates);
 
         String example = prepared.sample().examples().get("consent_withdrawn");
         if (example != null) {
             out.println();
-            out.println("7. Why is someone excluded? Their consent history says (mailer consent show " + example + "):");
+            out.println("12. Why is someone excluded? Their consent history says (mailer consent show " + example + "):");
             var history = new ConsentService(context.database()).show(example);
             history.records().forEach(r -> out.printf("   %s %-9s %-12s via %s%n", r.consentAt().toLocalDate(),
                     r.status(), r.purpose(), r.recordedVia()));

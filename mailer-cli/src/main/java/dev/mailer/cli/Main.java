@@ -16,6 +16,8 @@ public final class Main {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // GreenMail (demo) warns about every report it stores: multipart/report is all the feedback mailbox holds
+        System.setProperty("org.slf4j.simpleLogger.log.com.icegreen.greenmail.store.SimpleMessageAttributes", "error");
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
         System.exit(run(args, out, err, System.getenv(), System.in, System.console() != null));
