@@ -1,35 +1,55 @@
 package dev.mailer.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An SMTP sink on loopback for the send benchmark (like Postfix's smtp-sink): speaks just enough
- * ESMTP to accept messages, throws them away and counts them. Plain TCP, no TLS.
+ * An SMTP sink on loopback for the send benchmark, built like Postfix's smtp-sink: one thread
+ * and a selector serve every connection, accept messages, throw them away and count them. (A
+ * thread per connection was tried first: with 48 connections on 2 cores, the sink's own thread
+ * switches cost the sender a fifth of its speed.) Plain TCP, no TLS, no pipelining needed.
  */
 public final class DiscardSmtpServer implements AutoCloseable {
-    private final ServerSocket server;
+    private static final byte[] GREETING = ascii("220 sink ESMTP ready\r\n");
+    private static final byte[] EHLO = ascii("250-sink\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n");
+    private static final byte[] OK = ascii("250 2.0.0 OK\r\n");
+    private static final byte[] GO_AHEAD = ascii("354 End data with <CR><LF>.<CR><LF>\r\n");
+    private static final byte[] BYE = ascii("221 2.0.0 Bye\r\n");
+    private static final byte[] UNKNOWN = ascii("502 5.5.2 Command not recognized\r\n");
+    private static final int MAX_LINE = 4096;
+
+    private final ServerSocketChannel server;
+    private final Selector selector;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
-    private final Thread acceptor;
+    private final Thread loop;
+    private volatile boolean closed;
 
     public DiscardSmtpServer() throws IOException {
-        server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(this::accept, "smtp-sink");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        selector = Selector.open();
+        server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        loop = new Thread(this::run, "smtp-sink");
+        loop.setDaemon(true);
+        loop.start();
     }
 
     public int port() {
-        return server.getLocalPort();
+        return server.socket().getLocalPort();
     }
 
     public long messages() {
@@ -40,126 +60,158 @@ public final class DiscardSmtpServer implements AutoCloseable {
         return connections.get();
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
+    private void run() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
+        while (!closed) {
             try {
-                Socket socket = server.accept();
-                connections.incrementAndGet();
-                Thread thread = new Thread(() -> serve(socket), "smtp-sink-session");
-                thread.setDaemon(true);
-                thread.start();
+                selector.select();
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        accept();
+                    } else if (key.isReadable()) {
+                        read(key, buffer);
+                    }
+                }
             } catch (IOException e) {
-                return; // closed
+                if (!closed) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
     }
 
-    private void serve(Socket socket) {
-        try (socket; InputStream in = new Input(socket.getInputStream());
-             OutputStream out = socket.getOutputStream()) {
-            socket.setTcpNoDelay(true);
-            socket.setSoTimeout(60_000);
-            reply(out, "220 sink ESMTP ready");
-            StringBuilder line = new StringBuilder();
-            while (readLine(in, line)) {
-                String command = line.length() >= 4 ? line.substring(0, 4).toUpperCase(Locale.ROOT) : line.toString();
-                switch (command) {
-                    case "EHLO" -> reply(out, "250-sink\r\n250-8BITMIME\r\n250 SIZE 52428800");
-                    case "HELO", "MAIL", "RCPT", "RSET", "NOOP" -> reply(out, "250 2.0.0 OK");
-                    case "DATA" -> {
-                        reply(out, "354 End data with <CR><LF>.<CR><LF>");
-                        if (!skipData(in)) {
-                            return;
-                        }
-                        reply(out, "250 2.0.0 Ok: queued as S" + messages.incrementAndGet());
-                    }
-                    case "QUIT" -> {
-                        reply(out, "221 2.0.0 Bye");
-                        return;
-                    }
-                    default -> reply(out, "502 5.5.2 Command not recognized");
+    private void accept() throws IOException {
+        SocketChannel channel = server.accept();
+        if (channel == null) {
+            return;
+        }
+        connections.incrementAndGet();
+        channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        Session session = new Session(channel);
+        channel.register(selector, SelectionKey.OP_READ, session);
+        session.send(GREETING);
+    }
+
+    private void read(SelectionKey key, ByteBuffer buffer) {
+        Session session = (Session) key.attachment();
+        try {
+            buffer.clear();
+            int n = session.channel.read(buffer);
+            if (n < 0) {
+                session.close();
+                return;
+            }
+            buffer.flip();
+            while (buffer.hasRemaining()) {
+                if (!session.consume(buffer.get())) {
+                    session.close();
+                    return;
                 }
             }
-        } catch (SocketException e) {
-            // the client went away
         } catch (IOException e) {
-            // a sink: nothing to report
+            session.close();
         }
-    }
-
-    private static void reply(OutputStream out, String text) throws IOException {
-        out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-    }
-
-    private static boolean readLine(InputStream in, StringBuilder line) throws IOException {
-        line.setLength(0);
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\n') {
-                int end = line.length();
-                if (end > 0 && line.charAt(end - 1) == '\r') {
-                    line.setLength(end - 1);
-                }
-                return true;
-            }
-            line.append((char) c);
-        }
-        return false;
-    }
-
-    /** Reads to the CRLF.CRLF that ends DATA. */
-    private static boolean skipData(InputStream in) throws IOException {
-        int state = 2; // as if just after a CRLF: a message may start with "."
-        int c;
-        while ((c = in.read()) >= 0) {
-            state = switch (state) {
-                case 0 -> c == '\r' ? 1 : 0;
-                case 1 -> c == '\n' ? 2 : (c == '\r' ? 1 : 0);
-                case 2 -> c == '.' ? 3 : (c == '\r' ? 1 : 0);
-                case 3 -> c == '\r' ? 4 : 0;
-                case 4 -> c == '\n' ? 5 : 0;
-                default -> 0;
-            };
-            if (state == 5) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override
     public void close() throws IOException {
+        closed = true;
+        selector.wakeup();
+        try {
+            loop.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (SelectionKey key : selector.keys()) {
+            key.channel().close();
+        }
+        selector.close();
         server.close();
     }
 
-    /** BufferedInputStream without its lock per byte: the sink reads every byte of every message. */
-    private static final class Input extends InputStream {
-        private final InputStream in;
-        private final byte[] buffer = new byte[1 << 16];
-        private int position;
-        private int limit;
+    /** One SMTP conversation: command lines, or the body of a DATA until CRLF.CRLF. */
+    private final class Session {
+        private final SocketChannel channel;
+        private final byte[] line = new byte[MAX_LINE];
+        private int length;
+        private boolean inData;
+        /** Where the end-of-data matcher is: 2 = just after a CRLF (a body may start with "."). */
+        private int dataState;
 
-        Input(InputStream in) {
-            this.in = in;
+        Session(SocketChannel channel) {
+            this.channel = channel;
         }
 
-        @Override
-        public int read() throws IOException {
-            if (position == limit) {
-                limit = in.read(buffer, 0, buffer.length);
-                position = 0;
-                if (limit <= 0) {
-                    limit = 0;
-                    return -1;
+        /** @return false when the conversation is over */
+        boolean consume(byte b) throws IOException {
+            if (inData) {
+                dataState = switch (dataState) {
+                    case 0 -> b == '\r' ? 1 : 0;
+                    case 1 -> b == '\n' ? 2 : (b == '\r' ? 1 : 0);
+                    case 2 -> b == '.' ? 3 : (b == '\r' ? 1 : 0);
+                    case 3 -> b == '\r' ? 4 : 0;
+                    case 4 -> b == '\n' ? 5 : 0;
+                    default -> 0;
+                };
+                if (dataState == 5) {
+                    inData = false;
+                    send(ascii("250 2.0.0 Ok: queued as S" + messages.incrementAndGet() + "\r\n"));
+                }
+                return true;
+            }
+            if (b != '\n') {
+                if (length < MAX_LINE) {
+                    line[length++] = b;
+                }
+                return true;
+            }
+            String command = new String(line, 0, Math.min(length, 4), StandardCharsets.US_ASCII)
+                    .toUpperCase(Locale.ROOT);
+            length = 0;
+            switch (command) {
+                case "EHLO" -> send(EHLO);
+                case "HELO", "MAIL", "RCPT", "RSET", "NOOP" -> send(OK);
+                case "DATA" -> {
+                    inData = true;
+                    dataState = 2;
+                    send(GO_AHEAD);
+                }
+                case "QUIT" -> {
+                    send(BYE);
+                    return false;
+                }
+                default -> send(UNKNOWN);
+            }
+            return true;
+        }
+
+        /** Replies are a few bytes: the socket buffer takes them whole unless the client stopped reading. */
+        void send(byte[] reply) throws IOException {
+            ByteBuffer out = ByteBuffer.wrap(reply);
+            for (int spins = 0; out.hasRemaining(); spins++) {
+                if (channel.write(out) == 0 && spins > 1000) {
+                    throw new IOException("the client does not read its replies");
                 }
             }
-            return buffer[position++] & 0xff;
         }
 
-        @Override
-        public void close() throws IOException {
-            in.close();
+        void close() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // a sink: nothing to report
+            }
         }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }
