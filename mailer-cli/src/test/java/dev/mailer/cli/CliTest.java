@@ -306,6 +306,8 @@ class CliTest {
             String name = report.get("campaign").asText();
             JsonNode figures = json(cli.run("report", name, "--json"));
             assertThat(figures.get("sent").asLong()).isEqualTo(2);
+            assertThat(figures.get("bounced").get("hard").asLong()).isZero();
+            assertThat(figures.get("unsubscribed").asLong()).isZero();
             assertThat(figures.get("excluded").get("no_consent").asLong()).isEqualTo(1);
 
             CliRunner.Result csv = cli.run("report", name, "--csv");

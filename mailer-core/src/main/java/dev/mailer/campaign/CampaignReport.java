@@ -1,6 +1,7 @@
 package dev.mailer.campaign;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mailer.audience.ConsentGate;
 import dev.mailer.audience.ExclusionReason;
 import dev.mailer.audience.GateReport;
@@ -47,6 +48,22 @@ public record CampaignReport(String campaign, String status, OffsetDateTime star
                 number(figures, "complaints"), number(figures, "unsubscribes"),
                 elapsed == null ? null : Math.round(elapsed * 100) / 100.0,
                 elapsed == null ? null : Math.round(sent / elapsed * 10) / 10.0);
+    }
+
+    /** SPEC §7 names bounces as one figure split hard/soft: {@code "bounced": {"hard": 1, "soft": 2}}. */
+    @JsonProperty("bounced")
+    public Bounced bounced() {
+        return new Bounced(bouncedHard, bouncedSoft);
+    }
+
+    /** Bounces of the campaign: hard ones suppress the address, soft ones only after the threshold. */
+    public record Bounced(long hard, long soft) {
+    }
+
+    /** SPEC §7's word for the people who unsubscribed through this campaign; the same as {@link #unsubscribes()}. */
+    @JsonProperty("unsubscribed")
+    public long unsubscribed() {
+        return unsubscribes;
     }
 
     private static long number(Map<String, Object> figures, String key) {

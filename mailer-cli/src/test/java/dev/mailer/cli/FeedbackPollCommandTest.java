@@ -1,0 +1,75 @@
+package dev.mailer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.user.GreenMailUser;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.mailer.demo.SimulatedFeedback;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code mailer feedback poll} from the command line: JSON summary, exit codes, masked passwords. */
+class FeedbackPollCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void pollsAnImapMailboxAndPrintsTheSummaryAsJson() throws Exception {
+        CliRunner cli = new CliRunner();
+        cli.env().put("MAILER_HOME", dir.resolve("home").toString());
+        assertThat(cli.run("contacts", "import", Files.writeString(dir.resolve("c.csv"),
+                "email,consent_purpose\nanna@example.com,newsletter\n").toString()).exitCode()).isZero();
+        GreenMail mail = new GreenMail(ServerSetupTest.IMAP.dynamicPort());
+        mail.start();
+        try {
+            GreenMailUser box = mail.setUser("bounces@example.com", "bounces@example.com", "pw");
+            box.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+                    SimulatedFeedback.hardBounce("bounces@example.com", "anna@example.com",
+                            "To: anna@example.com\r\nSubject: News\r\n"))));
+            String url = "imap://bounces%40example.com:pw@127.0.0.1:" + mail.getImap().getPort() + "/INBOX?tls=none";
+
+            CliRunner.Result first = cli.run("feedback", "poll", "--mailbox", url, "--json");
+            CliRunner.Result second = cli.run("feedback", "poll", "--mailbox", url, "--json");
+
+            assertThat(first.exitCode()).as(first.err()).isZero();
+            JsonNode summary = JSON.readTree(first.out());
+            assertThat(summary.get("messages").asInt()).isEqualTo(1);
+            assertThat(summary.get("bouncesHard").asInt()).isEqualTo(1);
+            assertThat(summary.get("mailbox").asText()).contains(":***@").doesNotContain(":pw@");
+            assertThat(JSON.readTree(second.out()).get("messages").asInt()).as("flagged: not read again").isZero();
+            CliRunner.Result list = cli.run("suppress", "list", "--json");
+            assertThat(list.out()).contains("anna@example.com").contains("bounced");
+        } finally {
+            mail.stop();
+        }
+    }
+
+    @Test
+    void mailboxProblemsAreOneSentenceWithoutThePassword() {
+        CliRunner cli = new CliRunner();
+        cli.env().put("MAILER_HOME", dir.resolve("home").toString());
+
+        CliRunner.Result none = cli.run("feedback", "poll");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).contains("No feedback mailbox is configured");
+
+        CliRunner.Result plain = cli.run("feedback", "poll", "--mailbox", "imap://u:topsecret@mail.example.com/INBOX?tls=none");
+        assertThat(plain.exitCode()).isEqualTo(2);
+        assertThat(plain.err()).contains("tls=none").doesNotContain("topsecret");
+
+        CliRunner.Result refused = cli.run("feedback", "poll", "--mailbox", "imap://u:topsecret@127.0.0.1:1/INBOX?tls=none&timeout=2");
+        assertThat(refused.exitCode()).isEqualTo(4);
+        assertThat(refused.err()).contains("could not be read").doesNotContain("topsecret").doesNotContain("Exception");
+    }
+}
