@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Generate a CSV of N synthetic contacts (about 70% eligible for a newsletter) and time its import.",
+        description = "Generate a CSV of N synthetic contacts (about 70%% eligible for a newsletter) and time its import.",
         footer = {"", "Example:", "  MAILER_HOME=/tmp/bench ./mailer bench import --rows 1000000"})
 final class BenchImportCommand implements Callable<Integer> {
     private final CliContext context;

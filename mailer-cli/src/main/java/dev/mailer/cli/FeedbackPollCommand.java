@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
                 "Processed mail is flagged (IMAP keyword mailer-processed and \\Seen), or moved, or deleted.",
                 "Exit 4 when the mailbox cannot be reached (nothing is lost; the next poll reads it again)."},
         footer = {"", "Examples:",
-                "  mailer feedback poll --mailbox 'imaps://bounces%40kawiarnia.example:secret@mail.kawiarnia.example/INBOX'",
+                "  mailer feedback poll --mailbox 'imaps://bounces%%40kawiarnia.example:secret@mail.kawiarnia.example/INBOX'",
                 "  */5 * * * *  cd /srv/mailer && ./mailer feedback poll --json >> /var/log/mailer/feedback.log 2>&1"})
 final class FeedbackPollCommand implements Callable<Integer> {
     private final CliContext context;
