@@ -60,7 +60,10 @@ public final class BounceClassifier {
             "sender (address|domain)",
             // rate, greylisting, temporary
             "rate limit", "rate-limit", "ratelimit", "too many (connections|recipients|messages|mails)",
-            "throttl", "greylist", "graylist", "temporar", "try again later", "try later", "loop");
+            "throttl", "greylist", "graylist", "temporar", "try again later", "try later", "loop",
+            // the server refused our envelope sender, not the recipient (Exim "after MAIL FROM",
+            // Postfix "in reply to MAIL FROM command"): says nothing about the address
+            "(after|in reply to) mail from", "unroutable sender");
 
     private static final Phrases HARD_TEXT = Phrases.of(
             // unknown user or mailbox
@@ -97,7 +100,11 @@ public final class BounceClassifier {
             "nie można znaleźć", "nie znaleziono", "ne postoji", "nepostoje[ćc]",
             "nepoznat (korisnik|primalac|primatelj|adresa)", "nije prona[đd]", "usuario desconocido",
             "no existe", "no se encontr", "utente (sconosciuto|inesistente)", "non esiste",
-            "onbekende gebruiker", "bestaat niet", "niet gevonden");
+            "onbekende gebruiker", "bestaat niet", "niet gevonden",
+            // Japanese (Lotus Notes/Domino, m-FILTER): "not in the directory", "does not exist"
+            "ディレクトリ.{0,12}(見つかりません|ありません)", "存在しません",
+            // IMail: "Invalid final delivery userid"
+            "invalid .{0,30}userid");
 
     private static final Phrases VAGUE_HARD_TEXT = Phrases.of(
             "mailbox (is )?unavailable", "mailbox not available", "recipient (address )?rejected",

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  */
 final class BounceSigns {
     private static final Pattern DAEMON_SENDER = Pattern.compile(
-            "mailer[-_ ]?daemon|mail[-_ ]?daemon|postmaster|mail delivery (sub)?system|mail administrator"
+            "mailer[-_ ]?daemon|mail[-_ ]?daemon|post_?master|mail delivery (sub)?system|mail administrator"
                     + "|mdaemon|mail system|double-bounce|delivery[-_ ]?(status|notification)|\\bndr\\b",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern BOUNCE_SUBJECT = Pattern.compile(String.join("|",
@@ -35,7 +35,9 @@ final class BounceSigns {
             "n'a pas pu être (remis|distribu|délivr)", "non è stato possibile recapitare", "no se ha podido entregar",
             "nie (został[ao]?|mogła zostać|można) dostarcz", "nie powiodło się", "dostarczenie .{0,40}nie powiodło",
             "nije (moguće |mogla biti |bilo moguće )?isporuč", "nije dostavljen", "isporuka .{0,40}nije uspel",
-            "isporuka .{0,40}nije uspjel", "kon niet worden bezorgd");
+            "isporuka .{0,40}nije uspjel", "kon niet worden bezorgd",
+            // the standard text of SMTP replies 550 and 553: quoted only where a delivery failed
+            "requested action not taken");
     private static final Phrases DELAY_TEXT = Phrases.of(
             "delayed", "has not yet been delivered", "have not yet been delivered", "not been delivered yet",
             "will (continue to |keep )?(re)?try", "will be retried", "still trying", "could not send message for past",

@@ -76,6 +76,10 @@ final class FailedRecipients {
         List<Addresses.Found> all = Addresses.findAll(text);
         Set<String> preferred = new LinkedHashSet<>();
         Set<String> other = new LinkedHashSet<>();
+        // ignored or system addresses that stand alone on their line or in a transcript, where
+        // failed ones do: people do mail themselves or a postmaster, so these are the failure
+        // when the text names no other
+        Set<String> listedButIgnored = new LinkedHashSet<>();
         int[] lineStarts = lineStarts(text);
         int introLine = -100;
         int addressIndex = 0;
@@ -93,13 +97,13 @@ final class FailedRecipients {
                 String address = found.normalized();
                 // a bounded look to either side: lines can be long, and patterns below need little
                 String before = text.substring(Math.max(start, found.start() - LOOK), found.start());
-                if (ignored.contains(address) || Addresses.isSystem(address) || isOurs(address)
-                        || GENERATED_FROM.matcher(before).find()) {
+                if (isOurs(address) || GENERATED_FROM.matcher(before).find()) {
                     continue;
                 }
                 if (headerLike && !lineText.toLowerCase(Locale.ROOT).contains("recipient")) {
                     continue;
                 }
+                boolean unlikely = ignored.contains(address) || Addresses.isSystem(address);
                 String after = text.substring(found.end(), Math.min(end, found.end() + LOOK)).stripTrailing();
                 boolean ownLine = found.start() - start < LOOK && LEAD_IN.matcher(before).matches()
                         && TAIL.matcher(after).matches();
@@ -108,7 +112,12 @@ final class FailedRecipients {
                 // same line are part of its reason ("<jan@…> (user unknown jan@…)")
                 boolean introduced = firstOnLine && line - introLine <= INTRO_REACH && line >= introLine;
                 firstOnLine = false;
-                if (ownLine || transcript || introduced || announced.contains(address)) {
+                boolean listed = ownLine || transcript || introduced || announced.contains(address);
+                if (unlikely) {
+                    if (ownLine || transcript) {
+                        listedButIgnored.add(address);
+                    }
+                } else if (listed) {
                     preferred.add(address);
                 } else {
                     other.add(address);
@@ -126,6 +135,9 @@ final class FailedRecipients {
         }
         if (chosen.isEmpty() && !other.isEmpty()) {
             chosen.add(other.iterator().next());
+        }
+        if (chosen.isEmpty()) {
+            chosen.addAll(listedButIgnored);
         }
         List<Failure> failures = new ArrayList<>();
         for (String address : chosen.subList(0, Math.min(chosen.size(), MAX_FAILURES))) {

@@ -29,6 +29,7 @@ final class MessageParts {
     static final int MAX_PARTS = 64;
     static final int MAX_TEXT = 128 * 1024;
     private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*\"?([^\";\\s]+)");
+    private static final Pattern TYPE_END = Pattern.compile("[;\\s]");
     private static final Pattern DSN_AS_TEXT = Pattern.compile("(?im)^(final|original)-recipient:");
     static final Pattern HEADER_LINE = Pattern.compile("(?m)^[A-Za-z][A-Za-z0-9-]{1,40}:[ \\t]");
 
@@ -141,7 +142,13 @@ final class MessageParts {
 
     private void visitMultipart(Part part, String type, int depth) throws MessagingException {
         MimeMultipart multipart = new MimeMultipart(new MimePartDataSource((jakarta.mail.internet.MimePart) part));
-        int count = Math.min(multipart.getCount(), MAX_PARTS);
+        int count = partCount(multipart);
+        if (count == 0) {
+            // declared multipart, but the body has no boundary lines (some PMDF/Sun Messaging
+            // Server reports): the whole body is the report's text
+            append(readable, unsplitBody(part));
+            return;
+        }
         // after the first part of a report (or of a mixed bounce), a text part that starts with
         // headers is the returned message sent as text
         boolean copyMayFollow = type.equals("multipart/report") || type.equals("multipart/mixed");
@@ -158,6 +165,15 @@ final class MessageParts {
                 plainSeen |= childType.equals("text/plain");
             }
             visit(child, depth + 1, copyMayFollow && i > 0);
+        }
+    }
+
+    /** The number of parts, at most {@value #MAX_PARTS}; 0 when the body does not split into parts. */
+    private static int partCount(MimeMultipart multipart) {
+        try {
+            return Math.min(multipart.getCount(), MAX_PARTS);
+        } catch (MessagingException e) {
+            return 0; // "missing start boundary"
         }
     }
 
@@ -249,8 +265,8 @@ final class MessageParts {
         if (value == null || value.isBlank()) {
             return "text/plain";
         }
-        int semicolon = value.indexOf(';');
-        String base = (semicolon >= 0 ? value.substring(0, semicolon) : value).strip().toLowerCase(Locale.ROOT);
+        // the type ends at the first ';' or blank: some systems forget the ';' before charset=
+        String base = TYPE_END.split(value.strip(), 2)[0].toLowerCase(Locale.ROOT);
         return base.indexOf('/') > 0 ? base : "text/plain";
     }
 
@@ -261,6 +277,25 @@ final class MessageParts {
             bytes = in.readNBytes(MAX_TEXT);
         }
         return new String(bytes, charset(part));
+    }
+
+    /** The body of a multipart that did not split into parts, as text. */
+    private static String unsplitBody(Part part) {
+        try (InputStream in = rawBody(part)) {
+            return in == null ? null : new String(in.readNBytes(MAX_TEXT), StandardCharsets.UTF_8);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static InputStream rawBody(Part part) throws MessagingException {
+        if (part instanceof jakarta.mail.internet.MimeMessage message) {
+            return message.getRawInputStream();
+        }
+        if (part instanceof jakarta.mail.internet.MimeBodyPart bodyPart) {
+            return bodyPart.getRawInputStream();
+        }
+        return null;
     }
 
     private static Charset charset(Part part) {

@@ -13,6 +13,9 @@ final class TextBounces {
     /** The returned original's sender headers: us again. */
     private static final String[] RETURNED_SENDER_HEADERS = {"From", "Sender", "Return-Path", "Reply-To"};
 
+    /** How much of a bounce's text is weighed for its one failed address. */
+    private static final int MAX_EVIDENCE = 8 * 1024;
+
     private TextBounces() {
     }
 
@@ -39,12 +42,24 @@ final class TextBounces {
         List<Feedback> entries = new ArrayList<>();
         for (FailedRecipients.Failure failure : failures) {
             String reason = failure.reason();
-            String status = SmtpReplies.status(reason);
-            boolean hard = !delayed && BounceClassifier.isHard(SmtpReplies.code(reason), status, reason);
+            // with one failed address the whole text is about it, and some systems give the
+            // reason before the address ("Could not be delivered because of 550 5.1.1 User
+            // unknown. The following recipients were affected: …")
+            String evidence = failures.size() == 1 ? reasonFirst(reason, parts.readable()) : reason;
+            String status = SmtpReplies.status(evidence);
+            boolean hard = !delayed && BounceClassifier.isHard(SmtpReplies.code(evidence), status, evidence);
             entries.add(message.bounce(failure.address(), status, delayed ? "delayed" : "failed", hard,
                     ParsedMessage.compact(reason), entries.size()));
         }
         return entries;
+    }
+
+    /** The address's own reason, then the rest of the text: its reply code and status come first. */
+    private static String reasonFirst(String reason, String wholeText) {
+        if (wholeText.length() > MAX_EVIDENCE) {
+            wholeText = wholeText.substring(0, MAX_EVIDENCE);
+        }
+        return reason == null || wholeText.startsWith(reason) ? wholeText : reason + "\n" + wholeText;
     }
 
     /** The failed addresses the readable text names, with the reason given for each. */
