@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  *
  * <p>The order of the checks is the point:
  * <ol>
+ *   <li>a null MX (RFC 7505) is hard: the domain declares it accepts no mail;</li>
  *   <li>a temporary reply (4xx, 4.x.x) is never hard;</li>
  *   <li>a text that names a reason that is not the address (full, disabled, too large, spam,
  *       policy, relay, rate) is soft, even under an address status: servers answer "550 5.1.1
@@ -63,7 +64,10 @@ public final class BounceClassifier {
             "throttl", "greylist", "graylist", "temporar", "try again later", "try later", "loop",
             // the server refused our envelope sender, not the recipient (Exim "after MAIL FROM",
             // Postfix "in reply to MAIL FROM command"): says nothing about the address
-            "(after|in reply to) mail from", "unroutable sender");
+            "(after|in reply to) mail from", "unroutable sender",
+            // "550 5.1.0 <bounces@…> sender rejected" (Cox, Cloudmark): our envelope sender is refused,
+            // the 5.1.x status is about that address, not the recipient's
+            "sender (address )?(was |is )?(rejected|refused|denied|blocked|not allowed)");
 
     private static final Phrases HARD_TEXT = Phrases.of(
             // unknown user or mailbox
@@ -90,6 +94,8 @@ public final class BounceClassifier {
             "unknown domain", "host (or domain name )?not found", "host unknown", "unknown host",
             "(could not|couldn't|can't|cannot) find (any )?host", "name or service not known", "nxdomain",
             "null mx", "no mx", "does not accept mail", "accepts no mail", "not accepting mail",
+            // Outlook.com's wording when the recipient's domain does not resolve
+            "domain is not reachable",
             // moved
             "(address|mailbox|user|recipient) (has )?moved", "has been replaced by", "address (has )?changed",
             // other languages: German, French, Polish, Serbian/Croatian, Spanish, Italian, Dutch
@@ -112,6 +118,12 @@ public final class BounceClassifier {
             "not a local (address|user)", "user not local", "recipient not (ok|accepted|allowed)",
             "rejected recipient", "undeliverable address");
 
+    /**
+     * RFC 7505 null MX: the domain publishes that it takes no mail at all. Permanent whatever status
+     * the reporter attaches (Gmail labels it 4.0.0 with Action: failed), so it is checked first.
+     */
+    private static final Phrases NO_MAIL_DOMAIN = Phrases.of("null mx", "rfc ?7505");
+
     private BounceClassifier() {
     }
 
@@ -121,6 +133,10 @@ public final class BounceClassifier {
      * @param text           the reply or diagnostic text
      */
     public static boolean isHard(int code, String enhancedStatus, String text) {
+        String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
+        if (NO_MAIL_DOMAIN.in(lower)) {
+            return true;
+        }
         if (code != 0 && code < 500) {
             return false;
         }
@@ -128,7 +144,6 @@ public final class BounceClassifier {
         if (status != null && !status.startsWith("5.")) {
             return false;
         }
-        String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
         if (SOFT_TEXT.in(lower)) {
             return false;
         }

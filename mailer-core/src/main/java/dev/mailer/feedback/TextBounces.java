@@ -7,9 +7,10 @@ import java.util.Set;
 
 /** Bounces without a delivery-status part: the failed addresses and reasons are read from the text. */
 final class TextBounces {
-    /** The bounce's own headers: they name us and the reporting system, never the failed address. */
-    private static final String[] OWN_HEADERS = {"From", "To", "Cc", "Delivered-To", "X-Original-To", "Return-Path",
-        "Reply-To", "Sender", "Envelope-To"};
+    /** The bounce's own headers that name us, its receiver: never the failed address. */
+    private static final String[] OUR_HEADERS = {"To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"};
+    /** The bounce's own headers that name the reporting system: rarely the failed address. */
+    private static final String[] REPORTER_HEADERS = {"From", "Return-Path", "Reply-To", "Sender"};
     /** The returned original's sender headers: us again. */
     private static final String[] RETURNED_SENDER_HEADERS = {"From", "Sender", "Return-Path", "Reply-To"};
 
@@ -64,15 +65,23 @@ final class TextBounces {
 
     /** The failed addresses the readable text names, with the reason given for each. */
     static List<FailedRecipients.Failure> failures(MessageParts parts) {
-        Set<String> ignored = new LinkedHashSet<>();
-        for (String name : OWN_HEADERS) {
-            addAll(ignored, parts.header(name));
+        Set<String> ours = new LinkedHashSet<>();
+        for (String name : OUR_HEADERS) {
+            addAll(ours, parts.header(name));
         }
         for (String name : RETURNED_SENDER_HEADERS) {
-            addAll(ignored, parts.returnedHeader(name));
+            addAll(ours, parts.returnedHeader(name));
         }
         List<String> announced = new ArrayList<>();
         addAll(announced, parts.header("X-Failed-Recipients"));
+        Set<String> ignored = new LinkedHashSet<>();
+        for (String name : REPORTER_HEADERS) {
+            addAll(ignored, parts.header(name));
+        }
+        // an address X-Failed-Recipients names is the failure even when the bounce's Reply-To
+        // repeats it (some Exim setups point replies at the failed address); only ours never is
+        ignored.removeAll(announced);
+        ignored.addAll(ours);
         return FailedRecipients.find(parts.readable(), ignored, announced);
     }
 

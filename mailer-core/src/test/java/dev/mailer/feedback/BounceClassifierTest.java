@@ -49,6 +49,10 @@ class BounceClassifierTest {
             421 | -      | Too many concurrent SMTP connections                                                | false
             550 | -      | Postfach voll                                                                       | false
             550 | 5.0.0  | Service unavailable                                                                 | false
+            550 | 5.1.0  | <bounces@example.com> sender rejected. AUP#SNDR                                     | false
+            554 | 5.5.0  | The mail could not be delivered because the domain is not reachable                 | true
+            0   | 4.0.0  | The domain example.org doesn't receive email: returned Null MX                      | true
+            451 | 4.3.0  | Upstream error, please check postmaster pages                                       | false
             """)
     void hardOnlyWhenTheAddressIsPermanentlyUndeliverable(int code, String status, String text, boolean hard) {
         assertThat(BounceClassifier.isHard(code, status, text)).isEqualTo(hard);
