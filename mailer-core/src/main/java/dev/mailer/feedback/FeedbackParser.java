@@ -20,6 +20,7 @@ import java.util.Properties;
  * <ol>
  *   <li>an RFC 5965 feedback report is a complaint;</li>
  *   <li>an RFC 3464 delivery-status part is a bounce, one entry per failed or delayed recipient;</li>
+ *   <li>an Amazon SES bounce or complaint notification (JSON in the body) is read as such;</li>
  *   <li>mail to our unsubscribe address ({@code unsubscribe+TOKEN@domain}) is an unsubscribe;</li>
  *   <li>an auto-reply (vacation, out of office, challenge-response) is unknown: never a bounce;</li>
  *   <li>a message that looks like a bounce (mailer-daemon sender, failure subject or wording)
@@ -88,6 +89,10 @@ public final class FeedbackParser {
             if (!reported.isEmpty()) {
                 return reported;
             }
+        }
+        Optional<List<Feedback>> notification = SesNotifications.read(message);
+        if (notification.isPresent()) {
+            return notification.get();
         }
         Optional<Feedback> unsubscribe = UnsubscribeMail.read(message, tokens);
         if (unsubscribe.isPresent()) {

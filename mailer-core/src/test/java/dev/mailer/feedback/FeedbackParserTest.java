@@ -409,4 +409,37 @@ class FeedbackParserTest {
             pool.shutdownNow();
         }
     }
+
+    private static String sesMail(String body) {
+        return "From: no-reply@sns.amazonaws.com\r\nTo: zdarzenia@sklep.example\r\nSubject: AWS Notification Message\r\n"
+                + "Message-ID: <ses-json-test@sns.example>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + body + "\r\n";
+    }
+
+    @Test
+    void sesComplaintNotificationIsAComplaint() {
+        List<Feedback> got = parse(sesMail("{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":"
+                + "[{\"emailAddress\":\"Jelena.Petrovic@dolina.example\"}],\"complaintFeedbackType\":\"abuse\"}}"));
+        assertThat(got).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(FeedbackType.COMPLAINT);
+            assertThat(f.recipient()).isEqualTo("jelena.petrovic@dolina.example");
+        });
+    }
+
+    @Test
+    void sesNotSpamAndDeliveryNotificationsAreNotActedOn() {
+        assertThat(parse(sesMail("{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":"
+                + "[{\"emailAddress\":\"a@b.example\"}],\"complaintFeedbackType\":\"not-spam\"}}")))
+                .singleElement().extracting(Feedback::type).isEqualTo(FeedbackType.UNKNOWN);
+        assertThat(parse(sesMail("{\"eventType\":\"Delivery\",\"delivery\":{\"recipients\":[\"a@b.example\"]}}")))
+                .singleElement().extracting(Feedback::type).isEqualTo(FeedbackType.UNKNOWN);
+    }
+
+    @Test
+    void brokenSesJsonNeverThrows() {
+        for (String body : new String[] {"{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":[{",
+                "{\"notificationType\":\"Bounce\",\"bounce\":{\"bouncedRecipients\":\"x\"}}",
+                "\"notificationType\" }{", "{\"Message\":\"{\\\"eventType\\\":\\\"Bounce\\\"}\"}"}) {
+            assertThat(parse(sesMail(body))).isNotEmpty();
+        }
+    }
 }
