@@ -16,9 +16,11 @@ package dev.mailer.feedback;
  * @param contactId   from a signed token in the message, or null when none verifies
  * @param sourceKey   identifies this event so that it is recorded exactly once however often
  *                    the message is read
+ * @param purpose     the consent purpose a verified unsubscribe token names (that of a double
+ *                    opt-in message), or null: then the campaign's purpose applies
  */
 public record Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
-                       String diagnostic, Long campaignId, Long contactId, String sourceKey) {
+                       String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose) {
 
     /** The longest diagnostic kept, in characters. */
     public static final int MAX_DIAGNOSTIC = 1000;
@@ -35,5 +37,11 @@ public record Feedback(FeedbackType type, String recipient, String status, Strin
                 diagnostic = diagnostic.substring(0, MAX_DIAGNOSTIC).strip();
             }
         }
+    }
+
+    /** Feedback that names no purpose of its own: bounces, complaints, campaign unsubscribes. */
+    public Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
+                    String diagnostic, Long campaignId, Long contactId, String sourceKey) {
+        this(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey, null);
     }
 }

@@ -75,8 +75,9 @@ public final class FeedbackRecorder {
                 return Result.IGNORED; // erased people stay erased: never stored in clear again
             }
             if (feedback.type() == FeedbackType.UNSUBSCRIBE) {
-                return contact.isEmpty() ? Result.UNMATCHED
-                        : withdraw(connection, contact.get(), campaign.orElse(null), null, false,
+                // only a signed token says who asked: a From line can be forged by anyone
+                return feedback.contactId() == null || contact.isEmpty() ? Result.UNMATCHED
+                        : withdraw(connection, contact.get(), campaign.orElse(null), feedback.purpose(), false,
                         "unsubscribe e-mail", null, null);
             }
             Long contactId = contact.map(ContactRef::id).orElse(null);

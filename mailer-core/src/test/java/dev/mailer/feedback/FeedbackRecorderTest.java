@@ -111,6 +111,26 @@ class FeedbackRecorderTest {
     }
 
     @Test
+    void anUnsubscribeMailWithoutAVerifiedTokenChangesNothing() {
+        Feedback forged = new Feedback(FeedbackType.UNSUBSCRIBE, "dora@example.com", null, null, false, null, null,
+                null, "unsubscribe:forged");
+
+        assertThat(recorder.record(forged)).isEqualTo(FeedbackRecorder.Result.UNMATCHED);
+        assertThat(db.count("select count(*) from consent_record where status = 'withdrawn'")).isZero();
+    }
+
+    @Test
+    void anUnsubscribeFromADoubleOptInMessageWithdrawsItsPurposeOnly() {
+        long dora = contactId("dora@example.com");
+        Feedback mail = new Feedback(FeedbackType.UNSUBSCRIBE, "dora@example.com", null, null, false, null, 0L, dora,
+                "unsubscribe:optin", "offers");
+
+        assertThat(recorder.record(mail)).isEqualTo(FeedbackRecorder.Result.RECORDED);
+        assertThat(db.rows("select purpose, status from consent_record where contact_id = ? and status = 'withdrawn'",
+                dora)).containsExactly(List.of("offers", "withdrawn"));
+    }
+
+    @Test
     void unsubscribeFromEverythingIsItsOwnEventAndWithdrawsAll() {
         long dora = contactId("dora@example.com");
         Token token = new Token(Token.Kind.UNSUBSCRIBE, campaignId, dora, null, LocalDate.now().toEpochDay());
