@@ -18,6 +18,7 @@ import jakarta.mail.search.NotTerm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code mailer feedback poll}: reads the feedback mailbox (bounces to the VERP address, ARF
@@ -34,6 +35,7 @@ public final class MailboxPoller {
 
     private final FeedbackParser parser;
     private final FeedbackRecorder recorder;
+    private final SSLSocketFactory tlsSockets;
 
     /** What to do with processed mail. */
     public record Disposal(String moveTo, boolean delete) {
@@ -41,8 +43,17 @@ public final class MailboxPoller {
     }
 
     public MailboxPoller(FeedbackParser parser, FeedbackRecorder recorder) {
+        this(parser, recorder, null);
+    }
+
+    /**
+     * @param tlsSockets makes the TLS sockets and so decides which certificates are trusted; null for
+     *                   the JVM's default (its trust store). The host name is checked either way.
+     */
+    public MailboxPoller(FeedbackParser parser, FeedbackRecorder recorder, SSLSocketFactory tlsSockets) {
         this.parser = parser;
         this.recorder = recorder;
+        this.tlsSockets = tlsSockets;
     }
 
     public PollSummary poll(MailboxUrl url, Disposal disposal) {
@@ -50,7 +61,7 @@ public final class MailboxPoller {
             throw MailerException.usage("POP3 has no folders to move mail to; use --delete or an imap:// mailbox.");
         }
         PollSummary.Counter counter = new PollSummary.Counter(url.describe());
-        Session session = Session.getInstance(properties(url));
+        Session session = Session.getInstance(properties(url, tlsSockets));
         try (Store store = session.getStore(url.protocol())) {
             store.connect(url.host(), url.port(), url.user(), url.password());
             Folder folder = store.getFolder(url.folder());
@@ -137,7 +148,7 @@ public final class MailboxPoller {
         return out.toByteArray();
     }
 
-    private static Properties properties(MailboxUrl url) {
+    private static Properties properties(MailboxUrl url, SSLSocketFactory tlsSockets) {
         String prefix = "mail." + url.protocol() + ".";
         String millis = Long.toString(url.timeout().toMillis());
         Properties p = new Properties();
@@ -155,6 +166,9 @@ public final class MailboxPoller {
                 p.setProperty(prefix + "ssl.checkserveridentity", "true");
             }
             case NONE -> { }
+        }
+        if (tlsSockets != null && url.tls() != SmtpRelay.Tls.NONE) {
+            p.put(prefix + "ssl.socketFactory", tlsSockets); // used for STARTTLS as well as implicit TLS
         }
         return p;
     }
