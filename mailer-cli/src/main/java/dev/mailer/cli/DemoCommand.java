@@ -216,7 +216,8 @@ final class DemoCommand implements Callable<Integer> {
                     r.status(), r.purpose(), r.recordedVia()));
         }
         out.println();
-        out.println("Next: mailer contacts import YOUR.csv, then mailer send examples/newsletter.yaml --dry-run.");
+        out.println("Next: mailer contacts import YOUR.csv, then mailer send examples/newsletter.yaml --dry-run;");
+        out.println("      after sending: mailer feedback poll every few minutes, mailer serve for the links (README).");
         return report.valid() ? 0 : 2;
     }
 }
