@@ -82,11 +82,11 @@ public final class CampaignMessages {
         String domain = settings.fromDomain();
         MimeComposer.Composed composed = composer.compose(new MimeComposer.Envelope(settings.from(),
                 settings.replyTo(), recipient.address(), recipient.name(), unsubscribeUrl(token),
-                plusAddress(settings.unsubscribeAddress(), token), feedbackId(campaignId), domain), rendered);
+                settings.unsubscribeAddress(token), feedbackId(campaignId), domain), rendered);
         byte[] bytes = settings.dkim() == null ? composed.bytes() : settings.dkim().sign(composed.bytes());
         String bounceToken = settings.tokens().sign(new Token(Token.Kind.BOUNCE, campaignId, recipient.contactId(),
                 null, LocalDate.now().toEpochDay()));
-        return new OutgoingMessage(recipient.contactId(), plusAddress(settings.bounceAddress(), bounceToken),
+        return new OutgoingMessage(recipient.contactId(), settings.bounceAddress(bounceToken),
                 recipient.address(), composed.messageId(), bytes);
     }
 
@@ -96,14 +96,7 @@ public final class CampaignMessages {
     }
 
     private String unsubscribeUrl(String token) {
-        String base = settings.unsubscribeBaseUrl().toString();
-        return (base.endsWith("/") ? base : base + "/") + "u/" + token;
-    }
-
-    /** {@code bounces@example.com} + token → {@code bounces+TOKEN@example.com} (VERP). */
-    private static String plusAddress(String address, String token) {
-        int at = address.lastIndexOf('@');
-        return address.substring(0, at) + "+" + token + address.substring(at);
+        return settings.link("u/" + token);
     }
 
     /** Gmail's Feedback-ID form, a:b:c:SenderId, so complaint rates can be told apart per campaign. */

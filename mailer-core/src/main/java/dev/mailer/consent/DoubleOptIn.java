@@ -7,7 +7,6 @@ import dev.mailer.contacts.EmailAddress;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
 import dev.mailer.i18n.BuiltInLanguage;
-import dev.mailer.message.DkimSigner;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.message.MimeComposer;
 import dev.mailer.message.Token;
@@ -15,13 +14,10 @@ import dev.mailer.message.TokenSigner;
 import dev.mailer.store.AuditLog;
 import dev.mailer.store.Database;
 import dev.mailer.store.PeopleStore;
-import dev.mailer.template.MessageModel;
 import dev.mailer.template.RenderedMessage;
 import dev.mailer.transport.SendResult;
 import dev.mailer.transport.SmtpConnection;
 import dev.mailer.transport.SmtpPool;
-import java.net.URI;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -42,7 +38,6 @@ import java.util.Set;
  * ({@link ConsentConfirmation}).
  */
 public final class DoubleOptIn {
-    /** ConsentService's rule for purposes: what a campaign file can name. */
     /** Suppressions that mean "never mail this address", a confirmation request included. */
     private static final Set<String> BLOCKING_SUPPRESSIONS = Set.of("bounced", "complaint", "manual");
     private static final Duration BORROW_WAIT = Duration.ofSeconds(5);
@@ -94,17 +89,7 @@ public final class DoubleOptIn {
         if (sender.displayName() == null && config.sender().organisation() != null) {
             sender = new MailboxAddress(config.sender().organisation(), sender.address());
         }
-        String domain = sender.address().domain();
-        ConfigFileValues.Sender who = config.sender();
-        DkimSigner dkim = config.dkim() == null ? null
-                : DkimSigner.load(config.dkim().domain(), config.dkim().selector(), Path.of(config.dkim().privateKey()));
-        return new MessageSettings(sender, null,
-                new MessageModel.Sender(who.organisation(), who.postalAddress(),
-                        who.dpoEmail() == null ? null : who.dpoEmail().address()),
-                config.unsubscribeBaseUrl() != null ? config.unsubscribeBaseUrl() : URI.create("https://" + domain),
-                config.bounceAddress() != null ? config.bounceAddress().normalized() : "bounces@" + domain,
-                config.unsubscribeAddress() != null ? config.unsubscribeAddress().normalized() : "unsubscribe@" + domain,
-                tokens, dkim);
+        return MessageSettings.of(sender, null, config, tokens);
     }
 
     private static Optional<MailboxAddress> defaultFrom(ConfigFileValues config) {
@@ -136,16 +121,16 @@ public final class DoubleOptIn {
                 purpose, today.toEpochDay()));
         String bounce = settings.tokens().sign(new Token(Token.Kind.BOUNCE, 0, addressee.contactId(), null,
                 today.toEpochDay()));
-        RenderedMessage content = ConfirmationMessage.render(addressee.language(), purpose, link("c/" + confirm),
-                organisation(), settings.sender());
+        RenderedMessage content = ConfirmationMessage.render(addressee.language(), purpose,
+                settings.link("c/" + confirm), organisation(), settings.sender());
         String recipient = sendableAddress(address);
         MimeComposer.Composed composed = composer.compose(new MimeComposer.Envelope(settings.from(), null,
-                recipient, addressee.name(), link("u/" + unsubscribe),
-                plusAddress(settings.unsubscribeAddress(), unsubscribe),
+                recipient, addressee.name(), settings.link("u/" + unsubscribe),
+                settings.unsubscribeAddress(unsubscribe),
                 "optin:" + purpose + ":" + settings.fromDomain() + ":mailer", settings.fromDomain()), content);
         byte[] bytes = settings.dkim() == null ? composed.bytes() : settings.dkim().sign(composed.bytes());
 
-        String relay = deliver(pool, plusAddress(settings.bounceAddress(), bounce), recipient, bytes, address);
+        String relay = deliver(pool, settings.bounceAddress(bounce), recipient, bytes, address);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("purpose", purpose);
         detail.put("language", addressee.language().tag());
@@ -249,20 +234,9 @@ public final class DoubleOptIn {
         return settings.from().displayName() != null ? settings.from().displayName() : settings.fromDomain();
     }
 
-    private String link(String path) {
-        String base = settings.unsubscribeBaseUrl().toString();
-        return (base.endsWith("/") ? base : base + "/") + path;
-    }
-
     /** As the person wrote it, with the domain in ASCII: what SMTP servers accept. */
     private static String sendableAddress(EmailAddress address) {
         String written = address.address();
         return written.substring(0, written.lastIndexOf('@')) + "@" + address.domain();
-    }
-
-    /** {@code bounces@example.com} + token → {@code bounces+TOKEN@example.com} (VERP). */
-    private static String plusAddress(String address, String token) {
-        int at = address.lastIndexOf('@');
-        return address.substring(0, at) + "+" + token + address.substring(at);
     }
 }

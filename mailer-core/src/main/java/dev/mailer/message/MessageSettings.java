@@ -25,11 +25,17 @@ public record MessageSettings(MailboxAddress from, MailboxAddress replyTo, Messa
      * unsubscribe site on the campaign's From domain when not configured.
      */
     public static MessageSettings of(CampaignSpec campaign, ConfigFileValues config, TokenSigner tokens) {
-        String domain = campaign.from().address().domain();
+        return of(campaign.from(), campaign.replyTo(), config, tokens);
+    }
+
+    /** The same for messages that are not a campaign's (a double opt-in request), from this sender. */
+    public static MessageSettings of(MailboxAddress from, MailboxAddress replyTo, ConfigFileValues config,
+                                     TokenSigner tokens) {
+        String domain = from.address().domain();
         ConfigFileValues.Sender sender = config.sender();
         DkimSigner dkim = config.dkim() == null ? null
                 : DkimSigner.load(config.dkim().domain(), config.dkim().selector(), Path.of(config.dkim().privateKey()));
-        return new MessageSettings(campaign.from(), campaign.replyTo(),
+        return new MessageSettings(from, replyTo,
                 new MessageModel.Sender(sender.organisation(), sender.postalAddress(),
                         sender.dpoEmail() == null ? null : sender.dpoEmail().address()),
                 config.unsubscribeBaseUrl() != null ? config.unsubscribeBaseUrl() : URI.create("https://" + domain),
@@ -41,5 +47,26 @@ public record MessageSettings(MailboxAddress from, MailboxAddress replyTo, Messa
     /** The part after '@' of the From address: Message-IDs and default addresses use it. */
     public String fromDomain() {
         return from.address().domain();
+    }
+
+    /** A page of {@code mailer serve}: {@code BASE/path}, e.g. {@code u/TOKEN}. */
+    public String link(String path) {
+        String base = unsubscribeBaseUrl.toString();
+        return (base.endsWith("/") ? base : base + "/") + path;
+    }
+
+    /** The VERP envelope sender that carries this token: {@code bounces+TOKEN@domain}. */
+    public String bounceAddress(String token) {
+        return plusAddress(bounceAddress, token);
+    }
+
+    /** The List-Unsubscribe mailto address that carries this token: {@code unsubscribe+TOKEN@domain}. */
+    public String unsubscribeAddress(String token) {
+        return plusAddress(unsubscribeAddress, token);
+    }
+
+    private static String plusAddress(String address, String token) {
+        int at = address.lastIndexOf('@');
+        return address.substring(0, at) + "+" + token + address.substring(at);
     }
 }
