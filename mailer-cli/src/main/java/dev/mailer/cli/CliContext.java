@@ -1,5 +1,7 @@
 package dev.mailer.cli;
 
+import dev.mailer.transport.SmtpRelay;
+import dev.mailer.error.MailerException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -161,6 +163,19 @@ final class CliContext implements AutoCloseable {
             return List.of(fromEnv.split("\\s*,\\s*"));
         }
         return config().smtp() == null ? List.of() : config().smtp();
+    }
+
+    /**
+     * The relays to send through, parsed; one clear sentence when none is configured or a URL is
+     * wrong (the password masked).
+     */
+    List<SmtpRelay> smtpRelays(List<String> flags) {
+        List<String> urls = smtpUrls(flags);
+        if (urls.isEmpty()) {
+            throw MailerException.usage("No SMTP relay is configured: give --smtp URL, MAILER_SMTP_URL or 'smtp' in"
+                    + " mailer.yaml (e.g. smtp://relay.example.com:587?connections=8).");
+        }
+        return urls.stream().map(SmtpRelay::parse).toList();
     }
 
     /** The feedback mailbox URL: --mailbox, else MAILER_MAILBOX_URL, else the config file; null when none. */

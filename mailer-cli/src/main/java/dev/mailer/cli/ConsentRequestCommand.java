@@ -2,7 +2,6 @@ package dev.mailer.cli;
 
 import dev.mailer.consent.ConsentService;
 import dev.mailer.consent.DoubleOptIn;
-import dev.mailer.error.MailerException;
 import dev.mailer.transport.SmtpPool;
 import dev.mailer.transport.SmtpRelay;
 import java.util.List;
@@ -55,12 +54,7 @@ final class ConsentRequestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ConsentService.address(email); // a typo is reported before anything is opened
-        List<String> urls = context.smtpUrls(smtp);
-        if (urls.isEmpty()) {
-            throw MailerException.usage("No SMTP relay is configured: give --smtp URL, MAILER_SMTP_URL or 'smtp' in"
-                    + " mailer.yaml (e.g. smtp://relay.example.com:587).");
-        }
-        List<SmtpRelay> relays = urls.stream().map(SmtpRelay::parse).toList();
+        List<SmtpRelay> relays = context.smtpRelays(smtp);
         DoubleOptIn optIn = new DoubleOptIn(context.database(),
                 DoubleOptIn.settings(context.config(), from, context.tokens()), context.actor());
         DoubleOptIn.Sent sent;

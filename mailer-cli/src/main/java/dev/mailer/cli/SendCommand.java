@@ -66,12 +66,7 @@ final class SendCommand implements Callable<Integer> {
     }
 
     private int send(CampaignSpec spec) {
-        List<String> urls = context.smtpUrls(smtp);
-        if (urls.isEmpty()) {
-            throw MailerException.usage("No SMTP relay is configured: give --smtp URL, MAILER_SMTP_URL or 'smtp' in"
-                    + " mailer.yaml (e.g. smtp://relay.example.com:587?connections=8).");
-        }
-        List<SmtpRelay> relays = urls.stream().map(SmtpRelay::parse).toList();
+        List<SmtpRelay> relays = context.smtpRelays(smtp);
         CampaignMessages messages;
         try {
             messages = CampaignMessages.prepare(spec, context.messageSettings(spec, false),
@@ -93,8 +88,9 @@ final class SendCommand implements Callable<Integer> {
                      limit == null ? 0 : limit)) {
             CampaignRun run = new CampaignRun(context.database(), spec, messages, pool,
                     new Throttle(spec.rate(), spec.perDomain()), options, progress::update);
-            Interrupts.onInterrupt(run::interrupt);
-            result = run.run();
+            try (Interrupts.Registration signals = Interrupts.onInterrupt(run::interrupt)) {
+                result = run.run();
+            }
         }
         if (json) {
             context.printJson(result.report());

@@ -7,14 +7,10 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {
@@ -59,12 +55,12 @@ final class ServeCommand implements Callable<Integer> {
         ServerSettings settings = ServerSettings.of(context.tokens(), context.config().sender().organisation(),
                 trustProxy);
         CountDownLatch stop = new CountDownLatch(1);
-        Map<Signal, SignalHandler> previous = onStopSignals(stop);
-        try (FeedbackServer server = FeedbackServer.start(context.database(), settings, address)) {
+        // SIGINT and SIGTERM end the wait: the server stops taking requests, finishes those in
+        // progress, and the database closes before exit 0
+        try (Interrupts.Registration signals = Interrupts.onInterrupt(stop::countDown);
+             FeedbackServer server = FeedbackServer.start(context.database(), settings, address)) {
             context.out().println("mailer serve listening on " + url(server.address()) + " (Ctrl-C to stop)");
             stop.await();
-        } finally {
-            previous.forEach(Signal::handle);
         }
         return 0;
     }
@@ -75,23 +71,6 @@ final class ServeCommand implements Callable<Integer> {
         } catch (UnknownHostException e) {
             throw MailerException.usage("--bind '" + bind + "' is not an address of this machine, e.g. 127.0.0.1.");
         }
-    }
-
-    /**
-     * SIGINT and SIGTERM end the wait, so the server stops taking requests, finishes those in
-     * progress and the database closes before exit 0. The handlers before ours come back afterwards.
-     */
-    private static Map<Signal, SignalHandler> onStopSignals(CountDownLatch stop) {
-        Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
-        for (String name : new String[] {"INT", "TERM"}) {
-            try {
-                Signal signal = new Signal(name);
-                previous.put(signal, Signal.handle(signal, s -> stop.countDown()));
-            } catch (IllegalArgumentException e) {
-                // the platform has no such signal; its default stays
-            }
-        }
-        return previous;
     }
 
     private static String url(InetSocketAddress address) {
