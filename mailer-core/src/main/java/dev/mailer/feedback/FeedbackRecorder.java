@@ -81,7 +81,7 @@ public final class FeedbackRecorder {
                         "unsubscribe e-mail", null, null);
             }
             Long contactId = contact.map(ContactRef::id).orElse(null);
-            boolean isNew = store.insertEvent(new FeedbackStore.Event(feedback.sourceKey(), typeName(feedback.type()),
+            boolean isNew = store.insertEvent(new FeedbackStore.Event(feedback.sourceKey(), feedback.type().json(),
                     contactId, campaign.map(CampaignRef::id).orElse(null),
                     feedback.type() == FeedbackType.BOUNCE ? feedback.hard() : null, feedback.status(),
                     feedback.diagnostic()));
@@ -121,7 +121,7 @@ public final class FeedbackRecorder {
         // Once per campaign and person: a mailto and a one-click unsubscribe for the same message count once.
         String key = "unsubscribe:" + (campaign == null ? 0 : campaign.id()) + ":" + contact.id()
                 + (everything ? ":all" : "");
-        boolean isNew = store.insertEvent(new FeedbackStore.Event(key, "unsubscribe", contact.id(),
+        boolean isNew = store.insertEvent(new FeedbackStore.Event(key, FeedbackType.UNSUBSCRIBE.json(), contact.id(),
                 campaign == null ? null : campaign.id(), null, null, purpose));
         PeopleStore people = new PeopleStore(connection);
         if (isWithdrawn(people, contact.id(), purpose)) {
@@ -170,9 +170,5 @@ public final class FeedbackRecorder {
         String detail = "hard bounce" + (feedback.status() == null ? "" : " " + feedback.status())
                 + (feedback.diagnostic() == null ? "" : ": " + feedback.diagnostic());
         return detail.length() > 500 ? detail.substring(0, 500) : detail;
-    }
-
-    private static String typeName(FeedbackType type) {
-        return type.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -1,26 +1,14 @@
 package dev.mailer.i18n;
 
+import freemarker.template.utility.StringUtil;
+
 /** Escaping for text put into HTML element content and double-quoted attribute values. */
 public final class Html {
     private Html() {
     }
 
+    /** FreeMarker's XHTML escaping (the same the templates get); null is the empty text. */
     public static String escape(String text) {
-        if (text == null) {
-            return "";
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return text == null ? "" : StringUtil.XHTMLEnc(text);
     }
 }
