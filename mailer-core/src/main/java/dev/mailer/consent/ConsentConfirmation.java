@@ -6,7 +6,6 @@ import dev.mailer.store.AuditLog;
 import dev.mailer.store.Database;
 import dev.mailer.store.FeedbackStore;
 import dev.mailer.store.FeedbackStore.ContactRef;
-import dev.mailer.store.OptInStore;
 import dev.mailer.store.PeopleStore;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -88,7 +87,7 @@ public final class ConsentConfirmation {
             return Outcome.NO_LONGER_VALID;
         }
         return database.inTransaction(connection -> {
-            Optional<ContactRef> contact = new OptInStore(connection).lockContact(token.contactId());
+            Optional<ContactRef> contact = new FeedbackStore(connection).lockContact(token.contactId());
             PeopleStore people = new PeopleStore(connection);
             if (contact.isEmpty() || people.isErased(contact.get().normalizedEmail())) {
                 return Outcome.NO_LONGER_VALID;

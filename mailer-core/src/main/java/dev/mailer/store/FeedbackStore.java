@@ -8,7 +8,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Feedback events and the suppressions they lead to (feedback.sql), on a connection the caller manages. */
+/**
+ * Feedback events, the suppressions they lead to, and the contacts and campaigns that signed links
+ * name (feedback.sql), on a connection the caller manages.
+ */
 public final class FeedbackStore {
     private static final SqlQueries SQL = SqlQueries.load("feedback.sql");
 
@@ -32,7 +35,19 @@ public final class FeedbackStore {
     }
 
     public Optional<ContactRef> contact(long contactId) throws SQLException {
-        try (PreparedStatement statement = prepare("contact-by-id", Map.of("contact_id", contactId));
+        return contact("contact-by-id", contactId);
+    }
+
+    /**
+     * The contact, locked until the transaction ends, so that a double click on a confirmation
+     * link records one consent; empty when it no longer exists (erased). Must run in a transaction.
+     */
+    public Optional<ContactRef> lockContact(long contactId) throws SQLException {
+        return contact("lock-contact", contactId);
+    }
+
+    private Optional<ContactRef> contact(String query, long contactId) throws SQLException {
+        try (PreparedStatement statement = prepare(query, Map.of("contact_id", contactId));
              ResultSet rs = statement.executeQuery()) {
             return rs.next()
                     ? Optional.of(new ContactRef(rs.getLong("id"), rs.getString("email_norm"), rs.getString("locale")))

@@ -3,6 +3,10 @@
 -- name: contact-by-id
 select id, email_norm, locale from contact where id = :contact_id
 
+-- Confirmations of one person are taken one at a time, so a double click records one consent.
+-- name: lock-contact
+select id, email_norm, locale from contact where id = :contact_id for update
+
 -- name: campaign-by-id
 select id, name, purpose from campaign where id = :campaign_id
 
