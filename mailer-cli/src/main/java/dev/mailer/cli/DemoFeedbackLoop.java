@@ -115,7 +115,7 @@ final class DemoFeedbackLoop {
     void showReasons(Map<String, String> touched) {
         long campaignId = context.database().withConnection(c -> new CampaignStore(c).findId(campaign.name()))
                 .orElseThrow();
-        GateRules rules = GateRules.of(campaign, campaignId);
+        GateRules rules = campaign.gateRules(campaignId);
         context.database().withConnection(c -> {
             for (Map.Entry<String, String> person : touched.entrySet()) {
                 String reason = GateQuery.inspect(c, rules, person.getKey()).map(GateQuery.Inspection::reason)

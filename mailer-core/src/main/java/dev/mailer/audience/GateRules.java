@@ -1,9 +1,7 @@
 package dev.mailer.audience;
 
-import dev.mailer.campaign.CampaignSpec;
 import java.time.Period;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The campaign settings the consent gate applies, as plain values for the SQL.
@@ -13,10 +11,4 @@ import java.util.Locale;
 public record GateRules(String purpose, boolean requireConfirmed, boolean allowExistingCustomers,
                         Period maxConsentAge, int minimumAge, List<String> tags, List<String> locales,
                         Long campaignId) {
-
-    public static GateRules of(CampaignSpec spec, Long campaignId) {
-        return new GateRules(spec.purpose(), spec.requireConfirmed(), spec.allowExistingCustomers(),
-                spec.maxConsentAge(), spec.minimumAge(), spec.audience().tags(),
-                spec.audience().locales().stream().map(l -> l.toLowerCase(Locale.ROOT)).toList(), campaignId);
-    }
 }

@@ -10,6 +10,7 @@ import dev.mailer.audience.GateRulesJson;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.CampaignStore;
 import dev.mailer.store.Database;
+import dev.mailer.store.Stores;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -32,7 +33,7 @@ public record CampaignReport(String campaign, String status, OffsetDateTime star
                         + "'; campaigns are created by their first send or preview."));
         Map<String, Object> figures = database.withConnection(c -> new CampaignStore(c).figures(campaign.id()));
         GateRules rules = GateRulesJson.read(campaign.specJson(), campaign.id());
-        GateReport gate = rules == null ? null : new ConsentGate(database).report(rules);
+        GateReport gate = rules == null ? null : new ConsentGate(new Stores(database).gate()).report(rules);
         Map<String, Long> excluded = new LinkedHashMap<>();
         for (ExclusionReason reason : ExclusionReason.values()) {
             excluded.put(reason.code(), gate == null ? 0 : gate.excluded(reason));

@@ -14,6 +14,7 @@ import dev.mailer.feedback.BounceClassifier;
 import dev.mailer.message.OutgoingMessage;
 import dev.mailer.store.CampaignStore;
 import dev.mailer.store.Database;
+import dev.mailer.store.Stores;
 import dev.mailer.store.DeliveryStore;
 import dev.mailer.store.GateQuery;
 import dev.mailer.template.TemplateProblem;
@@ -128,9 +129,9 @@ public final class CampaignRun {
         long started = System.nanoTime();
         long campaignId = database.inTransaction(connection ->
                 new CampaignStore(connection).findOrCreate(spec.name(), spec.purpose(), spec.template(),
-                    GateRulesJson.write(GateRules.of(spec, null))));
-        GateRules rules = GateRules.of(spec, campaignId);
-        GateReport gate = new ConsentGate(database).report(rules);
+                    GateRulesJson.write(spec.gateRules(null))));
+        GateRules rules = spec.gateRules(campaignId);
+        GateReport gate = new ConsentGate(new Stores(database).gate()).report(rules);
         database.inTransaction(connection -> {
             DeliveryStore store = new DeliveryStore(connection);
             store.registerSender(campaignId, owner);

@@ -1,6 +1,8 @@
 package dev.mailer.campaign;
 
+import dev.mailer.audience.GateRules;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.time.Period;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -59,5 +61,11 @@ public record CampaignSpec(
         }
         // Map.copyOf would lose the file's order, which is the order limits are reported in.
         perDomain = perDomain == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(perDomain));
+    }
+
+    /** The settings the consent gate applies, for the campaign stored under {@code campaignId} (null: not yet stored). */
+    public GateRules gateRules(Long campaignId) {
+        return new GateRules(purpose, requireConfirmed, allowExistingCustomers, maxConsentAge, minimumAge,
+                audience.tags(), audience.locales().stream().map(l -> l.toLowerCase(Locale.ROOT)).toList(), campaignId);
     }
 }

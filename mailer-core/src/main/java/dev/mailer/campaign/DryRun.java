@@ -7,6 +7,7 @@ import dev.mailer.audience.Recipient;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.store.CampaignStore;
 import dev.mailer.store.Database;
+import dev.mailer.store.Stores;
 import dev.mailer.store.GateQuery;
 import dev.mailer.template.TemplateProblem;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class DryRun {
     }
 
     private GateReport gate(CampaignSpec spec, Long campaignId) {
-        return new ConsentGate(database).report(GateRules.of(spec, campaignId));
+        return new ConsentGate(new Stores(database).gate()).report(spec.gateRules(campaignId));
     }
 
     private List<CampaignError> renderAll(CampaignSpec spec, CampaignMessages messages, Long campaignId,
@@ -84,7 +85,7 @@ public final class DryRun {
         try {
             database.inTransaction(connection -> {
                 List<Recipient> batch = new ArrayList<>(BATCH);
-                GateQuery.streamEligible(connection, GateRules.of(spec, campaignId), recipient -> {
+                GateQuery.streamEligible(connection, spec.gateRules(campaignId), recipient -> {
                     batch.add(recipient);
                     if (batch.size() == BATCH) {
                         submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);

@@ -41,8 +41,8 @@ public final class Preview {
         }
         return database.inTransaction(connection -> {
             long campaignId = new CampaignStore(connection).findOrCreate(spec.name(), spec.purpose(), spec.template(),
-                    GateRulesJson.write(GateRules.of(spec, null)));
-            GateQuery.Inspection inspection = GateQuery.inspect(connection, GateRules.of(spec, campaignId), normalized)
+                    GateRulesJson.write(spec.gateRules(null)));
+            GateQuery.Inspection inspection = GateQuery.inspect(connection, spec.gateRules(campaignId), normalized)
                     .orElseThrow(() -> MailerException.usage("No contact with the address " + email.strip()
                             + " is in the audience of campaign " + spec.name() + "."));
             try {

@@ -74,8 +74,8 @@ public final class DemoScenario {
         List<String> alreadySent = database.inTransaction(connection -> {
             CampaignStore campaigns = new CampaignStore(connection);
             long campaignId = campaigns.findOrCreate(campaign.name(), campaign.purpose(), campaign.template(),
-                    GateRulesJson.write(GateRules.of(campaign, null)));
-            List<dev.mailer.audience.Recipient> canary = GateQuery.eligible(connection, GateRules.of(campaign, campaignId),
+                    GateRulesJson.write(campaign.gateRules(null)));
+            List<dev.mailer.audience.Recipient> canary = GateQuery.eligible(connection, campaign.gateRules(campaignId),
                     ALREADY_SENT + sample.featured().size());
             return canary.stream()
                     .filter(r -> !sample.featured().contains(r.emailNormalized()))

@@ -6,6 +6,8 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.embedded.EmbeddedPostgres;
+import dev.mailer.transaction.Transactions;
+import java.util.function.Supplier;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -17,7 +19,7 @@ import org.flywaydb.core.api.output.MigrateResult;
  * The system of record: a pooled PostgreSQL, embedded or remote, with the schema migrated to the
  * version this build expects. Opening it applies pending migrations.
  */
-public final class Database implements AutoCloseable {
+public final class Database implements Transactions, AutoCloseable {
     private final DatabaseSettings settings;
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
@@ -113,10 +115,30 @@ public final class Database implements AutoCloseable {
         return settings.describe();
     }
 
-    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    /** The connection of the unit of work running on this thread, if any. */
+    private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+
+    @Override
+    public <T> T inTransaction(Supplier<T> work) {
+        return inTransaction(connection -> work.get());
+    }
+
+    /**
+     * Runs work in one transaction: committed when it returns, rolled back when it throws. Store
+     * calls made by the work on this thread use the same connection; inside another unit it joins it.
+     */
     public <T> T inTransaction(SqlWork<T> work) {
+        Connection outer = bound.get();
+        if (outer != null) {
+            try {
+                return work.run(outer);
+            } catch (SQLException e) {
+                throw databaseError(e);
+            }
+        }
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
+            bound.set(connection);
             try {
                 T result = work.run(connection);
                 connection.commit();
@@ -125,6 +147,7 @@ public final class Database implements AutoCloseable {
                 connection.rollback();
                 throw e;
             } finally {
+                bound.remove();
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
@@ -132,8 +155,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs read-only or single-statement work on a pooled connection in autocommit mode. */
+    /**
+     * Runs work on the connection of the unit of work on this thread, or else on a pooled
+     * connection in autocommit mode (read-only or single-statement work).
+     */
     public <T> T withConnection(SqlWork<T> work) {
+        Connection outer = bound.get();
+        if (outer != null) {
+            try {
+                return work.run(outer);
+            } catch (SQLException e) {
+                throw databaseError(e);
+            }
+        }
         try (Connection connection = pool.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {

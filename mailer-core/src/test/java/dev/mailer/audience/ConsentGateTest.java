@@ -674,7 +674,7 @@ class ConsentGateTest {
 
     @Test
     void gateReportAlwaysHasEveryReason() {
-        GateReport report = new ConsentGate(db.database()).report(GateRules.of(campaign().spec(), null));
+        GateReport report = new ConsentGate(db.stores().gate()).report(campaign().spec().gateRules(null));
 
         assertThat(report.excluded()).containsOnlyKeys(ExclusionReason.values());
         assertThat(report.excluded().values()).containsOnly(0L);
@@ -693,7 +693,7 @@ class ConsentGateTest {
             SendReport report = new DryRun(db.database()).gateOnly(campaign.spec());
             long excluded = report.excluded().values().stream().mapToLong(Long::longValue).sum();
             assertThat(report.considered()).isEqualTo(report.eligible() + excluded);
-            GateReport gate = new ConsentGate(db.database()).report(GateRules.of(campaign.spec(), null));
+            GateReport gate = new ConsentGate(db.stores().gate()).report(campaign.spec().gateRules(null));
             assertThat(gate.considered()).isEqualTo(report.considered());
             assertThat((long) eligibleAddresses(campaign).size()).isEqualTo(report.eligible());
         }
@@ -838,7 +838,7 @@ class ConsentGateTest {
         CampaignSpec spec = campaign.spec();
         return db.database().withConnection(connection -> {
             Long campaignId = new CampaignStore(connection).findId(spec.name()).orElse(null);
-            return GateQuery.eligible(connection, GateRules.of(spec, campaignId), 1000).stream()
+            return GateQuery.eligible(connection, spec.gateRules(campaignId), 1000).stream()
                     .map(dev.mailer.audience.Recipient::emailNormalized).toList();
         });
     }

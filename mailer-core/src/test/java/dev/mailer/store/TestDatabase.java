@@ -33,6 +33,7 @@ public final class TestDatabase implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database database;
+    private Stores stores;
 
     private TestDatabase(Database database) {
         this.database = database;
@@ -46,6 +47,14 @@ public final class TestDatabase implements AutoCloseable {
 
     public Database database() {
         return database;
+    }
+
+    /** The store's implementations of the stages' interfaces, over this database. */
+    public Stores stores() {
+        if (stores == null) {
+            stores = new Stores(database);
+        }
+        return stores;
     }
 
     @Override

@@ -259,7 +259,7 @@ class SuppressionsTest {
 
     /** The gate's reason for this test's only contact, null when eligible. */
     private ExclusionReason reason(String purpose) {
-        GateReport report = new ConsentGate(db.database()).report(
+        GateReport report = new ConsentGate(db.stores().gate()).report(
                 new GateRules(purpose, true, false, null, 16, List.of("t" + n), List.of(), null));
         assertThat(report.considered()).isEqualTo(1);
         return report.excluded().entrySet().stream().filter(e -> e.getValue() > 0).map(Map.Entry::getKey)
