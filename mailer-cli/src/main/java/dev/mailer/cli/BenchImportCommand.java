@@ -39,7 +39,7 @@ final class BenchImportCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             SyntheticContacts.write(csv, rows, seed);
             double generated = (System.nanoTime() - t0) / 1e9;
-            ContactImport importer = new ContactImport(context.database());
+            ContactImport importer = context.engine().contactImport();
             Progress progress = new Progress(context, "rows imported");
             long t1 = System.nanoTime();
             ImportResult result = importer.run(csv, "bench", false, context.actor(), progress::update);

@@ -6,7 +6,7 @@ import dev.mailer.campaign.Audience;
 import dev.mailer.campaign.CampaignMessages;
 import dev.mailer.campaign.CampaignRun;
 import dev.mailer.campaign.CampaignSpec;
-import dev.mailer.campaign.MailboxAddress;
+import dev.mailer.message.MailboxAddress;
 import dev.mailer.campaign.RunResult;
 import dev.mailer.contacts.ContactImport;
 import dev.mailer.demo.BundledFiles;
@@ -59,7 +59,7 @@ final class BenchSendCommand implements Callable<Integer> {
         Path csv = work.resolve("contacts.csv");
         // the synthetic mix is about 70% eligible: import enough people for N messages
         SyntheticContacts.write(csv, (int) Math.ceil(messages / 0.65) + 100, System.nanoTime());
-        new ContactImport(context.database()).run(csv, "bench", false, context.actor(), null);
+        context.engine().contactImport().run(csv, "bench", false, context.actor(), null);
         Files.delete(csv);
 
         Path templates = BundledFiles.copy("/dev/mailer/bench/templates", work.resolve("templates"));

@@ -1,5 +1,6 @@
 package dev.mailer.cli;
 
+import dev.mailer.engine.Engine;
 import dev.mailer.transport.SmtpRelay;
 import dev.mailer.error.MailerException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +45,7 @@ final class CliContext implements AutoCloseable {
     private Path homeOverride;
     private ConfigFileValues config;
     private Database database;
+    private Engine engine;
 
     CliContext(PrintStream out, PrintStream err, Map<String, String> env, InputStream in, boolean terminal) {
         this.out = out;
@@ -150,7 +152,7 @@ final class CliContext implements AutoCloseable {
         } else {
             secret = Secrets.load(home(), env("MAILER_SECRET"));
         }
-        return MessageSettings.of(campaign, config(), new TokenSigner(secret));
+        return MessageSettings.of(campaign.from(), campaign.replyTo(), config(), new TokenSigner(secret));
     }
 
     /** SMTP relay URLs: --smtp flags, else MAILER_SMTP_URL (comma-separated), else the config file. */
@@ -193,6 +195,14 @@ final class CliContext implements AutoCloseable {
             database = Database.open(databaseSettings());
         }
         return database;
+    }
+
+    /** The stages wired to the database (opened, and migrated, on first use). */
+    Engine engine() {
+        if (engine == null) {
+            engine = new Engine(database());
+        }
+        return engine;
     }
 
     /** Who is acting, for the audit log: the OS user and host. */

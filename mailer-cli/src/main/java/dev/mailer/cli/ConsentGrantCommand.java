@@ -52,7 +52,7 @@ final class ConsentGrantCommand implements Callable<Integer> {
         ConsentStatement statement = new ConsentStatement(purpose, ConsentStatement.GRANTED, null,
                 source, ip, text, confirmed ? OffsetDateTime.now() : null,
                 existingCustomer ? ConsentStatement.BASIS_EXISTING_CUSTOMER : ConsentStatement.BASIS_CONSENT, parental);
-        ConsentRecord record = new ConsentService(context.database()).grant(email, statement, null, context.actor());
+        ConsentRecord record = context.engine().consent().grant(email, statement, null, context.actor());
         if (json) {
             context.printJson(record);
         } else {

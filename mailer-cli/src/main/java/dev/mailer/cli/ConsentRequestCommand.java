@@ -1,7 +1,8 @@
 package dev.mailer.cli;
 
+import dev.mailer.contacts.EmailAddress;
 import dev.mailer.consent.ConsentService;
-import dev.mailer.consent.DoubleOptIn;
+import dev.mailer.optin.DoubleOptIn;
 import dev.mailer.transport.SmtpPool;
 import dev.mailer.transport.SmtpRelay;
 import java.util.List;
@@ -53,10 +54,9 @@ final class ConsentRequestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConsentService.address(email); // a typo is reported before anything is opened
+        EmailAddress.require(email); // a typo is reported before anything is opened
         List<SmtpRelay> relays = context.smtpRelays(smtp);
-        DoubleOptIn optIn = new DoubleOptIn(context.database(),
-                DoubleOptIn.settings(context.config(), from, context.tokens()), context.actor());
+        DoubleOptIn optIn = context.engine().doubleOptIn(DoubleOptIn.settings(context.config(), from, context.tokens()), context.actor());
         DoubleOptIn.Sent sent;
         try (SmtpPool pool = new SmtpPool(relays)) {
             sent = optIn.request(email, purpose, locale, pool);

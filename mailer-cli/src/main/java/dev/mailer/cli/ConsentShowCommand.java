@@ -29,7 +29,7 @@ final class ConsentShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ConsentHistory history = new ConsentService(context.database()).show(email);
+        ConsentHistory history = context.engine().consent().show(email);
         if (json) {
             context.printJson(history);
             return 0;

@@ -39,7 +39,7 @@ final class ConsentWithdrawCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String purpose = scope.all ? ConsentStatement.ALL_PURPOSES : scope.purpose;
-        new ConsentService(context.database()).withdraw(email, purpose, source, context.actor());
+        context.engine().consent().withdraw(email, purpose, source, context.actor());
         context.out().printf("Recorded: %s withdrew consent for %s.%n", email.strip(),
                 scope.all ? "everything" : "'" + purpose + "'");
         return 0;

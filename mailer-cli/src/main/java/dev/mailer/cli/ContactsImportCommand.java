@@ -45,7 +45,7 @@ final class ContactsImportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Progress progress = new Progress(context, "rows read");
-        ImportResult result = new ContactImport(context.database())
+        ImportResult result = context.engine().contactImport()
                 .run(file, source, strict, context.actor(), progress::update);
         progress.done();
         if (json) {

@@ -195,7 +195,7 @@ final class DemoCommand implements Callable<Integer> {
         MessageSettings settings = context.messageSettings(campaign, false);
         Set<String> locales = new LinkedHashSet<>();
         for (String email : prepared.sample().featured()) {
-            String locale = new ConsentService(context.database()).show(email).contact().locale();
+            String locale = context.engine().consent().show(email).contact().locale();
             if (locale != null && locales.add(locale)) {
                 Preview.Result preview = new Preview(context.database()).of(campaign, settings, templates, email);
                 Path eml = previewDir.resolve("newsletter-" + locale + ".eml");
@@ -211,7 +211,7 @@ final class DemoCommand implements Callable<Integer> {
         if (example != null) {
             out.println();
             out.println("12. Why is someone excluded? Their consent history says (mailer consent show " + example + "):");
-            var history = new ConsentService(context.database()).show(example);
+            var history = context.engine().consent().show(example);
             history.records().forEach(r -> out.printf("   %s %-9s %-12s via %s%n", r.consentAt().toLocalDate(),
                     r.status(), r.purpose(), r.recordedVia()));
         }

@@ -7,7 +7,7 @@ import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.demo.SimulatedFeedback;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.feedback.FeedbackRecorder;
-import dev.mailer.feedback.SoftBouncePolicy;
+import dev.mailer.suppression.SoftBouncePolicy;
 import dev.mailer.feedback.http.FeedbackServer;
 import dev.mailer.feedback.http.ServerSettings;
 import dev.mailer.feedback.mailbox.MailboxPoller;
@@ -98,7 +98,7 @@ final class DemoFeedbackLoop {
                 + "@127.0.0.1:" + mailServer.getImap().getPort() + "/INBOX?tls=none");
         out.printf("%d. mailer feedback poll --mailbox %s%n", step + 1, url.describe());
         MailboxPoller poller = new MailboxPoller(new FeedbackParser(context.tokens()),
-                new FeedbackRecorder(context.database(), SoftBouncePolicy.DEFAULT, "feedback poll"));
+                context.engine().feedbackRecorder(SoftBouncePolicy.DEFAULT, "feedback poll"));
         FeedbackPollCommand.print(out, poller.poll(url, MailboxPoller.Disposal.FLAG), "   ");
         PollSummary again = poller.poll(url, MailboxPoller.Disposal.FLAG);
         out.printf("   polled again: %d new mails, nothing recorded twice%n", again.messages());
@@ -135,9 +135,7 @@ final class DemoFeedbackLoop {
     }
 
     private void oneClick(String link) throws IOException, InterruptedException {
-        try (FeedbackServer server = FeedbackServer.start(context.database(),
-                ServerSettings.of(context.tokens(), context.config().sender().organisation(), false),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (FeedbackServer server = context.engine().serve(ServerSettings.of(context.tokens(), context.config().sender().organisation(), false), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             URI published = URI.create(link);
             URI local = URI.create("http://127.0.0.1:" + server.address().getPort() + published.getRawPath());
             HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()

@@ -3,7 +3,7 @@ package dev.mailer.cli;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.feedback.FeedbackRecorder;
-import dev.mailer.feedback.SoftBouncePolicy;
+import dev.mailer.suppression.SoftBouncePolicy;
 import dev.mailer.feedback.mailbox.MailboxPoller;
 import dev.mailer.feedback.mailbox.MailboxUrl;
 import dev.mailer.feedback.mailbox.PollSummary;
@@ -62,7 +62,7 @@ final class FeedbackPollCommand implements Callable<Integer> {
         MailboxUrl url = MailboxUrl.parse(context.mailboxUrl(mailbox));
         SoftBouncePolicy policy = policy();
         MailboxPoller poller = new MailboxPoller(new FeedbackParser(context.tokens()),
-                new FeedbackRecorder(context.database(), policy, "feedback poll"));
+                context.engine().feedbackRecorder(policy, "feedback poll"));
         PollSummary summary = poller.poll(url, new MailboxPoller.Disposal(moveTo, delete));
         if (json) {
             context.printJson(summary);

@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
         // SIGINT and SIGTERM end the wait: the server stops taking requests, finishes those in
         // progress, and the database closes before exit 0
         try (Interrupts.Registration signals = Interrupts.onInterrupt(stop::countDown);
-             FeedbackServer server = FeedbackServer.start(context.database(), settings, address)) {
+             FeedbackServer server = context.engine().serve(settings, address)) {
             context.out().println("mailer serve listening on " + url(server.address()) + " (Ctrl-C to stop)");
             stop.await();
         }

@@ -1,5 +1,6 @@
 package dev.mailer.cli;
 
+import dev.mailer.contacts.EmailAddress;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.error.MailerException;
 import dev.mailer.subject.DataSubject;
@@ -32,7 +33,7 @@ final class SubjectEraseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String address = ConsentService.address(email).address();
+        String address = EmailAddress.require(email).address();
         if (!yes) {
             if (!context.terminal()) {
                 throw MailerException.usage("Refusing to erase " + address
@@ -46,7 +47,7 @@ final class SubjectEraseCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        DataSubject.Erasure erasure = new DataSubject(context.database()).erase(email, context.actor());
+        DataSubject.Erasure erasure = context.engine().subjects().erase(email, context.actor());
         context.out().printf(erasure.contactFound()
                         ? "Erased %s: contact and %d consent records deleted, %d deliveries anonymised; "
                                 + "the address stays blocked by hash.%n"

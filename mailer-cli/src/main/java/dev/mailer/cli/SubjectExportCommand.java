@@ -21,7 +21,7 @@ final class SubjectExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        context.printJson(new DataSubject(context.database()).export(email, context.actor()));
+        context.printJson(context.engine().subjects().export(email, context.actor()));
         return 0;
     }
 }

@@ -28,7 +28,7 @@ final class SuppressAddCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean added = new Suppressions(context.database()).add(email, reason, detail, context.actor());
+        boolean added = context.engine().suppressions().add(email, reason, detail, context.actor());
         context.out().printf(added ? "Suppressed %s (%s).%n" : "%s was already suppressed (%s).%n", email.strip(), reason);
         return 0;
     }

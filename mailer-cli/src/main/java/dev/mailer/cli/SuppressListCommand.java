@@ -22,7 +22,7 @@ final class SuppressListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Map<String, Object>> rows = new Suppressions(context.database()).list();
+        List<Map<String, Object>> rows = context.engine().suppressions().list();
         if (json) {
             context.printJson(rows);
             return 0;

@@ -25,7 +25,7 @@ final class SuppressRemoveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean removed = new Suppressions(context.database()).remove(email, reason, context.actor());
+        boolean removed = context.engine().suppressions().remove(email, reason, context.actor());
         context.out().printf(removed ? "Lifted the %2$s suppression of %1$s.%n" : "%s had no %s suppression.%n",
                 email.strip(), reason);
         return 0;

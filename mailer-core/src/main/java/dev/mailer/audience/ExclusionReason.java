@@ -28,6 +28,14 @@ public enum ExclusionReason {
         return code;
     }
 
+    /**
+     * Whether this reason forbids every message to the person, whatever its purpose (a double
+     * opt-in request included): the address itself, "nothing at all", and the suppressions.
+     */
+    public boolean blocksEveryMessage() {
+        return compareTo(SUPPRESSED_MANUAL) <= 0;
+    }
+
     public static ExclusionReason ofCode(String code) {
         for (ExclusionReason reason : values()) {
             if (reason.code.equals(code)) {

@@ -11,4 +11,12 @@ import java.util.List;
 public record GateRules(String purpose, boolean requireConfirmed, boolean allowExistingCustomers,
                         Period maxConsentAge, int minimumAge, List<String> tags, List<String> locales,
                         Long campaignId) {
+
+    /**
+     * The gate for a purpose alone: any consent counts, confirmed or not, of any age; what remains
+     * are the rules about the person and the address (what a double opt-in request must respect).
+     */
+    public static GateRules purposeOnly(String purpose) {
+        return new GateRules(purpose, false, true, null, 0, List.of(), List.of(), null);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.mailer.campaign;
 
+import dev.mailer.throttle.Rate;
+import dev.mailer.message.MailboxAddress;
 import dev.mailer.config.YamlDocument;
 import dev.mailer.config.YamlMap;
 import dev.mailer.config.YamlValue;
@@ -75,7 +77,7 @@ public final class CampaignFileParser {
         Period maxConsentAge = root.optional("max-consent-age").map(CampaignFileParser::period).orElse(null);
         int minimumAge = root.optional("minimum-age").map(v -> v.wholeNumber(0, CampaignSpec.MAX_MINIMUM_AGE))
                 .orElse(CampaignSpec.DEFAULT_MINIMUM_AGE);
-        Rate rate = root.optional("rate").map(Rate::parse).orElse(null);
+        Rate rate = root.optional("rate").map(CampaignFileParser::rate).orElse(null);
         Map<String, Rate> perDomain = root.optional("per-domain").map(CampaignFileParser::perDomain).orElse(Map.of());
 
         return new CampaignSpec(name, purpose, template, subject, from, replyTo, audience, requireConfirmed,
@@ -245,7 +247,7 @@ public final class CampaignFileParser {
             if (first != null) {
                 throw entry.error("'per-domain' names " + domain + " twice (first on line " + first + ").");
             }
-            limits.put(domain, Rate.parse(entry));
+            limits.put(domain, rate(entry));
         }
         return limits;
     }
@@ -257,5 +259,10 @@ public final class CampaignFileParser {
             return Optional.empty();
         }
         return EmailAddress.parse("postmaster@" + d).map(EmailAddress::domain);
+    }
+
+    /** A rate, blaming its key and line when the value is not one. */
+    private static Rate rate(YamlValue value) {
+        return Rate.tryParse(value.text()).orElseThrow(() -> value.invalid(Rate.problem(value.text())));
     }
 }

@@ -1,5 +1,7 @@
 package dev.mailer.campaign;
 
+import dev.mailer.throttle.Rate;
+import dev.mailer.message.MailboxAddress;
 import dev.mailer.audience.GateRules;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.mailer.campaign;
 
+import dev.mailer.contacts.EmailAddress;
 import dev.mailer.audience.GateRules;
 import dev.mailer.audience.GateRulesJson;
 import dev.mailer.consent.ConsentService;
@@ -31,7 +32,7 @@ public final class Preview {
     }
 
     public Result of(CampaignSpec spec, MessageSettings settings, Path templatesDir, String email) {
-        String normalized = ConsentService.address(email).normalized();
+        String normalized = EmailAddress.require(email).normalized();
         CampaignMessages messages;
         try {
             messages = CampaignMessages.prepare(spec, settings, templatesDir);

@@ -3,9 +3,8 @@ package dev.mailer.consent;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.error.MailerException;
-import dev.mailer.store.AuditLog;
-import dev.mailer.store.Database;
-import dev.mailer.store.PeopleStore;
+import dev.mailer.audit.AuditTrail;
+import dev.mailer.transaction.Transactions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +17,14 @@ import java.util.regex.Pattern;
 public final class ConsentService {
     private static final Pattern PURPOSE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
-    private final Database database;
+    private final Transactions transactions;
+    private final ConsentStore people;
+    private final AuditTrail audit;
 
-    public ConsentService(Database database) {
-        this.database = database;
+    public ConsentService(Transactions transactions, ConsentStore people, AuditTrail audit) {
+        this.transactions = transactions;
+        this.people = people;
+        this.audit = audit;
     }
 
     /**
@@ -30,29 +33,27 @@ public final class ConsentService {
      * @param via how it reached us, e.g. {@code cli by anna@host}
      */
     public ConsentRecord grant(String email, ConsentStatement statement, String userAgent, String via) {
-        EmailAddress address = address(email);
+        EmailAddress address = EmailAddress.require(email);
         checkPurpose(statement.purpose());
-        return database.inTransaction(connection -> {
-            PeopleStore people = new PeopleStore(connection);
+        return transactions.inTransaction(() -> {
             if (people.isErased(address.normalized())) {
                 throw MailerException.usage("The address " + address.address()
                         + " was erased at the person's request; it cannot be given consent or mailed again.");
             }
             long contactId = people.ensureContact(address);
             long id = people.appendConsent(contactId, statement, userAgent, via);
-            AuditLog.record(connection, via, "consent.grant", address.normalized(), detail(statement));
+            audit.record(via, "consent.grant", address.normalized(), detail(statement));
             return find(people.consentHistory(contactId), id);
         });
     }
 
     /** Records a withdrawal for one purpose, or for everything ({@link ConsentStatement#ALL_PURPOSES}). */
     public ConsentRecord withdraw(String email, String purpose, String source, String via) {
-        EmailAddress address = address(email);
+        EmailAddress address = EmailAddress.require(email);
         if (!purpose.equals(ConsentStatement.ALL_PURPOSES)) {
             checkPurpose(purpose);
         }
-        return database.inTransaction(connection -> {
-            PeopleStore people = new PeopleStore(connection);
+        return transactions.inTransaction(() -> {
             long contactId = people.findContact(address.normalized())
                     .orElseThrow(() -> MailerException.usage("No contact has the address " + address.address()
                             + "; there is no consent to withdraw."))
@@ -60,24 +61,16 @@ public final class ConsentService {
             ConsentStatement withdrawal = new ConsentStatement(purpose, ConsentStatement.WITHDRAWN, null, source,
                     null, null, null, ConsentStatement.BASIS_CONSENT, false);
             long id = people.appendConsent(contactId, withdrawal, null, via);
-            AuditLog.record(connection, via, "consent.withdraw", address.normalized(), detail(withdrawal));
+            audit.record(via, "consent.withdraw", address.normalized(), detail(withdrawal));
             return find(people.consentHistory(contactId), id);
         });
     }
 
     public ConsentHistory show(String email) {
-        EmailAddress address = address(email);
-        return database.withConnection(connection -> {
-            PeopleStore people = new PeopleStore(connection);
-            Contact contact = people.findContact(address.normalized()).orElse(null);
-            List<ConsentRecord> records = contact == null ? List.of() : people.consentHistory(contact.id());
-            return new ConsentHistory(address.address(), contact, records);
-        });
-    }
-
-    public static EmailAddress address(String email) {
-        return EmailAddress.parse(email).orElseThrow(() -> MailerException.usage(
-                "'" + (email.length() > 80 ? email.substring(0, 77) + "..." : email) + "' is not a valid e-mail address."));
+        EmailAddress address = EmailAddress.require(email);
+        Contact contact = people.findContact(address.normalized()).orElse(null);
+        List<ConsentRecord> records = contact == null ? List.of() : people.consentHistory(contact.id());
+        return new ConsentHistory(address.address(), contact, records);
     }
 
     /** @throws MailerException (usage) naming the rule when the purpose is not a valid purpose name */

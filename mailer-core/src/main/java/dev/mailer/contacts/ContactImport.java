@@ -1,10 +1,8 @@
 package dev.mailer.contacts;
 
-import dev.mailer.store.AuditLog;
-import dev.mailer.store.ContactImportWriter;
-import dev.mailer.store.Database;
+import dev.mailer.audit.AuditTrail;
+import dev.mailer.transaction.Transactions;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +19,14 @@ public final class ContactImport {
     public static final int MAX_LISTED_REJECTS = 10_000;
     private static final int PROGRESS_EVERY = 50_000;
 
-    private final Database database;
+    private final Transactions transactions;
+    private final ImportStore store;
+    private final AuditTrail audit;
 
-    public ContactImport(Database database) {
-        this.database = database;
+    public ContactImport(Transactions transactions, ImportStore store, AuditTrail audit) {
+        this.transactions = transactions;
+        this.store = store;
+        this.audit = audit;
     }
 
     /**
@@ -37,8 +39,8 @@ public final class ContactImport {
         String origin = "import " + fileName;
         Rejects rejects = new Rejects();
         try {
-            return database.inTransaction(connection -> {
-                ContactImportWriter writer = new ContactImportWriter(connection);
+            return transactions.inTransaction(() -> {
+                ImportStore.Batch writer = store.begin();
                 ContactCsvReader.Header[] header = new ContactCsvReader.Header[1];
                 long[] rows = {0};
                 try {
@@ -48,11 +50,7 @@ public final class ContactImport {
                             if (strict && rejects.count > 0) {
                                 return; // nothing will be written; keep reading to list every bad row
                             }
-                            try {
-                                writer.add(row);
-                            } catch (SQLException e) {
-                                throw new WriteFailed(e);
-                            }
+                            writer.add(row);
                             tick();
                         }
 
@@ -68,8 +66,6 @@ public final class ContactImport {
                             }
                         }
                     });
-                } catch (WriteFailed e) {
-                    throw e.getCause();
                 } catch (RuntimeException e) {
                     writer.cancel();
                     throw e;
@@ -79,7 +75,7 @@ public final class ContactImport {
                     throw new Aborted();
                 }
                 List<Reject> erased = new ArrayList<>();
-                ContactImportWriter.Counts counts = writer.merge(header[0], origin, erased);
+                ImportStore.Counts counts = writer.merge(header[0], origin, erased);
                 erased.forEach(rejects::add);
                 if (strict && !erased.isEmpty()) {
                     throw new Aborted();
@@ -90,7 +86,7 @@ public final class ContactImport {
                 detail.put("updated", counts.updated());
                 detail.put("unchanged", counts.unchanged());
                 detail.put("rejected", rejects.count);
-                AuditLog.record(connection, actor, "contacts.import", null, detail);
+                audit.record(actor, "contacts.import", null, detail);
                 return new ImportResult(counts.imported(), counts.updated(), counts.unchanged(), rejects.count,
                         rejects.sorted(), rejects.count > rejects.listed.size(), false);
             });
@@ -122,17 +118,6 @@ public final class ContactImport {
     private static final class Aborted extends RuntimeException {
         Aborted() {
             super(null, null, false, false);
-        }
-    }
-
-    private static final class WriteFailed extends RuntimeException {
-        WriteFailed(SQLException cause) {
-            super(cause);
-        }
-
-        @Override
-        public synchronized SQLException getCause() {
-            return (SQLException) super.getCause();
         }
     }
 }

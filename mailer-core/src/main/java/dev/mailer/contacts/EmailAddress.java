@@ -1,5 +1,6 @@
 package dev.mailer.contacts;
 
+import dev.mailer.error.MailerException;
 import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -22,6 +23,16 @@ public record EmailAddress(String address, String normalized) {
     public static final int MAX_LENGTH = 254;
     private static final int MAX_LOCAL_OCTETS = 64;
     private static final String ATEXT_SPECIALS = "!#$%&'*+/=?^_`{|}~-";
+
+    /**
+     * Parses an address given on the command line or in a request.
+     *
+     * @throws MailerException (usage) naming the text when it is not a valid address
+     */
+    public static EmailAddress require(String raw) {
+        return parse(raw).orElseThrow(() -> MailerException.usage("'" + (raw == null ? "" : raw.length() > 80
+                ? raw.substring(0, 77) + "..." : raw) + "' is not a valid e-mail address."));
+    }
 
     /** Parses an address, or returns empty when it is not a valid address. */
     public static Optional<EmailAddress> parse(String raw) {

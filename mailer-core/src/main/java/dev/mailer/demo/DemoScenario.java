@@ -5,13 +5,13 @@ import dev.mailer.audience.GateRulesJson;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ConsentStatement;
-import dev.mailer.contacts.ContactImport;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.contacts.ImportResult;
 import dev.mailer.store.CampaignStore;
 import dev.mailer.store.Database;
 import dev.mailer.store.GateQuery;
-import dev.mailer.store.PeopleStore;
+import dev.mailer.consent.ConsentStore;
+import dev.mailer.engine.Engine;
 import dev.mailer.suppression.Suppressions;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -45,19 +45,20 @@ public final class DemoScenario {
                                    String actor) {
         Path csv = workDir.resolve("kawiarnia-customers.csv");
         SampleShop.Summary sample = SampleShop.writeContacts(csv, today);
-        ImportResult imported = new ContactImport(database).run(csv, "kawiarnia.example shop", false, actor, null);
+        Engine engine = new Engine(database);
+        ImportResult imported = engine.contactImport().run(csv, "kawiarnia.example shop", false, actor, null);
 
-        ConsentService consent = new ConsentService(database);
+        ConsentService consent = engine.consent();
         for (String email : sample.unsubscribeAll()) {
             consent.withdraw(email, ConsentStatement.ALL_PURPOSES, "reply: please remove me from all your lists", actor);
         }
-        Suppressions suppressions = new Suppressions(database);
+        Suppressions suppressions = engine.suppressions();
         sample.bounced().forEach(e -> suppressions.add(e, "bounced", "550 5.1.1 mailbox does not exist (simulated)", actor));
         sample.complaint().forEach(e -> suppressions.add(e, "complaint", "marked as spam (simulated)", actor));
         sample.manualBlock().forEach(e -> suppressions.add(e, "manual", "asked by phone not to be mailed", actor));
 
-        database.inTransaction(connection -> {
-            PeopleStore people = new PeopleStore(connection);
+        ConsentStore people = engine.stores().consent();
+        database.inTransaction(() -> {
             for (int i = 0; i < LEGACY_ADDRESSES.size(); i++) {
                 String raw = LEGACY_ADDRESSES.get(i);
                 // the old platform stored anything; the gate must catch it, so it is inserted unvalidated

@@ -1,18 +1,17 @@
 package dev.mailer.feedback;
 
+import dev.mailer.audit.AuditTrail;
 import dev.mailer.consent.ConsentRecord;
+import dev.mailer.consent.ConsentStore;
+import dev.mailer.consent.Contact;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
+import dev.mailer.feedback.FeedbackEvents.Campaign;
 import dev.mailer.message.Token;
-import dev.mailer.store.AuditLog;
-import dev.mailer.store.Database;
-import dev.mailer.store.FeedbackStore;
-import dev.mailer.store.FeedbackStore.CampaignRef;
-import dev.mailer.store.FeedbackStore.ContactRef;
-import dev.mailer.store.PeopleStore;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.util.Comparator;
+import dev.mailer.suppression.SoftBouncePolicy;
+import dev.mailer.suppression.SuppressionReason;
+import dev.mailer.suppression.Suppressions;
+import dev.mailer.transaction.Transactions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,10 +20,14 @@ import java.util.Optional;
  * Writes feedback back so nobody is mailed against their will twice: a hard bounce suppresses the
  * address, soft bounces do once {@link SoftBouncePolicy} says so, a complaint suppresses, an
  * unsubscribe withdraws the consent. Each event is recorded once (by its source key), so reading
- * the same mailbox again changes nothing. One transaction per event.
+ * the same mailbox again changes nothing. One unit of work per event.
  */
 public final class FeedbackRecorder {
-    private final Database database;
+    private final Transactions transactions;
+    private final ConsentStore people;
+    private final FeedbackEvents events;
+    private final Suppressions suppressions;
+    private final AuditTrail audit;
     private final SoftBouncePolicy policy;
     private final String origin;
 
@@ -43,10 +46,28 @@ public final class FeedbackRecorder {
     /**
      * @param origin who records, for suppressions and the audit log (e.g. {@code feedback poll})
      */
-    public FeedbackRecorder(Database database, SoftBouncePolicy policy, String origin) {
-        this.database = database;
+    public FeedbackRecorder(Transactions transactions, ConsentStore people, FeedbackEvents events,
+                            Suppressions suppressions, AuditTrail audit, SoftBouncePolicy policy, String origin) {
+        this.transactions = transactions;
+        this.people = people;
+        this.events = events;
+        this.suppressions = suppressions;
+        this.audit = audit;
         this.policy = policy;
         this.origin = origin;
+    }
+
+    /** What an unsubscribe link is about: for whom (only their language) and which purpose. */
+    public record Subject(Optional<String> contactLocale, String purpose) {
+    }
+
+    /** The person's locale, if they still exist, and the purpose an unsubscribe token stands for. */
+    public Subject subjectOf(Token token) {
+        Optional<String> locale = people.contact(token.contactId()).map(Contact::locale);
+        String purpose = token.purpose() != null ? token.purpose()
+                : token.campaignId() == 0 ? null
+                : events.campaign(token.campaignId()).map(Campaign::purpose).orElse(null);
+        return new Subject(locale, purpose);
     }
 
     /** Records a bounce, complaint or mailto unsubscribe found by {@link FeedbackParser}. */
@@ -55,18 +76,16 @@ public final class FeedbackRecorder {
                 || feedback.type() == FeedbackType.BOUNCE && "delayed".equalsIgnoreCase(feedback.action())) {
             return Result.IGNORED; // a delay warning is not a bounce: the MTA is still trying
         }
-        return database.inTransaction(connection -> {
-            FeedbackStore store = new FeedbackStore(connection);
-            Optional<ContactRef> contact = feedback.contactId() == null ? Optional.empty()
-                    : store.contact(feedback.contactId());
-            Optional<CampaignRef> campaign = feedback.campaignId() == null ? Optional.empty()
-                    : store.campaign(feedback.campaignId());
-            PeopleStore people = new PeopleStore(connection);
-            String email = contact.map(ContactRef::normalizedEmail)
+        return transactions.inTransaction(() -> {
+            Optional<Contact> contact = feedback.contactId() == null ? Optional.empty()
+                    : people.contact(feedback.contactId());
+            Optional<Campaign> campaign = feedback.campaignId() == null ? Optional.empty()
+                    : events.campaign(feedback.campaignId());
+            String email = contact.map(Contact::emailNormalized)
                     .orElseGet(() -> EmailAddress.normalize(feedback.recipient() == null ? "" : feedback.recipient())
                             .orElse(null));
             if (contact.isEmpty() && email != null) {
-                contact = people.findContact(email).map(c -> new ContactRef(c.id(), c.emailNormalized(), c.locale()));
+                contact = people.findContact(email);
             }
             if (email == null) {
                 return Result.UNMATCHED;
@@ -77,18 +96,18 @@ public final class FeedbackRecorder {
             if (feedback.type() == FeedbackType.UNSUBSCRIBE) {
                 // only a signed token says who asked: a From line can be forged by anyone
                 return feedback.contactId() == null || contact.isEmpty() ? Result.UNMATCHED
-                        : withdraw(connection, contact.get(), campaign.orElse(null), feedback.purpose(), false,
+                        : withdraw(contact.get(), campaign.orElse(null), feedback.purpose(), false,
                         "unsubscribe e-mail", null, null);
             }
-            Long contactId = contact.map(ContactRef::id).orElse(null);
-            boolean isNew = store.insertEvent(new FeedbackStore.Event(feedback.sourceKey(), feedback.type().json(),
-                    contactId, campaign.map(CampaignRef::id).orElse(null),
+            Long contactId = contact.map(Contact::id).orElse(null);
+            boolean isNew = events.insert(new FeedbackEvents.Event(feedback.sourceKey(), feedback.type(),
+                    contactId, campaign.map(Campaign::id).orElse(null),
                     feedback.type() == FeedbackType.BOUNCE ? feedback.hard() : null, feedback.status(),
                     feedback.diagnostic()));
             if (!isNew) {
                 return Result.ALREADY_RECORDED;
             }
-            suppress(connection, store, people, feedback, email, contactId);
+            suppress(feedback, email, contactId);
             return Result.RECORDED;
         });
     }
@@ -100,31 +119,28 @@ public final class FeedbackRecorder {
      * @param channel how it reached us, e.g. {@code one-click unsubscribe}; kept as the consent's source
      */
     public Result unsubscribe(Token token, boolean everything, String channel, String ip, String userAgent) {
-        return database.inTransaction(connection -> {
-            FeedbackStore store = new FeedbackStore(connection);
-            Optional<ContactRef> contact = store.contact(token.contactId());
+        return transactions.inTransaction(() -> {
+            Optional<Contact> contact = people.contact(token.contactId());
             if (contact.isEmpty()) {
                 return Result.UNMATCHED; // erased, or a token of another database
             }
-            CampaignRef campaign = token.campaignId() == 0 ? null : store.campaign(token.campaignId()).orElse(null);
-            return withdraw(connection, contact.get(), campaign, token.purpose(), everything, channel, ip, userAgent);
+            Campaign campaign = token.campaignId() == 0 ? null : events.campaign(token.campaignId()).orElse(null);
+            return withdraw(contact.get(), campaign, token.purpose(), everything, channel, ip, userAgent);
         });
     }
 
-    private Result withdraw(Connection connection, ContactRef contact, CampaignRef campaign, String tokenPurpose,
-                            boolean everything, String channel, String ip, String userAgent) throws SQLException {
+    private Result withdraw(Contact contact, Campaign campaign, String tokenPurpose,
+                            boolean everything, String channel, String ip, String userAgent) {
         String purpose = everything ? ConsentStatement.ALL_PURPOSES
                 : tokenPurpose != null ? tokenPurpose
                 : campaign != null ? campaign.purpose()
                 : ConsentStatement.ALL_PURPOSES;
-        FeedbackStore store = new FeedbackStore(connection);
         // Once per campaign and person: a mailto and a one-click unsubscribe for the same message count once.
         String key = "unsubscribe:" + (campaign == null ? 0 : campaign.id()) + ":" + contact.id()
                 + (everything ? ":all" : "");
-        boolean isNew = store.insertEvent(new FeedbackStore.Event(key, FeedbackType.UNSUBSCRIBE.json(), contact.id(),
+        boolean isNew = events.insert(new FeedbackEvents.Event(key, FeedbackType.UNSUBSCRIBE, contact.id(),
                 campaign == null ? null : campaign.id(), null, null, purpose));
-        PeopleStore people = new PeopleStore(connection);
-        if (isWithdrawn(people, contact.id(), purpose)) {
+        if (isWithdrawn(contact.id(), purpose)) {
             return isNew ? Result.RECORDED : Result.ALREADY_RECORDED;
         }
         String source = channel + (campaign == null ? "" : " (campaign " + campaign.name() + ")");
@@ -133,36 +149,24 @@ public final class FeedbackRecorder {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("purpose", purpose);
         detail.put("source", source);
-        AuditLog.record(connection, origin, "consent.withdraw", contact.normalizedEmail(), detail);
+        audit.record(origin, "consent.withdraw", contact.emailNormalized(), detail);
         return Result.RECORDED;
     }
 
     /** Whether the latest record for the purpose is already a withdrawal (then nothing is appended). */
-    private static boolean isWithdrawn(PeopleStore people, long contactId, String purpose) throws SQLException {
-        return people.consentHistory(contactId).stream()
-                .filter(r -> r.purpose().equals(purpose))
-                .max(Comparator.comparing(ConsentRecord::consentAt).thenComparing(ConsentRecord::id))
+    private boolean isWithdrawn(long contactId, String purpose) {
+        return ConsentRecord.latest(people.consentHistory(contactId), purpose)
                 .map(r -> ConsentStatement.WITHDRAWN.equals(r.status()))
                 .orElse(false);
     }
 
-    private void suppress(Connection connection, FeedbackStore store, PeopleStore people, Feedback feedback,
-                          String email, Long contactId) throws SQLException {
-        boolean added;
-        String reason;
+    private void suppress(Feedback feedback, String email, Long contactId) {
         if (feedback.type() == FeedbackType.COMPLAINT) {
-            reason = "complaint";
-            added = people.addSuppression(email, reason, "spam complaint", origin);
+            suppressions.suppress(email, SuppressionReason.COMPLAINT, "spam complaint", origin);
         } else if (feedback.hard()) {
-            reason = "bounced";
-            added = people.addSuppression(email, reason, bounceDetail(feedback), origin);
-        } else {
-            reason = "bounced";
-            added = contactId != null
-                    && store.suppressAfterSoftBounces(contactId, policy.limit(), policy.windowDays(), origin);
-        }
-        if (added) {
-            AuditLog.record(connection, origin, "suppress.add", email, Map.of("reason", reason));
+            suppressions.suppress(email, SuppressionReason.BOUNCED, bounceDetail(feedback), origin);
+        } else if (contactId != null) {
+            suppressions.afterSoftBounce(contactId, email, policy, origin);
         }
     }
 

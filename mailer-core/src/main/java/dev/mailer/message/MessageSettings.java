@@ -1,8 +1,6 @@
 package dev.mailer.message;
 
-import dev.mailer.campaign.MailboxAddress;
 import dev.mailer.template.MessageModel;
-import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.config.ConfigFileValues;
 import java.net.URI;
 import java.nio.file.Path;
@@ -21,14 +19,10 @@ public record MessageSettings(MailboxAddress from, MailboxAddress replyTo, Messa
                               TokenSigner tokens, DkimSigner dkim) {
 
     /**
-     * The settings for a campaign from the config file, with SPEC §2's defaults: addresses and the
-     * unsubscribe site on the campaign's From domain when not configured.
+     * The settings for messages from this sender (a campaign's, or a double opt-in request's) from the
+     * config file, with SPEC §2's defaults: addresses and the unsubscribe site on the From domain when
+     * not configured.
      */
-    public static MessageSettings of(CampaignSpec campaign, ConfigFileValues config, TokenSigner tokens) {
-        return of(campaign.from(), campaign.replyTo(), config, tokens);
-    }
-
-    /** The same for messages that are not a campaign's (a double opt-in request), from this sender. */
     public static MessageSettings of(MailboxAddress from, MailboxAddress replyTo, ConfigFileValues config,
                                      TokenSigner tokens) {
         String domain = from.address().domain();

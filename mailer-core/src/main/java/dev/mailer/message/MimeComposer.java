@@ -1,6 +1,6 @@
 package dev.mailer.message;
 
-import dev.mailer.campaign.MailboxAddress;
+import dev.mailer.template.HeaderText;
 import dev.mailer.template.RenderedMessage;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;

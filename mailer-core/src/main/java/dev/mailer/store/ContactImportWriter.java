@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.ContactCsvReader;
+import dev.mailer.contacts.ImportStore;
+import dev.mailer.contacts.ImportStore.Counts;
 import dev.mailer.contacts.ImportRow;
 import dev.mailer.contacts.Reject;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +29,7 @@ import org.postgresql.copy.CopyIn;
  * handful of set-based statements. COPY and set-based SQL are what make a million rows a minute
  * possible; the caller's transaction is what makes the import all-or-nothing.
  */
-public final class ContactImportWriter {
+final class ContactImportWriter implements ImportStore.Batch {
     private static final Logger LOG = LoggerFactory.getLogger(ContactImportWriter.class);
     private static final SqlQueries SQL = SqlQueries.load("import.sql");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,11 +41,7 @@ public final class ContactImportWriter {
     private final StringBuilder buffer = new StringBuilder(FLUSH_BYTES + 4096);
     private long copied;
 
-    /** Counts of the merged rows. */
-    public record Counts(long imported, long updated, long unchanged) {
-    }
-
-    public ContactImportWriter(Connection connection) throws SQLException {
+    ContactImportWriter(Connection connection) throws SQLException {
         this.connection = connection;
         try (Statement statement = connection.createStatement()) {
             statement.execute(SQL.get("create-staging"));
@@ -51,7 +49,8 @@ public final class ContactImportWriter {
         this.copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(SQL.get("copy-staging"));
     }
 
-    public void add(ImportRow row) throws SQLException {
+    @Override
+    public void add(ImportRow row) {
         ConsentStatement consent = row.consent();
         field(Long.toString(row.line()));
         field(row.email().address());
@@ -74,7 +73,11 @@ public final class ContactImportWriter {
         field(consent == null ? null : Boolean.toString(consent.parentalConsent()));
         buffer.setCharAt(buffer.length() - 1, '\n');
         if (buffer.length() >= FLUSH_BYTES) {
-            flush();
+            try {
+                flush();
+            } catch (SQLException e) {
+                throw Database.databaseError(e);
+            }
         }
     }
 
@@ -84,7 +87,17 @@ public final class ContactImportWriter {
      *
      * @param origin where the consent records came from, e.g. {@code import contacts.csv}
      */
-    public Counts merge(ContactCsvReader.Header header, String origin, List<Reject> erasedOut) throws SQLException {
+    @Override
+    public Counts merge(ContactCsvReader.Header header, String origin, List<Reject> erasedOut) {
+        try {
+            return mergeStaged(header, origin, erasedOut);
+        } catch (SQLException e) {
+            throw Database.databaseError(e);
+        }
+    }
+
+    private Counts mergeStaged(ContactCsvReader.Header header, String origin, List<Reject> erasedOut)
+            throws SQLException {
         flush();
         copied = copy.endCopy();
         LOG.debug("import staged {} rows", copied);
@@ -125,7 +138,7 @@ public final class ContactImportWriter {
         }
     }
 
-    /** Abandons the COPY (the caller rolls back). */
+    @Override
     public void cancel() {
         try {
             if (copy.isActive()) {

@@ -2,7 +2,7 @@ package dev.mailer.store;
 
 import dev.mailer.audience.GateRules;
 import dev.mailer.delivery.Outcome;
-import dev.mailer.feedback.SoftBouncePolicy;
+import dev.mailer.suppression.SoftBouncePolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -168,8 +168,8 @@ public final class DeliveryStore {
             update("suppress-bounced", suppress);
         } else {
             SoftBouncePolicy policy = SoftBouncePolicy.DEFAULT;
-            new FeedbackStore(connection).suppressAfterSoftBounces(outcome.contactId(), policy.limit(),
-                    policy.windowDays(), "smtp reply");
+            update("suppress-after-soft-bounces", Map.of("contact_id", outcome.contactId(), "limit", policy.limit(),
+                    "window_days", policy.windowDays(), "origin", "smtp reply"));
         }
     }
 

@@ -1,6 +1,12 @@
 package dev.mailer.store;
 
 import dev.mailer.audience.GateStore;
+import dev.mailer.audit.AuditTrail;
+import dev.mailer.consent.ConsentStore;
+import dev.mailer.contacts.ImportStore;
+import dev.mailer.feedback.FeedbackEvents;
+import dev.mailer.subject.SubjectStore;
+import dev.mailer.suppression.SuppressionStore;
 import dev.mailer.transaction.Transactions;
 
 /**
@@ -10,10 +16,18 @@ import dev.mailer.transaction.Transactions;
 public final class Stores {
     private final Database database;
     private final GateStore gate;
+    private final PeopleStore people;
+    private final AuditTrail audit;
+    private final FeedbackEvents feedback;
+    private final ImportStore imports;
 
     public Stores(Database database) {
         this.database = database;
         this.gate = new PostgresGate(database);
+        this.people = new PeopleStore(database);
+        this.audit = new AuditLog(database);
+        this.feedback = new FeedbackStore(database);
+        this.imports = new ContactImports(database);
     }
 
     public Transactions transactions() {
@@ -22,5 +36,29 @@ public final class Stores {
 
     public GateStore gate() {
         return gate;
+    }
+
+    public ConsentStore consent() {
+        return people;
+    }
+
+    public SuppressionStore suppressions() {
+        return people;
+    }
+
+    public SubjectStore subjects() {
+        return people;
+    }
+
+    public AuditTrail audit() {
+        return audit;
+    }
+
+    public FeedbackEvents feedback() {
+        return feedback;
+    }
+
+    public ImportStore imports() {
+        return imports;
     }
 }

@@ -1,21 +1,30 @@
 package dev.mailer.subject;
 
 import dev.mailer.consent.ConsentRecord;
-import dev.mailer.consent.ConsentService;
 import dev.mailer.consent.Contact;
 import dev.mailer.contacts.EmailAddress;
-import dev.mailer.store.AuditLog;
-import dev.mailer.store.Database;
-import dev.mailer.store.PeopleStore;
+import dev.mailer.audit.AuditTrail;
+import dev.mailer.consent.ConsentStore;
+import dev.mailer.suppression.Suppressions;
+import dev.mailer.transaction.Transactions;
 import java.util.List;
 import java.util.Map;
 
 /** Data-subject rights (SPEC §4): access (export) and erasure. */
 public final class DataSubject {
-    private final Database database;
+    private final Transactions transactions;
+    private final ConsentStore people;
+    private final Suppressions suppressions;
+    private final SubjectStore store;
+    private final AuditTrail audit;
 
-    public DataSubject(Database database) {
-        this.database = database;
+    public DataSubject(Transactions transactions, ConsentStore people, Suppressions suppressions, SubjectStore store,
+                       AuditTrail audit) {
+        this.transactions = transactions;
+        this.people = people;
+        this.suppressions = suppressions;
+        this.store = store;
+        this.audit = audit;
     }
 
     /** Everything stored about one person. */
@@ -29,30 +38,28 @@ public final class DataSubject {
     }
 
     public Export export(String email, String actor) {
-        EmailAddress address = ConsentService.address(email);
-        return database.inTransaction(connection -> {
-            PeopleStore people = new PeopleStore(connection);
+        EmailAddress address = EmailAddress.require(email);
+        return transactions.inTransaction(() -> {
             Contact contact = people.findContact(address.normalized()).orElse(null);
             List<ConsentRecord> consents = contact == null ? List.of() : people.consentHistory(contact.id());
-            List<Map<String, Object>> deliveries = contact == null ? List.of() : people.deliveriesOf(contact.id());
-            List<Map<String, Object>> feedback = contact == null ? List.of() : people.feedbackOf(contact.id());
-            List<Map<String, Object>> suppressions = people.suppressionsOf(address.normalized());
+            List<Map<String, Object>> deliveries = contact == null ? List.of() : store.deliveriesOf(contact.id());
+            List<Map<String, Object>> feedback = contact == null ? List.of() : store.feedbackOf(contact.id());
+            List<Map<String, Object>> blocks = suppressions.of(address.normalized());
             boolean erased = people.isErased(address.normalized());
-            AuditLog.record(connection, actor, "subject.export", address.normalized(), Map.of("found", contact != null));
+            audit.record(actor, "subject.export", address.normalized(), Map.of("found", contact != null));
             return new Export(address.address(), erased, contact, consents, deliveries, feedback,
-                    erased ? List.of() : suppressions);
+                    erased ? List.of() : blocks);
         });
     }
 
     public Erasure erase(String email, String actor) {
-        EmailAddress address = ConsentService.address(email);
-        return database.inTransaction(connection -> {
-            PeopleStore people = new PeopleStore(connection);
+        EmailAddress address = EmailAddress.require(email);
+        return transactions.inTransaction(() -> {
             Contact contact = people.findContact(address.normalized()).orElse(null);
             int consents = contact == null ? 0 : people.consentHistory(contact.id()).size();
-            int deliveries = contact == null ? 0 : people.deliveriesOf(contact.id()).size();
-            people.erase(address.normalized(), contact == null ? null : contact.id(), actor);
-            AuditLog.record(connection, actor, "subject.erase", address.normalized(),
+            int deliveries = contact == null ? 0 : store.deliveriesOf(contact.id()).size();
+            store.erase(address.normalized(), contact == null ? null : contact.id(), actor);
+            audit.record(actor, "subject.erase", address.normalized(),
                     Map.of("contactFound", contact != null, "consentRecords", consents, "deliveries", deliveries));
             return new Erasure(contact != null, consents, deliveries);
         });

@@ -1,7 +1,10 @@
 package dev.mailer.template;
 
 import dev.mailer.audience.Recipient;
-import java.sql.Date;
+import freemarker.template.SimpleDate;
+import freemarker.template.TemplateDateModel;
+import java.time.ZoneId;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +38,9 @@ public final class MessageModel {
         consent.put("purpose", purpose);
         putIfPresent(consent, "source", recipient.consentSource());
         if (recipient.consentAt() != null) {
-            consent.put("date", Date.valueOf(recipient.consentAt().toLocalDate()));
+            // a date without a time of day, as FreeMarker's ?string and ?date expect it
+            consent.put("date", new SimpleDate(Date.from(recipient.consentAt().toLocalDate()
+                    .atStartOfDay(ZoneId.systemDefault()).toInstant()), TemplateDateModel.DATE));
         }
         consent.put("confirmed", recipient.confirmedAt() != null);
 

@@ -1,6 +1,5 @@
 package dev.mailer.template;
 
-import dev.mailer.message.HeaderText;
 import freemarker.cache.FileTemplateLoader;
 import freemarker.core.ArithmeticEngine;
 import freemarker.core.InvalidReferenceException;

@@ -1,6 +1,5 @@
 package dev.mailer.throttle;
 
-import dev.mailer.campaign.Rate;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
 import java.util.HashMap;

@@ -142,3 +142,16 @@ update campaign
        started_at = coalesce(started_at, case when :status = 'sending' then now() end),
        finished_at = case when :status = 'finished' then now() else null end
  where id = :campaign_id
+
+-- Repeated soft bounces reach suppression: `limit` of them within `window_days`, whatever their source.
+-- name: suppress-after-soft-bounces
+insert into suppression (email_norm, email_hash, reason, detail, origin)
+select c.email_norm, email_hash(c.email_norm), 'bounced',
+       :limit || ' soft bounces within ' || :window_days || ' days', :origin
+  from contact c
+ where c.id = :contact_id
+   and (select count(*) from feedback_event f
+         where f.contact_id = c.id and f.type = 'bounce' and not f.hard
+           and f.received_at > now() - make_interval(days => :window_days)) >= :limit
+   and not exists (select 1 from suppression s where s.email_hash = email_hash(c.email_norm) and s.reason = 'erased')
+on conflict (email_hash, reason) do nothing

@@ -38,7 +38,7 @@ analyze import_row
 delete from import_row r
  using suppression s
  where s.reason = 'erased'
-   and s.email_hash = sha256(convert_to(r.email_norm, 'UTF8'))
+   and s.email_hash = email_hash(r.email_norm)
 returning r.line, r.email
 
 -- One row per address with the values of its last row (SPEC §3).

@@ -6,6 +6,18 @@ select id, email, email_norm, name, locale, tags, birth_date, attributes::text a
   from contact
  where email_norm = :email_norm
 
+-- name: contact-by-id
+select id, email, email_norm, name, locale, tags, birth_date, attributes::text as attributes, created_at, updated_at
+  from contact
+ where id = :contact_id
+
+-- Confirmations of one person are taken one at a time, so a double click records one consent.
+-- name: lock-contact
+select id, email, email_norm, name, locale, tags, birth_date, attributes::text as attributes, created_at, updated_at
+  from contact
+ where id = :contact_id
+   for update
+
 -- name: insert-contact
 insert into contact (email, email_norm, name, locale, tags)
 values (:email, :email_norm, :name, :locale, coalesce(:tags::text[], '{}'))
@@ -13,7 +25,7 @@ on conflict (email_norm) do update set email_norm = excluded.email_norm
 returning id
 
 -- name: is-erased
-select exists (select 1 from suppression where reason = 'erased' and email_hash = :hash)
+select exists (select 1 from suppression where reason = 'erased' and email_hash = email_hash(:email_norm::text))
 
 -- name: insert-consent
 insert into consent_record (contact_id, purpose, status, consent_at, source, ip, consent_text, confirmed_at,
@@ -32,12 +44,12 @@ select id, purpose, status, consent_at, source, ip, consent_text, confirmed_at, 
 -- An erased address is blocked for good by its hash; storing it again in clear would undo the erasure.
 -- name: add-suppression
 insert into suppression (email_norm, email_hash, reason, detail, origin)
-select :email_norm, :hash, :reason, :detail, :origin
- where not exists (select 1 from suppression where email_hash = :hash and reason = 'erased')
+select :email_norm::text, email_hash(:email_norm::text), :reason, :detail, :origin
+ where not exists (select 1 from suppression where email_hash = email_hash(:email_norm::text) and reason = 'erased')
 on conflict (email_hash, reason) do nothing
 
 -- name: remove-suppression
-delete from suppression where email_hash = :hash and reason = :reason and reason <> 'erased'
+delete from suppression where email_hash = email_hash(:email_norm::text) and reason = :reason and reason <> 'erased'
 
 -- name: list-suppressions
 select email_norm, encode(email_hash, 'hex') as hash, reason, detail, origin, created_at
@@ -45,7 +57,16 @@ select email_norm, encode(email_hash, 'hex') as hash, reason, detail, origin, cr
  order by created_at, id
 
 -- name: suppressions-of
-select reason, detail, origin, created_at from suppression where email_hash = :hash order by created_at, id
+select reason, detail, origin, created_at
+  from suppression
+ where email_hash = email_hash(:email_norm::text)
+ order by created_at, id
+
+-- Soft bounces count toward suppression whatever their source (feedback mail, SMTP reply).
+-- name: soft-bounces
+select count(*) from feedback_event
+ where contact_id = :contact_id and type = 'bounce' and not hard
+   and received_at > now() - make_interval(days => :window_days)
 
 -- name: deliveries-of
 select c.name as campaign, d.status, d.attempts, d.smtp_code, d.smtp_reply, d.queue_id, d.message_id,
@@ -75,9 +96,9 @@ update feedback_event set diagnostic = null, contact_id = null where contact_id 
 delete from contact where id = :contact_id
 
 -- name: erase-suppressions
-delete from suppression where email_hash = :hash and reason <> 'erased'
+delete from suppression where email_hash = email_hash(:email_norm::text) and reason <> 'erased'
 
 -- name: add-erased
 insert into suppression (email_norm, email_hash, reason, origin)
-values (null, :hash, 'erased', :origin)
+values (null, email_hash(:email_norm::text), 'erased', :origin)
 on conflict (email_hash, reason) do nothing

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailer.campaign.Audience;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.DryRun;
-import dev.mailer.campaign.MailboxAddress;
+import dev.mailer.message.MailboxAddress;
 import dev.mailer.campaign.SendReport;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ConsentStatement;
@@ -14,7 +14,7 @@ import dev.mailer.contacts.EmailAddress;
 import dev.mailer.contacts.ImportResult;
 import dev.mailer.store.CampaignStore;
 import dev.mailer.store.GateQuery;
-import dev.mailer.store.PeopleStore;
+import dev.mailer.consent.ConsentStore;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.suppression.Suppressions;
 import java.io.IOException;
@@ -117,7 +117,7 @@ class ConsentGateTest {
     @Test
     void unsubscribedFromEverything() {
         String email = importEligible("anna");
-        new ConsentService(db.database()).withdraw(email, ConsentStatement.ALL_PURPOSES, "reply: remove me", ACTOR);
+        db.engine().consent().withdraw(email, ConsentStatement.ALL_PURPOSES, "reply: remove me", ACTOR);
 
         assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
     }
@@ -182,7 +182,7 @@ class ConsentGateTest {
     @Test
     void consentWithdrawnByCommand() {
         String email = importEligible("iza");
-        new ConsentService(db.database()).withdraw(email, PURPOSE, "phone call", ACTOR);
+        db.engine().consent().withdraw(email, PURPOSE, "phone call", ACTOR);
 
         assertThat(reason(campaign())).isEqualTo("consent_withdrawn");
     }
@@ -238,7 +238,7 @@ class ConsentGateTest {
     @Test
     void everyReasonCodeAtOnceInOneAudience() {
         insertUnvalidated("broken@@" + tag + ".example", true);
-        new ConsentService(db.database()).withdraw(importEligible("a"), ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        db.engine().consent().withdraw(importEligible("a"), ConsentStatement.ALL_PURPOSES, null, ACTOR);
         suppress(importEligible("b"), "bounced");
         suppress(importEligible("c"), "complaint");
         suppress(importEligible("d"), "manual");
@@ -273,7 +273,7 @@ class ConsentGateTest {
     @Test
     void invalidAddressBeforeUnsubscribedBeforeEverythingElse() {
         long id = insertUnvalidated("all-wrong@" + tag, true);
-        db.database().inTransaction(connection -> new PeopleStore(connection).appendConsent(id,
+        db.database().inTransaction(connection -> db.stores().consent().appendConsent(id,
                 new ConsentStatement("*", "withdrawn", null, null, null, null, null, "consent", false),
                 null, ACTOR));
 
@@ -283,7 +283,7 @@ class ConsentGateTest {
     @Test
     void unsubscribedAllBeforeBounced() {
         String email = importEligible("ola");
-        new ConsentService(db.database()).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        db.engine().consent().withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
         suppress(email, "bounced");
 
         assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
@@ -363,7 +363,7 @@ class ConsentGateTest {
     @Test
     void grantAfterWithdrawAllMakesEligibleAgain() {
         String email = importEligible("beata");
-        ConsentService consent = new ConsentService(db.database());
+        ConsentService consent = db.engine().consent();
         consent.withdraw(email, ConsentStatement.ALL_PURPOSES, "reply: stop everything", ACTOR);
         assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
 
@@ -398,7 +398,7 @@ class ConsentGateTest {
     void withdrawAllWithoutAnyConsentIsUnsubscribedNotNoConsent() {
         String email = email("dorota");
         importRows(row(email));
-        new ConsentService(db.database()).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        db.engine().consent().withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
 
         assertThat(reason(campaign())).isEqualTo("suppressed_unsubscribed");
     }
@@ -406,7 +406,7 @@ class ConsentGateTest {
     @Test
     void withdrawingThePurposeAfterWithdrawAllStaysUnsubscribed() {
         String email = importEligible("emil");
-        ConsentService consent = new ConsentService(db.database());
+        ConsentService consent = db.engine().consent();
         consent.withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
         consent.withdraw(email, PURPOSE, null, ACTOR);
 
@@ -427,7 +427,7 @@ class ConsentGateTest {
     @Test
     void regrantByCommandAfterWithdrawalByCommand() {
         String email = importEligible("grazyna");
-        ConsentService consent = new ConsentService(db.database());
+        ConsentService consent = db.engine().consent();
         consent.withdraw(email, PURPOSE, null, ACTOR);
         assertThat(reason(campaign())).isEqualTo("consent_withdrawn");
 
@@ -859,7 +859,7 @@ class ConsentGateTest {
     /** A contact with an address the import would refuse, as an old platform might have left it. */
     private long insertUnvalidated(String raw, boolean withConsent) {
         return db.database().inTransaction(connection -> {
-            PeopleStore people = new PeopleStore(connection);
+            ConsentStore people = db.stores().consent();
             long id = people.ensureContact(new EmailAddress(raw, raw.toLowerCase(Locale.ROOT)), "Legacy", "pl",
                     List.of(tag));
             if (withConsent) {
@@ -877,7 +877,7 @@ class ConsentGateTest {
     }
 
     private static void suppress(String email, String reason) {
-        assertThat(new Suppressions(db.database()).add(email, reason, "test", ACTOR)).isTrue();
+        assertThat(db.engine().suppressions().add(email, reason, "test", ACTOR)).isTrue();
     }
 
     /** Records a delivery of the campaign to the contact, creating the campaign; returns its id. */
@@ -885,7 +885,7 @@ class ConsentGateTest {
         return db.database().inTransaction(connection -> {
             CampaignStore campaigns = new CampaignStore(connection);
             long campaignId = campaigns.findOrCreate(campaignName, PURPOSE, "newsletter", "{}");
-            long contactId = new PeopleStore(connection).findContact(EmailAddress.normalize(email).orElseThrow())
+            long contactId = db.stores().consent().findContact(EmailAddress.normalize(email).orElseThrow())
                     .orElseThrow().id();
             campaigns.recordSent(campaignId, contactId, "250 2.0.0 Ok: queued", "<" + contactId + "@test>");
             return campaignId;
@@ -899,7 +899,7 @@ class ConsentGateTest {
     }
 
     private static String storedLocale(String email) {
-        return db.database().withConnection(connection -> new PeopleStore(connection)
+        return db.database().withConnection(connection -> db.stores().consent()
                 .findContact(EmailAddress.normalize(email).orElseThrow()).orElseThrow().locale());
     }
 
@@ -983,7 +983,7 @@ class ConsentGateTest {
         try {
             Path file = Files.createTempFile(dir, "contacts", ".csv");
             Files.writeString(file, csv, StandardCharsets.UTF_8);
-            ImportResult result = new ContactImport(db.database()).run(file, "test form", true, ACTOR, null);
+            ImportResult result = db.engine().contactImport().run(file, "test form", true, ACTOR, null);
             assertThat(result.rejects()).as("rejected rows").isEmpty();
             assertThat(result.aborted()).isFalse();
         } catch (IOException e) {

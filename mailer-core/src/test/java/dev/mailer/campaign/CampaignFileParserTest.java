@@ -1,5 +1,7 @@
 package dev.mailer.campaign;
 
+import dev.mailer.throttle.Rate;
+import dev.mailer.message.MailboxAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -1,5 +1,6 @@
 package dev.mailer.campaign;
 
+import dev.mailer.message.MailboxAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package dev.mailer.campaign;
 
+import dev.mailer.throttle.Rate;
+import dev.mailer.message.MailboxAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
@@ -422,7 +424,7 @@ class CampaignRunTest {
         }
         Path file = Files.createTempFile(templates, "contacts", ".csv");
         Files.writeString(file, csv, StandardCharsets.UTF_8);
-        ImportResult result = new ContactImport(db.database()).run(file, "test", false, "test", null);
+        ImportResult result = db.engine().contactImport().run(file, "test", false, "test", null);
         assertThat(result.rejects()).as("rejected rows").isEmpty();
         assertThat(result.imported()).isEqualTo(eligible + ineligible);
         return addresses;

@@ -342,7 +342,7 @@ class CrashResumeTest {
         }
         Path file = dir.resolve("contacts.csv");
         Files.writeString(file, csv, StandardCharsets.UTF_8);
-        ImportResult result = new ContactImport(db.database()).run(file, "test", false, "test", null);
+        ImportResult result = db.engine().contactImport().run(file, "test", false, "test", null);
         assertThat(result.rejects()).as("rejected rows").isEmpty();
         assertThat(result.imported()).isEqualTo(count);
         return addresses;

@@ -1,5 +1,7 @@
 package dev.mailer.campaign;
 
+import dev.mailer.throttle.Rate;
+import dev.mailer.message.MailboxAddress;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.message.TokenSigner;

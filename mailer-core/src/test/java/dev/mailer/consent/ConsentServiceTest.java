@@ -35,7 +35,7 @@ class ConsentServiceTest {
     @BeforeAll
     static void openDatabase() {
         db = TestDatabase.fresh();
-        consent = new ConsentService(db.database());
+        consent = db.engine().consent();
     }
 
     @AfterAll
@@ -177,7 +177,7 @@ class ConsentServiceTest {
     void grantIsRefusedForAnErasedAddress() {
         String email = email("gustaw");
         consent.grant(email, grant("newsletter", "form"), null, VIA);
-        new DataSubject(db.database()).erase(email, VIA);
+        db.engine().subjects().erase(email, VIA);
 
         assertUsage(() -> consent.grant(email, grant("newsletter", "form"), null, VIA), "erased");
         assertUsage(() -> consent.grant(" " + email.toUpperCase() + " ", grant("newsletter", "form"), null, VIA),

@@ -597,8 +597,8 @@ class ContactImportTest {
     @Test
     void anErasedAddressIsRefusedInAnySpelling() throws Exception {
         run(csv("first.csv", "email,name,consent_purpose", "anna@example.com,Anna,newsletter"));
-        new DataSubject(db.database()).erase("anna@example.com", "test");
-        new DataSubject(db.database()).erase("never.seen@example.com", "test");
+        db.engine().subjects().erase("anna@example.com", "test");
+        db.engine().subjects().erase("never.seen@example.com", "test");
         assertThat(count("contact")).isZero();
 
         ImportResult result = run(csv("again.csv", "email,name,consent_purpose",
@@ -618,7 +618,7 @@ class ContactImportTest {
 
     @Test
     void anErasedAddressAbortsAStrictImport() throws Exception {
-        new DataSubject(db.database()).erase("anna@example.com", "test");
+        db.engine().subjects().erase("anna@example.com", "test");
         long auditBefore = count("audit_log");
 
         ImportResult result = run(csv("again.csv", "email,name,consent_purpose",
@@ -656,7 +656,7 @@ class ContactImportTest {
     }
 
     private ImportResult run(Path file, String source, boolean strict) {
-        return new ContactImport(db.database()).run(file, source, strict, "test", null);
+        return db.engine().contactImport().run(file, source, strict, "test", null);
     }
 
     private Path csv(String name, String header, String... rows) throws IOException {

@@ -7,6 +7,7 @@ import dev.mailer.audience.GateRules;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.message.Token;
+import dev.mailer.suppression.SoftBouncePolicy;
 import dev.mailer.store.GateQuery;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
@@ -27,8 +28,8 @@ class FeedbackRecorderTest {
     @BeforeEach
     void setUp() {
         db = TestDatabase.fresh();
-        recorder = new FeedbackRecorder(db.database(), SoftBouncePolicy.DEFAULT, "feedback poll");
-        ConsentService consent = new ConsentService(db.database());
+        recorder = db.engine().feedbackRecorder(SoftBouncePolicy.DEFAULT, "feedback poll");
+        ConsentService consent = db.engine().consent();
         for (String email : List.of("anna@example.com", "bob@example.com", "carl@example.com", "dora@example.com")) {
             consent.grant(email, new ConsentStatement("newsletter", ConsentStatement.GRANTED, null, "form", null, null,
                     null, ConsentStatement.BASIS_CONSENT, false), null, "test");
@@ -158,7 +159,7 @@ class FeedbackRecorderTest {
 
     @Test
     void anErasedPersonIsNeverStoredAgain() {
-        new DataSubject(db.database()).erase("anna@example.com", "test");
+        db.engine().subjects().erase("anna@example.com", "test");
 
         assertThat(recorder.record(bounce("anna@example.com", true, "5.1.1", "after-erase")))
                 .isEqualTo(FeedbackRecorder.Result.IGNORED);

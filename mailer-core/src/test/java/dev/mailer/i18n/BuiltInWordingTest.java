@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The product's own words: every translation complete, and the right one chosen. */
 class BuiltInWordingTest {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{[a-zA-Z]+}");
-    private static final String[] WORDINGS = {"/dev/mailer/feedback/http/pages", "/dev/mailer/consent/confirmation"};
+    private static final String[] WORDINGS = {"/dev/mailer/feedback/http/pages", "/dev/mailer/optin/confirmation"};
 
     @Test
     void everyTranslationHasEveryKeyAndNoOther() throws IOException {

@@ -1,5 +1,6 @@
 package dev.mailer.store;
 
+import dev.mailer.engine.Engine;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -34,6 +35,7 @@ public final class TestDatabase implements AutoCloseable {
 
     private final Database database;
     private Stores stores;
+    private Engine engine;
 
     private TestDatabase(Database database) {
         this.database = database;
@@ -49,6 +51,14 @@ public final class TestDatabase implements AutoCloseable {
         return database;
     }
 
+    /** The stages wired to this database. */
+    public Engine engine() {
+        if (engine == null) {
+            engine = new Engine(database);
+        }
+        return engine;
+    }
+
     /** The store's implementations of the stages' interfaces, over this database. */
     public Stores stores() {
         if (stores == null) {
@@ -62,9 +72,17 @@ public final class TestDatabase implements AutoCloseable {
         database.close();
     }
 
-    /** Hex of SHA-256 over the UTF-8 text: the audit log's and the suppression list's hash. */
+    /**
+     * Hex of SHA-256 over the UTF-8 text, computed here independently of the database's
+     * email_hash(), so tests check what it stores.
+     */
     public static String sha256(String text) {
-        return HexFormat.of().formatHex(AuditLog.hash(text));
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Rows as lists of the columns' text forms ({@link ResultSet#getString}; SQL null as null). */

@@ -13,7 +13,7 @@ import dev.mailer.contacts.Reject;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.CampaignStore;
-import dev.mailer.store.PeopleStore;
+import dev.mailer.consent.ConsentStore;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.suppression.Suppressions;
 import java.io.IOException;
@@ -49,7 +49,7 @@ class DataSubjectTest {
     @BeforeAll
     static void openDatabase() {
         db = TestDatabase.fresh();
-        subject = new DataSubject(db.database());
+        subject = db.engine().subjects();
     }
 
     @AfterAll
@@ -214,7 +214,7 @@ class DataSubjectTest {
         assertThat(reimport.imported()).isEqualTo(1);
         assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isZero();
 
-        ConsentService consent = new ConsentService(db.database());
+        ConsentService consent = db.engine().consent();
         assertThatThrownBy(() -> consent.grant(email, new ConsentStatement("newsletter", "granted", null, "web form",
                 null, null, null, "consent", false), null, ACTOR))
                 .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
@@ -275,15 +275,15 @@ class DataSubjectTest {
                         + other + ",Tomasz Other,pl,customers,,,,newsletter,granted,2025-03-01T09:00:00Z,checkout,,"
                         + "2025-03-01T09:00:00Z\r\n");
         assertThat(imported.rejects()).isEmpty();
-        new ConsentService(db.database()).withdraw(email, "offers", "reply to newsletter", ACTOR);
-        Suppressions suppressions = new Suppressions(db.database());
+        db.engine().consent().withdraw(email, "offers", "reply to newsletter", ACTOR);
+        Suppressions suppressions = db.engine().suppressions();
         suppressions.add(email, "manual", "asked by phone", ACTOR);
         suppressions.add(email, "complaint", "marked as spam", ACTOR);
         suppressions.add(other, "manual", null, ACTOR);
 
         String campaign = "newsletter-" + n;
         return db.database().inTransaction(connection -> {
-            PeopleStore people = new PeopleStore(connection);
+            ConsentStore people = db.stores().consent();
             long contactId = people.findContact(email).orElseThrow().id();
             long otherId = people.findContact(other).orElseThrow().id();
             CampaignStore campaigns = new CampaignStore(connection);
@@ -307,7 +307,7 @@ class DataSubjectTest {
     private ImportResult importCsv(String content) throws IOException {
         Path csv = Files.createTempFile(dir, "contacts", ".csv");
         Files.writeString(csv, content, StandardCharsets.UTF_8);
-        return new ContactImport(db.database()).run(csv, "test", false, ACTOR, null);
+        return db.engine().contactImport().run(csv, "test", false, ACTOR, null);
     }
 
     // --- SQL ------------------------------------------------------------------------------------

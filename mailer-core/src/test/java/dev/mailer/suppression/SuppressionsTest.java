@@ -49,7 +49,7 @@ class SuppressionsTest {
     @BeforeAll
     static void openDatabase() {
         db = TestDatabase.fresh();
-        suppressions = new Suppressions(db.database());
+        suppressions = db.engine().suppressions();
     }
 
     @AfterAll
@@ -137,15 +137,15 @@ class SuppressionsTest {
         String email = email("roksana");
         String purpose = "newsletter-" + n;
         importGranted(email, purpose);
-        new ConsentService(db.database()).withdraw(email, purpose, "phone call", ACTOR);
+        db.engine().consent().withdraw(email, purpose, "phone call", ACTOR);
         suppressions.add(email, "manual", null, ACTOR);
-        int history = new ConsentService(db.database()).show(email).records().size();
+        int history = db.engine().consent().show(email).records().size();
         assertThat(reason(purpose)).isEqualTo(ExclusionReason.SUPPRESSED_MANUAL);
 
         assertThat(suppressions.remove(email, "manual", ACTOR)).isTrue();
 
         assertThat(reason(purpose)).isEqualTo(ExclusionReason.CONSENT_WITHDRAWN);
-        assertThat(new ConsentService(db.database()).show(email).records()).hasSize(history)
+        assertThat(db.engine().consent().show(email).records()).hasSize(history)
                 .last().satisfies(r -> assertThat(r.status()).isEqualTo("withdrawn"));
     }
 
@@ -154,7 +154,7 @@ class SuppressionsTest {
         String email = email("szymon");
         String purpose = "newsletter-" + n;
         importGranted(email, purpose);
-        new ConsentService(db.database()).withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
+        db.engine().consent().withdraw(email, ConsentStatement.ALL_PURPOSES, null, ACTOR);
         suppressions.add(email, "bounced", null, ACTOR);
 
         suppressions.remove(email, "bounced", ACTOR);
@@ -170,7 +170,7 @@ class SuppressionsTest {
         importGranted(email, "newsletter");
         suppressions.add(email, "manual", "asked by phone", ACTOR);
         suppressions.add(email, "bounced", null, ACTOR);
-        new DataSubject(db.database()).erase(email, ACTOR);
+        db.engine().subjects().erase(email, ACTOR);
 
         List<Map<String, Object>> erased = entriesWithHash(hash);
         assertThat(erased).singleElement().satisfies(e -> {
@@ -192,7 +192,7 @@ class SuppressionsTest {
     void blockingAnErasedAddressAgainDoesNotStoreItInClear() {
         String email = email("wiktoria");
         String hash = TestDatabase.sha256(email);
-        new DataSubject(db.database()).erase(email, ACTOR);
+        db.engine().subjects().erase(email, ACTOR);
 
         assertThat(suppressions.add(email, "manual", "asked again by phone", ACTOR))
                 .as("already blocked for good").isFalse();
@@ -254,7 +254,7 @@ class SuppressionsTest {
         Path csv = Files.createTempFile(dir, "contacts", ".csv");
         Files.writeString(csv, "email,tags,consent_purpose,consent_at,confirmed_at\r\n"
                 + email + ",t" + n + "," + purpose + "," + at + "," + at + "\r\n", StandardCharsets.UTF_8);
-        return new ContactImport(db.database()).run(csv, "test", false, ACTOR, null);
+        return db.engine().contactImport().run(csv, "test", false, ACTOR, null);
     }
 
     /** The gate's reason for this test's only contact, null when eligible. */

@@ -1,7 +1,7 @@
 package dev.mailer.feedback.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.mailer.consent.ConsentConfirmation;
+import dev.mailer.optin.ConsentConfirmation;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.message.Token;
 import dev.mailer.message.TokenSigner;

@@ -1,12 +1,10 @@
 package dev.mailer.feedback.http;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.mailer.consent.ConsentConfirmation;
+import dev.mailer.optin.ConsentConfirmation;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackRecorder;
-import dev.mailer.feedback.SoftBouncePolicy;
-import dev.mailer.store.Database;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -52,14 +50,12 @@ public final class FeedbackServer implements AutoCloseable {
      * @param address where to listen; port 0 picks a free one (see {@link #address()})
      * @throws MailerException busy when the port is taken; usage when the address cannot be used
      */
-    public static FeedbackServer start(Database database, ServerSettings settings, InetSocketAddress address) {
+    public static FeedbackServer start(FeedbackRecorder recorder, ConsentConfirmation confirmation,
+                                       ServerSettings settings, InetSocketAddress address) {
         applyConnectionLimits();
         Pages pages = new Pages(settings.organisation());
-        Router router = new Router(
-                new UnsubscribeEndpoint(database, new FeedbackRecorder(database, SoftBouncePolicy.DEFAULT, ORIGIN),
-                        pages, settings),
-                new ConfirmEndpoint(new ConsentConfirmation(database, ORIGIN), pages, settings),
-                pages, settings.maxBodyBytes());
+        Router router = new Router(new UnsubscribeEndpoint(recorder, pages, settings),
+                new ConfirmEndpoint(confirmation, pages, settings), pages, settings.maxBodyBytes());
         HttpServer server;
         try {
             server = HttpServer.create(address, BACKLOG);

@@ -1,6 +1,6 @@
 package dev.mailer.feedback.http;
 
-import dev.mailer.consent.ConsentConfirmation;
+import dev.mailer.optin.ConsentConfirmation;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.i18n.Html;
 import dev.mailer.i18n.Wording;

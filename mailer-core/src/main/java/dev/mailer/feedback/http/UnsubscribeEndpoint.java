@@ -5,10 +5,6 @@ import dev.mailer.feedback.FeedbackRecorder;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.message.Token;
 import dev.mailer.message.TokenSigner;
-import dev.mailer.store.Database;
-import dev.mailer.store.FeedbackStore;
-import dev.mailer.store.FeedbackStore.CampaignRef;
-import dev.mailer.store.FeedbackStore.ContactRef;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,22 +18,16 @@ final class UnsubscribeEndpoint {
     static final String ONE_CLICK_CHANNEL = "one-click unsubscribe";
     static final String PAGE_CHANNEL = "unsubscribe page";
 
-    private final Database database;
     private final TokenSigner tokens;
     private final FeedbackRecorder recorder;
     private final Pages pages;
     private final ServerSettings settings;
 
-    UnsubscribeEndpoint(Database database, FeedbackRecorder recorder, Pages pages, ServerSettings settings) {
-        this.database = database;
+    UnsubscribeEndpoint(FeedbackRecorder recorder, Pages pages, ServerSettings settings) {
         this.tokens = settings.tokens();
         this.recorder = recorder;
         this.pages = pages;
         this.settings = settings;
-    }
-
-    /** What the page is about: for whom (only their language) and which purpose. */
-    private record Subject(Optional<String> contactLocale, String purpose) {
     }
 
     Response get(String tokenText, HttpExchange exchange) {
@@ -45,7 +35,7 @@ final class UnsubscribeEndpoint {
         if (token.isEmpty()) {
             return Router.badLink(pages, exchange);
         }
-        Subject subject = subject(token.get());
+        FeedbackRecorder.Subject subject = recorder.subjectOf(token.get());
         return Response.html(200, pages.unsubscribe(language(subject, exchange), subject.purpose()));
     }
 
@@ -66,22 +56,11 @@ final class UnsubscribeEndpoint {
         // The result is not shown: a person who no longer exists gets the same page as one who does.
         recorder.unsubscribe(token.get(), everything, oneClick ? ONE_CLICK_CHANNEL : PAGE_CHANNEL, client.ip(),
                 client.userAgent());
-        Subject subject = subject(token.get());
+        FeedbackRecorder.Subject subject = recorder.subjectOf(token.get());
         return Response.html(200, pages.unsubscribed(language(subject, exchange), subject.purpose(), everything));
     }
 
-    private Subject subject(Token token) {
-        return database.withConnection(connection -> {
-            FeedbackStore store = new FeedbackStore(connection);
-            Optional<String> locale = store.contact(token.contactId()).map(ContactRef::locale);
-            String purpose = token.purpose() != null ? token.purpose()
-                    : token.campaignId() == 0 ? null
-                    : store.campaign(token.campaignId()).map(CampaignRef::purpose).orElse(null);
-            return new Subject(locale, purpose);
-        });
-    }
-
-    private static BuiltInLanguage language(Subject subject, HttpExchange exchange) {
+    private static BuiltInLanguage language(FeedbackRecorder.Subject subject, HttpExchange exchange) {
         return subject.contactLocale().map(BuiltInLanguage::ofLocale)
                 .orElseGet(() -> Router.browserLanguage(exchange));
     }

@@ -8,7 +8,7 @@ import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.Token;
 import dev.mailer.message.TokenSigner;
-import dev.mailer.store.PeopleStore;
+import dev.mailer.consent.ConsentStore;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
 import java.io.IOException;
@@ -249,7 +249,7 @@ class UnsubscribeServerTest {
         long anna = contact(unique("anna@example.pl"), null, "newsletter");
         String bobEmail = unique("bob@example.pl");
         long bob = contact(bobEmail, null, "newsletter");
-        new DataSubject(db.database()).erase(bobEmail, "test");
+        db.engine().subjects().erase(bobEmail, "test");
         long neverExisted = 987_654;
 
         HttpResponse<String> liveGet = get(unsubscribeUrl(anna), Map.of());
@@ -383,7 +383,7 @@ class UnsubscribeServerTest {
         long anna = contact(email, null);
         long bob = contact(unique("bob@example.pl"), null);
         URI annaLink = confirmUrl(anna, "newsletter", today());
-        new DataSubject(db.database()).erase(email, "test");
+        db.engine().subjects().erase(email, "test");
         URI expired = confirmUrl(bob, "newsletter", today() - 40);
 
         HttpResponse<String> get = get(annaLink, Map.of());
@@ -431,8 +431,7 @@ class UnsubscribeServerTest {
     @Test
     void anInternalFailureIsAPlain500WithoutDetails() throws Exception {
         TestDatabase broken = TestDatabase.fresh();
-        try (FeedbackServer failing = FeedbackServer.start(broken.database(), ServerSettings.of(SIGNER, null, false),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (FeedbackServer failing = broken.engine().serve(ServerSettings.of(SIGNER, null, false), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             broken.close(); // every database call now fails
             String token = token(Token.Kind.UNSUBSCRIBE, campaignId, 1, null, today());
 
@@ -449,9 +448,7 @@ class UnsubscribeServerTest {
     @Test
     void aTakenPortIsReportedAsBusy() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Assertions.assertThatThrownBy(() -> FeedbackServer.start(db.database(),
-                            ServerSettings.of(SIGNER, null, false),
-                            new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort())))
+            Assertions.assertThatThrownBy(() -> db.engine().serve(ServerSettings.of(SIGNER, null, false), new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort())))
                     .isInstanceOfSatisfying(MailerException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.BUSY);
                         assertThat(e.getMessage()).contains("already in use", "--port");
@@ -462,8 +459,7 @@ class UnsubscribeServerTest {
     // --- helpers --------------------------------------------------------------------------------
 
     private static FeedbackServer start(boolean trustProxy) {
-        return FeedbackServer.start(db.database(), ServerSettings.of(SIGNER, ORGANISATION, trustProxy),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return db.engine().serve(ServerSettings.of(SIGNER, ORGANISATION, trustProxy), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     private static void assertProtectiveHeaders(HttpResponse<?> response) {
@@ -496,7 +492,7 @@ class UnsubscribeServerTest {
     /** A contact with a confirmed consent for each purpose given. */
     private long contact(String email, String locale, String... purposes) {
         return db.database().inTransaction(connection -> {
-            PeopleStore people = new PeopleStore(connection);
+            ConsentStore people = db.stores().consent();
             long id = people.ensureContact(EmailAddress.parse(email).orElseThrow(), null, locale, List.of());
             for (String purpose : purposes) {
                 people.appendConsent(id, new ConsentStatement(purpose, ConsentStatement.GRANTED, null, "test", null,

@@ -13,7 +13,7 @@ import dev.mailer.demo.SimulatedFeedback;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.feedback.FeedbackRecorder;
-import dev.mailer.feedback.SoftBouncePolicy;
+import dev.mailer.suppression.SoftBouncePolicy;
 import dev.mailer.message.Token;
 import dev.mailer.message.TokenSigner;
 import dev.mailer.store.TestDatabase;
@@ -48,7 +48,7 @@ class MailboxPollerTest {
     @BeforeEach
     void setUp() {
         db = TestDatabase.fresh();
-        ConsentService consent = new ConsentService(db.database());
+        ConsentService consent = db.engine().consent();
         for (String email : List.of("anna@example.com", "bob@example.com", "carl@example.com", "dora@example.com")) {
             consent.grant(email, new ConsentStatement("newsletter", ConsentStatement.GRANTED, null, "form", null, null,
                     null, ConsentStatement.BASIS_CONSENT, false), null, "test");
@@ -59,7 +59,7 @@ class MailboxPollerTest {
         mail.start();
         mailbox = mail.setUser(USER, USER, PASSWORD);
         poller = new MailboxPoller(new FeedbackParser(TOKENS),
-                new FeedbackRecorder(db.database(), SoftBouncePolicy.DEFAULT, "feedback poll"));
+                db.engine().feedbackRecorder(SoftBouncePolicy.DEFAULT, "feedback poll"));
     }
 
     @AfterEach

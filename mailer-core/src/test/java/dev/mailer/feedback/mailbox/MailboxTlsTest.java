@@ -11,7 +11,7 @@ import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.feedback.FeedbackRecorder;
-import dev.mailer.feedback.SoftBouncePolicy;
+import dev.mailer.suppression.SoftBouncePolicy;
 import dev.mailer.message.TokenSigner;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.transport.TestCertificate;
@@ -84,7 +84,7 @@ class MailboxTlsTest {
     @Test
     void aServerThatIsNotTrustedIsRefusedWithoutThePassword() {
         MailboxPoller poller = new MailboxPoller(new FeedbackParser(new TokenSigner(new byte[32])),
-                new FeedbackRecorder(db.database(), SoftBouncePolicy.DEFAULT, "test"));
+                db.engine().feedbackRecorder(SoftBouncePolicy.DEFAULT, "test"));
 
         assertThatThrownBy(() -> poller.poll(url("imaps", mail.getImaps().getPort()), MailboxPoller.Disposal.FLAG))
                 .isInstanceOf(MailerException.class)
@@ -95,7 +95,7 @@ class MailboxTlsTest {
 
     private static MailboxPoller poller(TestCertificate trusted) {
         return new MailboxPoller(new FeedbackParser(new TokenSigner(new byte[32])),
-                new FeedbackRecorder(db.database(), SoftBouncePolicy.DEFAULT, "test"), trusted.clientSockets());
+                db.engine().feedbackRecorder(SoftBouncePolicy.DEFAULT, "test"), trusted.clientSockets());
     }
 
     private static MailboxUrl url(String scheme, int port) {

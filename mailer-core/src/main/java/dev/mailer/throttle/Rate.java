@@ -1,10 +1,10 @@
-package dev.mailer.campaign;
+package dev.mailer.throttle;
 
-import dev.mailer.config.YamlValue;
 import dev.mailer.error.MailerException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,25 +43,21 @@ public record Rate(long permits, Duration per) {
      * @throws MailerException (usage) naming the text when it is not a rate
      */
     public static Rate parse(String text) {
-        Rate rate = tryParse(text);
-        if (rate == null) {
-            String phrase = text != null && SYNTAX.matcher(text.strip()).matches() ? RANGE_PHRASE : SYNTAX_PHRASE;
-            throw MailerException.usage("A rate must " + phrase + ", not '" + text + "'.");
-        }
-        return rate;
+        return tryParse(text).orElseThrow(() -> MailerException.usage("A rate must " + problem(text) + ", not '"
+                + text + "'."));
     }
 
-    /** Parses a YAML value, blaming its key and line when it is not a rate. */
-    static Rate parse(YamlValue value) {
-        String text = value.text();
-        Rate rate = tryParse(text);
-        if (rate == null) {
-            throw value.invalid(SYNTAX.matcher(text.strip()).matches() ? RANGE_PHRASE : SYNTAX_PHRASE);
-        }
-        return rate;
+    /** What a text that is not a rate gets wrong, as "must …" would end: its form or its number. */
+    public static String problem(String text) {
+        return text != null && SYNTAX.matcher(text.strip()).matches() ? RANGE_PHRASE : SYNTAX_PHRASE;
     }
 
-    private static Rate tryParse(String text) {
+    /** Parses {@code N/s}, {@code N/min} or {@code N/h}; empty when the text is not such a rate. */
+    public static Optional<Rate> tryParse(String text) {
+        return Optional.ofNullable(parseOrNull(text));
+    }
+
+    private static Rate parseOrNull(String text) {
         if (text == null) {
             return null;
         }

@@ -1,6 +1,6 @@
-package dev.mailer.consent;
+package dev.mailer.optin;
 
-import dev.mailer.campaign.MailboxAddress;
+import dev.mailer.message.MailboxAddress;
 import dev.mailer.config.ConfigFileValues;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
@@ -11,25 +11,27 @@ import dev.mailer.message.MessageSettings;
 import dev.mailer.message.MimeComposer;
 import dev.mailer.message.Token;
 import dev.mailer.message.TokenSigner;
-import dev.mailer.store.AuditLog;
-import dev.mailer.store.Database;
-import dev.mailer.store.PeopleStore;
+import dev.mailer.audience.ConsentGate;
+import dev.mailer.audience.ExclusionReason;
+import dev.mailer.audience.GateRules;
+import dev.mailer.audience.Verdict;
+import dev.mailer.audit.AuditTrail;
+import dev.mailer.consent.ConsentService;
+import dev.mailer.consent.ConsentStore;
+import dev.mailer.consent.Contact;
+import dev.mailer.transaction.Transactions;
 import dev.mailer.template.RenderedMessage;
 import dev.mailer.transport.SendResult;
 import dev.mailer.transport.SmtpConnection;
 import dev.mailer.transport.SmtpPool;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.util.Comparator;
 import java.util.IllformedLocaleException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code mailer consent request}: the first half of double opt-in. Sends one message whose link
@@ -38,12 +40,13 @@ import java.util.Set;
  * ({@link ConsentConfirmation}).
  */
 public final class DoubleOptIn {
-    /** Suppressions that mean "never mail this address", a confirmation request included. */
-    private static final Set<String> BLOCKING_SUPPRESSIONS = Set.of("bounced", "complaint", "manual");
     private static final Duration BORROW_WAIT = Duration.ofSeconds(5);
     private static final int ATTEMPTS = 3;
 
-    private final Database database;
+    private final Transactions transactions;
+    private final ConsentStore people;
+    private final ConsentGate gate;
+    private final AuditTrail audit;
     private final MessageSettings settings;
     private final String actor;
     private final MimeComposer composer = new MimeComposer();
@@ -68,8 +71,12 @@ public final class DoubleOptIn {
      *                 the configuration
      * @param actor    for the audit log, e.g. {@code cli anna@host}
      */
-    public DoubleOptIn(Database database, MessageSettings settings, String actor) {
-        this.database = database;
+    public DoubleOptIn(Transactions transactions, ConsentStore people, ConsentGate gate, AuditTrail audit,
+                       MessageSettings settings, String actor) {
+        this.transactions = transactions;
+        this.people = people;
+        this.gate = gate;
+        this.audit = audit;
         this.settings = settings;
         this.actor = actor;
     }
@@ -108,11 +115,10 @@ public final class DoubleOptIn {
      *                         no-relay when no relay took the message
      */
     public Sent request(String email, String purpose, String locale, SmtpPool pool) {
-        EmailAddress address = ConsentService.address(email);
+        EmailAddress address = EmailAddress.require(email);
         ConsentService.checkPurpose(purpose);
         String languageTag = checkLocale(locale);
-        Addressee addressee = database.inTransaction(connection -> prepare(new PeopleStore(connection), address,
-                purpose, languageTag));
+        Addressee addressee = transactions.inTransaction(() -> prepare(address, purpose, languageTag));
 
         LocalDate today = LocalDate.now();
         String confirm = settings.tokens().sign(new Token(Token.Kind.CONFIRM, 0, addressee.contactId(), purpose,
@@ -135,51 +141,41 @@ public final class DoubleOptIn {
         detail.put("purpose", purpose);
         detail.put("language", addressee.language().tag());
         detail.put("messageId", composed.messageId());
-        database.inTransaction(connection -> {
-            AuditLog.record(connection, actor, "consent.request", address.normalized(), detail);
-            return null;
-        });
+        audit.record(actor, "consent.request", address.normalized(), detail);
         return new Sent(address.address(), purpose, addressee.language().tag(), addressee.created(),
                 composed.messageId(), relay, today.plusDays(ConsentConfirmation.VALID_DAYS));
     }
 
-    private static Addressee prepare(PeopleStore people, EmailAddress address, String purpose, String locale)
-            throws SQLException {
+    /**
+     * The contact to ask, created with no consent when new. The gate decides who must not be asked:
+     * the same rules that keep a person from every campaign (the address, "nothing at all", the
+     * suppressions). Runs in a unit of work: a refusal rolls back the contact it created.
+     */
+    private Addressee prepare(EmailAddress address, String purpose, String locale) {
         String shown = address.address();
         if (people.isErased(address.normalized())) {
             throw MailerException.usage("The address " + shown + " was erased at the person's request; it cannot be"
                     + " asked for consent or mailed again.");
         }
-        for (Map<String, Object> suppression : people.suppressionsOf(address.normalized())) {
-            Object reason = suppression.get("reason");
-            if (BLOCKING_SUPPRESSIONS.contains(reason)) {
-                throw MailerException.usage("The address " + shown + " is suppressed (reason " + reason + "), so no"
-                        + " confirmation request was sent; see 'mailer suppress list'.");
-            }
-        }
         Optional<Contact> existing = people.findContact(address.normalized());
-        if (existing.isPresent() && unsubscribedFromEverything(people.consentHistory(existing.get().id()), purpose)) {
-            throw MailerException.usage("The address " + shown + " asked to receive nothing at all from us"
-                    + " (unsubscribe from everything), so no confirmation request was sent.");
-        }
         long contactId = existing.isPresent() ? existing.get().id()
                 : people.ensureContact(address, null, locale, List.of());
+        ExclusionReason reason = gate.judge(GateRules.purposeOnly(purpose), address.normalized())
+                .map(Verdict::reason).orElse(null);
+        if (reason != null && reason.blocksEveryMessage()) {
+            throw MailerException.usage("The address " + shown + switch (reason) {
+                case SUPPRESSED_UNSUBSCRIBED -> " asked to receive nothing at all from us"
+                        + " (unsubscribe from everything), so no confirmation request was sent.";
+                case INVALID_ADDRESS -> " cannot be mailed (it is not an address mail servers accept), so no"
+                        + " confirmation request was sent.";
+                default -> " is suppressed (reason " + reason.code().substring("suppressed_".length()) + "), so no"
+                        + " confirmation request was sent; see 'mailer suppress list'.";
+            });
+        }
         String name = existing.map(Contact::name).orElse(null);
         String contactLocale = existing.map(Contact::locale).orElse(null);
         BuiltInLanguage language = BuiltInLanguage.ofLocale(locale != null ? locale : contactLocale);
         return new Addressee(contactId, name, existing.isEmpty(), language);
-    }
-
-    /** The gate's rule: "nothing at all" holds until the purpose is granted again after it. */
-    private static boolean unsubscribedFromEverything(List<ConsentRecord> history, String purpose) {
-        Optional<OffsetDateTime> everything = history.stream()
-                .filter(r -> r.purpose().equals(ConsentStatement.ALL_PURPOSES)
-                        && ConsentStatement.WITHDRAWN.equals(r.status()))
-                .map(ConsentRecord::consentAt)
-                .max(Comparator.naturalOrder());
-        return everything.isPresent() && history.stream()
-                .noneMatch(r -> r.purpose().equals(purpose) && ConsentStatement.GRANTED.equals(r.status())
-                        && r.consentAt().isAfter(everything.get()));
     }
 
     /**

@@ -1,18 +1,17 @@
-package dev.mailer.consent;
+package dev.mailer.optin;
 
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.message.Token;
-import dev.mailer.store.AuditLog;
-import dev.mailer.store.Database;
-import dev.mailer.store.FeedbackStore;
-import dev.mailer.store.FeedbackStore.ContactRef;
-import dev.mailer.store.PeopleStore;
-import java.sql.SQLException;
+import dev.mailer.audit.AuditTrail;
+import dev.mailer.consent.ConsentRecord;
+import dev.mailer.consent.ConsentStore;
+import dev.mailer.consent.Contact;
+import dev.mailer.transaction.Transactions;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +29,9 @@ public final class ConsentConfirmation {
 
     private static final int MAX_USER_AGENT = 512;
 
-    private final Database database;
+    private final Transactions transactions;
+    private final ConsentStore people;
+    private final AuditTrail audit;
     private final String recordedVia;
 
     /** What following a confirmation link did. */
@@ -52,8 +53,10 @@ public final class ConsentConfirmation {
     }
 
     /** @param recordedVia kept with the record and as the audit log's actor, e.g. {@code mailer serve} */
-    public ConsentConfirmation(Database database, String recordedVia) {
-        this.database = database;
+    public ConsentConfirmation(Transactions transactions, ConsentStore people, AuditTrail audit, String recordedVia) {
+        this.transactions = transactions;
+        this.people = people;
+        this.audit = audit;
         this.recordedVia = recordedVia;
     }
 
@@ -65,13 +68,11 @@ public final class ConsentConfirmation {
     /** Looks, changes nothing: what a GET of the link may do. */
     public LinkState inspect(Token token) {
         requireConfirm(token);
-        return database.withConnection(connection -> {
-            Optional<ContactRef> contact = new FeedbackStore(connection).contact(token.contactId());
-            Optional<String> locale = contact.map(ContactRef::locale);
-            boolean usable = !expired(token, LocalDate.now()) && contact.isPresent()
-                    && !new PeopleStore(connection).isErased(contact.get().normalizedEmail());
-            return new LinkState(usable, locale);
-        });
+        Optional<Contact> contact = people.contact(token.contactId());
+        Optional<String> locale = contact.map(Contact::locale);
+        boolean usable = !expired(token, LocalDate.now()) && contact.isPresent()
+                && !people.isErased(contact.get().emailNormalized());
+        return new LinkState(usable, locale);
     }
 
     /**
@@ -86,14 +87,13 @@ public final class ConsentConfirmation {
         if (expired(token, LocalDate.now())) {
             return Outcome.NO_LONGER_VALID;
         }
-        return database.inTransaction(connection -> {
-            Optional<ContactRef> contact = new FeedbackStore(connection).lockContact(token.contactId());
-            PeopleStore people = new PeopleStore(connection);
-            if (contact.isEmpty() || people.isErased(contact.get().normalizedEmail())) {
+        return transactions.inTransaction(() -> {
+            Optional<Contact> contact = people.lockContact(token.contactId());
+            if (contact.isEmpty() || people.isErased(contact.get().emailNormalized())) {
                 return Outcome.NO_LONGER_VALID;
             }
             long contactId = contact.get().id();
-            if (confirmedSince(people, contactId, token)) {
+            if (confirmedSince(people.consentHistory(contactId), token)) {
                 return Outcome.ALREADY_CONFIRMED;
             }
             OffsetDateTime now = OffsetDateTime.now();
@@ -103,7 +103,7 @@ public final class ConsentConfirmation {
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("purpose", token.purpose());
             detail.put("source", SOURCE);
-            AuditLog.record(connection, recordedVia, "consent.confirm", contact.get().normalizedEmail(), detail);
+            audit.record(recordedVia, "consent.confirm", contact.get().emailNormalized(), detail);
             return Outcome.CONFIRMED;
         });
     }
@@ -112,11 +112,8 @@ public final class ConsentConfirmation {
      * A double click, a browser that resends the form, a second tab: the latest record for the
      * purpose is already a confirmation made on or after the day this link was issued.
      */
-    private static boolean confirmedSince(PeopleStore people, long contactId, Token token)
-            throws SQLException {
-        return people.consentHistory(contactId).stream()
-                .filter(r -> r.purpose().equals(token.purpose()))
-                .max(Comparator.comparing(ConsentRecord::consentAt).thenComparing(ConsentRecord::id))
+    private static boolean confirmedSince(List<ConsentRecord> history, Token token) {
+        return ConsentRecord.latest(history, token.purpose())
                 .filter(r -> ConsentStatement.GRANTED.equals(r.status()) && SOURCE.equals(r.source())
                         && r.confirmedAt() != null
                         && r.confirmedAt().atZoneSameInstant(ZoneId.systemDefault()).toLocalDate().toEpochDay()

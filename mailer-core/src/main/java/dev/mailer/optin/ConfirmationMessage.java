@@ -1,4 +1,4 @@
-package dev.mailer.consent;
+package dev.mailer.optin;
 
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.i18n.Html;

@@ -1,4 +1,4 @@
-package dev.mailer.feedback;
+package dev.mailer.suppression;
 
 /**
  * When soft bounces add up to a suppression: one full mailbox is no reason to stop mailing

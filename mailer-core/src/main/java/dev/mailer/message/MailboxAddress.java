@@ -1,4 +1,4 @@
-package dev.mailer.campaign;
+package dev.mailer.message;
 
 import dev.mailer.contacts.EmailAddress;
 import java.util.Objects;

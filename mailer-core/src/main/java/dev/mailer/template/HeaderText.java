@@ -1,4 +1,4 @@
-package dev.mailer.message;
+package dev.mailer.template;
 
 /**
  * Text that goes into a header (subject, display names): one line, no control characters, so

@@ -1,5 +1,8 @@
-package dev.mailer.consent;
+package dev.mailer.optin;
 
+import dev.mailer.consent.ConsentHistory;
+import dev.mailer.consent.ConsentRecord;
+import dev.mailer.consent.ConsentService;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,12 +71,10 @@ class DoubleOptInTest {
         db = TestDatabase.fresh();
         mail = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
         mail.start();
-        server = FeedbackServer.start(db.database(), ServerSettings.of(SIGNER, "Kawiarnia Nowak sp. z o.o.", false),
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server = db.engine().serve(ServerSettings.of(SIGNER, "Kawiarnia Nowak sp. z o.o.", false), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         pool = new SmtpPool(List.of(SmtpRelay.parse("smtp://127.0.0.1:" + mail.getSmtp().getPort() + "?tls=none")));
-        optIn = new DoubleOptIn(db.database(), DoubleOptIn.settings(config(
-                URI.create("http://127.0.0.1:" + server.address().getPort()), "bounces@kawiarnia.example"), null, SIGNER),
-                "test");
+        optIn = db.engine().doubleOptIn(DoubleOptIn.settings(config(
+                URI.create("http://127.0.0.1:" + server.address().getPort()), "bounces@kawiarnia.example"), null, SIGNER), "test");
     }
 
     @AfterAll
@@ -134,7 +135,7 @@ class DoubleOptInTest {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(confirmed.statusCode()).isEqualTo(200);
-        ConsentHistory history = new ConsentService(db.database()).show(email);
+        ConsentHistory history = db.engine().consent().show(email);
         assertThat(history.records()).hasSize(1);
         ConsentRecord record = history.records().get(0);
         assertThat(record.purpose()).isEqualTo("newsletter");
@@ -169,12 +170,12 @@ class DoubleOptInTest {
         String bounced = unique("bounced@example.pl");
         String complaint = unique("complaint@example.pl");
         String quiet = unique("quiet@example.pl");
-        new DataSubject(db.database()).erase(erased, "test");
-        Suppressions suppressions = new Suppressions(db.database());
+        db.engine().subjects().erase(erased, "test");
+        Suppressions suppressions = db.engine().suppressions();
         suppressions.add(manual, "manual", null, "test");
         suppressions.add(bounced, "bounced", null, "test");
         suppressions.add(complaint, "complaint", null, "test");
-        ConsentService consent = new ConsentService(db.database());
+        ConsentService consent = db.engine().consent();
         consent.grant(quiet, grant("newsletter"), null, "test");
         consent.withdraw(quiet, ConsentStatement.ALL_PURPOSES, "unsubscribe", "test");
 
@@ -192,7 +193,7 @@ class DoubleOptInTest {
 
     @Test
     void aPurposeWithdrawnAloneDoesNotBlockANewRequest() {
-        ConsentService consent = new ConsentService(db.database());
+        ConsentService consent = db.engine().consent();
         String email = unique("anna@example.pl");
         consent.grant(email, grant("newsletter"), null, "test");
         consent.withdraw(email, "newsletter", "unsubscribe", "test");

@@ -1,4 +1,4 @@
-package dev.mailer.campaign;
+package dev.mailer.throttle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

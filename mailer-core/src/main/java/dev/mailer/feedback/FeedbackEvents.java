@@ -1,0 +1,20 @@
+package dev.mailer.feedback;
+
+import java.util.Optional;
+
+/** What the feedback stage needs from the store: feedback events, each once, and the campaigns they name. */
+public interface FeedbackEvents {
+    /** The campaign a token names. */
+    record Campaign(long id, String name, String purpose) {
+    }
+
+    /** One event to record; ids may be null when the feedback could not be tied to them. */
+    record Event(String sourceKey, FeedbackType type, Long contactId, Long campaignId, Boolean hard, String status,
+                 String diagnostic) {
+    }
+
+    Optional<Campaign> campaign(long campaignId);
+
+    /** @return false when an event with this source key was recorded before (then nothing changed) */
+    boolean insert(Event event);
+}
