@@ -4,6 +4,7 @@ import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.DryRun;
 import dev.mailer.campaign.SendReport;
+import dev.mailer.store.Stores;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -39,7 +40,7 @@ final class BenchGateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CampaignSpec spec = new CampaignFileParser().parse(campaignFile, LocalDate.now(), null);
-        DryRun dryRun = new DryRun(context.database());
+        DryRun dryRun = new DryRun(new Stores(context.database()).campaignPorts());
         double best = Double.MAX_VALUE;
         SendReport report = null;
         for (int i = 0; i < Math.max(1, runs); i++) {

@@ -11,6 +11,7 @@ import dev.mailer.campaign.RunResult;
 import dev.mailer.contacts.ContactImport;
 import dev.mailer.demo.BundledFiles;
 import dev.mailer.message.MessageSettings;
+import dev.mailer.store.Stores;
 import dev.mailer.template.MessageModel;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.SmtpPool;
@@ -80,8 +81,8 @@ final class BenchSendCommand implements Callable<Integer> {
             long started = System.nanoTime();
             try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)));
                  SendProgress progress = new SendProgress(context, spec.name(), messages)) {
-                result = new CampaignRun(context.database(), spec, campaign, pool, new Throttle(null, Map.of()),
-                        CampaignRun.Options.defaults().withLimit((long) messages), progress::update).run();
+                result = new CampaignRun(new Stores(context.database()).campaignPorts(), spec, campaign, pool,
+                        new Throttle(null, Map.of()), CampaignRun.Options.defaults().withLimit((long) messages), progress::update).run();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, Object> out = new LinkedHashMap<>();

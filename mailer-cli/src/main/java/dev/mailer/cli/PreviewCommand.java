@@ -3,6 +3,7 @@ package dev.mailer.cli;
 import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.Preview;
+import dev.mailer.store.Stores;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +49,7 @@ final class PreviewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CampaignSpec spec = new CampaignFileParser().parse(campaignFile, LocalDate.now(), name);
-        Preview.Result result = new Preview(context.database())
+        Preview.Result result = new Preview(new Stores(context.database()).campaignPorts())
                 .of(spec, context.messageSettings(spec, false), context.templatesDir(templates), to);
         byte[] bytes = html ? result.rendered().html().getBytes(StandardCharsets.UTF_8) : result.message().bytes();
         if (out != null) {

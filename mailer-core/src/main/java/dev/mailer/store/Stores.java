@@ -1,6 +1,9 @@
 package dev.mailer.store;
 
 import dev.mailer.audience.GateStore;
+import dev.mailer.campaign.CampaignPorts;
+import dev.mailer.campaign.CampaignRecords;
+import dev.mailer.delivery.DeliveryRecords;
 import dev.mailer.transaction.Transactions;
 
 /**
@@ -10,10 +13,14 @@ import dev.mailer.transaction.Transactions;
 public final class Stores {
     private final Database database;
     private final GateStore gate;
+    private final DeliveryStore deliveries;
+    private final CampaignStore campaigns;
 
     public Stores(Database database) {
         this.database = database;
         this.gate = new PostgresGate(database);
+        this.deliveries = new DeliveryStore(database);
+        this.campaigns = new CampaignStore(database);
     }
 
     public Transactions transactions() {
@@ -22,5 +29,18 @@ public final class Stores {
 
     public GateStore gate() {
         return gate;
+    }
+
+    public DeliveryRecords deliveries() {
+        return deliveries;
+    }
+
+    public CampaignRecords campaigns() {
+        return campaigns;
+    }
+
+    /** Everything the campaign stage (send, dry run, preview, report) works with. */
+    public CampaignPorts campaignPorts() {
+        return new CampaignPorts(database, campaigns, deliveries, gate);
     }
 }

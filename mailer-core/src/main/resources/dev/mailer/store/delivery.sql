@@ -135,10 +135,3 @@ select count(*) filter (where status = 'sent')     as sent,
        count(*)                                    as total
   from delivery
  where campaign_id = :campaign_id
-
--- name: set-status
-update campaign
-   set status = :status,
-       started_at = coalesce(started_at, case when :status = 'sending' then now() end),
-       finished_at = case when :status = 'finished' then now() else null end
- where id = :campaign_id

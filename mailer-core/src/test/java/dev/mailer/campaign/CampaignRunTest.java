@@ -57,8 +57,8 @@ class CampaignRunTest {
     private static final String SUBJECT = "December news";
 
     /** Retries of deferred rows are due only after Backoff's ~48 s or more: this run does not wait for them. */
-    private static final CampaignRun.Options NO_WAITING_FOR_DEFERRED = new CampaignRun.Options(null, false, 120, 5,
-            Duration.ofHours(24), Duration.ofSeconds(60), 500, Duration.ofSeconds(1));
+    private static final CampaignRun.Options NO_WAITING_FOR_DEFERRED = CampaignRun.Options.builder()
+            .waitForDeferred(Duration.ofSeconds(1)).build();
 
     @TempDir
     Path templates;
@@ -178,7 +178,7 @@ class CampaignRunTest {
                     + " join contact c on c.id = f.contact_id"))
                     .containsExactly(Map.of("type", "bounce", "hard", true, "status", "5.1.1", "email", unknown));
 
-            SendReport gate = new DryRun(db.database()).gateOnly(spec);
+            SendReport gate = new DryRun(db.stores().campaignPorts()).gateOnly(spec);
             assertThat(gate.excluded()).containsEntry("suppressed_bounced", 1L);
         }
     }
@@ -205,7 +205,7 @@ class CampaignRunTest {
                     + " join contact c on c.id = f.contact_id"))
                     .containsExactly(Map.of("type", "bounce", "hard", false, "status", "5.2.2", "email", full));
             assertThat(db.count("select count(*) from suppression")).isZero();
-            assertThat(new DryRun(db.database()).gateOnly(spec).excluded()).containsEntry("suppressed_bounced", 0L);
+            assertThat(new DryRun(db.stores().campaignPorts()).gateOnly(spec).excluded()).containsEntry("suppressed_bounced", 0L);
         }
     }
 
@@ -304,8 +304,7 @@ class CampaignRunTest {
     void twoSendersOfOneCampaignAtOnceSendEveryMessageExactlyOnce() throws Exception {
         List<String> eligible = importContacts(300, 0);
         // small claims, so that both senders get work while the other one holds some
-        CampaignRun.Options options = new CampaignRun.Options(null, false, 120, 5, Duration.ofHours(24),
-                Duration.ofSeconds(60), 20, Duration.ofSeconds(90));
+        CampaignRun.Options options = CampaignRun.Options.builder().claimBatch(20).build();
         try (FaultySmtpServer server = FaultySmtpServer.start()) {
             CyclicBarrier start = new CyclicBarrier(2);
             ExecutorService senders = Executors.newFixedThreadPool(2);
@@ -314,7 +313,7 @@ class CampaignRunTest {
                 for (int i = 0; i < 2; i++) {
                     runs.add(senders.submit(() -> {
                         try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(server.url("connections=4"))))) {
-                            CampaignRun run = new CampaignRun(db.database(), spec, messages, pool,
+                            CampaignRun run = new CampaignRun(db.stores().campaignPorts(), spec, messages, pool,
                                     new Throttle(null, Map.of()), options, null);
                             start.await(10, TimeUnit.SECONDS);
                             return run.run();
@@ -346,8 +345,8 @@ class CampaignRunTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        CampaignRun.Options giveUpSoon = new CampaignRun.Options(null, false, 120, 5, Duration.ofHours(24),
-                Duration.ofSeconds(2), 500, Duration.ofSeconds(90));
+        CampaignRun.Options giveUpSoon = CampaignRun.Options.builder()
+                .noRelayLimit(Duration.ofSeconds(2)).build();
 
         RunResult result = run("smtp://127.0.0.1:" + closedPort + "?tls=none&connections=4", giveUpSoon);
 
@@ -398,7 +397,7 @@ class CampaignRunTest {
 
     private RunResult run(String url, CampaignRun.Options options, Throttle throttle) {
         try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)))) {
-            return new CampaignRun(db.database(), spec, messages, pool, throttle, options, null).run();
+            return new CampaignRun(db.stores().campaignPorts(), spec, messages, pool, throttle, options, null).run();
         }
     }
 

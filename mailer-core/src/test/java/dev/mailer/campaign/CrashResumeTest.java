@@ -273,7 +273,7 @@ class CrashResumeTest {
     private static RunResult run(TestDatabase db, CampaignSpec spec, CampaignMessages messages, String relay,
                                  CampaignRun.Options options) {
         try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(relay)))) {
-            return new CampaignRun(db.database(), spec, messages, pool, new Throttle(null, Map.of()), options, null)
+            return new CampaignRun(db.stores().campaignPorts(), spec, messages, pool, new Throttle(null, Map.of()), options, null)
                     .run();
         }
     }

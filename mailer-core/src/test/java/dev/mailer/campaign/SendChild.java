@@ -5,6 +5,7 @@ import dev.mailer.message.MessageSettings;
 import dev.mailer.message.TokenSigner;
 import dev.mailer.store.Database;
 import dev.mailer.store.DatabaseSettings;
+import dev.mailer.store.Stores;
 import dev.mailer.template.MessageModel;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.SmtpPool;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -54,7 +54,7 @@ public final class SendChild {
         CampaignMessages messages = messages(spec, templates);
         try (Database database = Database.open(DatabaseSettings.server(jdbcUrl, user, password));
              SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(relayUrl)))) {
-            CampaignRun run = new CampaignRun(database, spec, messages, pool, new Throttle(rate, Map.of()),
+            CampaignRun run = new CampaignRun(new Stores(database).campaignPorts(), spec, messages, pool, new Throttle(rate, Map.of()),
                     options(leaseSeconds, false), p -> System.out.println("progress sent=" + p.sent()
                             + " deferred=" + p.deferred() + " failed=" + p.failed() + " queued=" + p.queued()));
             System.out.println(SENDING + " pid=" + ProcessHandle.current().pid() + " connections="
@@ -96,8 +96,6 @@ public final class SendChild {
      * ran out, and the default 120 s would make the test wait that long.
      */
     static CampaignRun.Options options(int leaseSeconds, boolean resendUnknown) {
-        CampaignRun.Options d = CampaignRun.Options.defaults();
-        return new CampaignRun.Options(d.limit(), resendUnknown, leaseSeconds, d.maxAttempts(), d.maxAge(),
-                d.noRelayLimit(), d.claimBatch(), d.waitForDeferred());
+        return CampaignRun.Options.builder().leaseSeconds(leaseSeconds).resendUnknown(resendUnknown).build();
     }
 }
