@@ -3,6 +3,7 @@ package dev.mailer.campaign;
 import dev.mailer.audience.GateReport;
 import dev.mailer.audience.GateRules;
 import dev.mailer.audience.GateRulesJson;
+import dev.mailer.delivery.Backoff;
 import dev.mailer.delivery.DeliveryCounts;
 import dev.mailer.delivery.DeliveryLog;
 import dev.mailer.delivery.DeliveryRecords;
@@ -41,15 +42,18 @@ public final class CampaignRun {
      * @param noRelayLimit    the run stops (NO_RELAY, resumable) when no relay was usable this long
      * @param claimBatch      rows claimed at a time
      * @param waitForDeferred deferred rows due within this are waited for; later ones are left to a later run
+     * @param firstRetry      the wait after a row's first temporary failure, doubled with each attempt
+     *                        (with jitter, at most an hour: {@link Backoff})
      */
     public record Options(Long limit, boolean resendUnknown, int leaseSeconds, int maxAttempts, Duration maxAge,
-                          Duration noRelayLimit, int claimBatch, Duration waitForDeferred) {
+                          Duration noRelayLimit, int claimBatch, Duration waitForDeferred, Duration firstRetry) {
         public static final int DEFAULT_LEASE_SECONDS = 120;
         public static final int DEFAULT_MAX_ATTEMPTS = 5;
         public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
         public static final Duration DEFAULT_NO_RELAY_LIMIT = Duration.ofSeconds(60);
         public static final int DEFAULT_CLAIM_BATCH = 500;
         public static final Duration DEFAULT_WAIT_FOR_DEFERRED = Duration.ofSeconds(90);
+        public static final Duration DEFAULT_FIRST_RETRY = Backoff.FIRST;
 
         public Options {
             if (limit != null && limit < 0) {
@@ -61,6 +65,7 @@ public final class CampaignRun {
             Objects.requireNonNull(maxAge, "maxAge");
             Objects.requireNonNull(noRelayLimit, "noRelayLimit");
             Objects.requireNonNull(waitForDeferred, "waitForDeferred");
+            Objects.requireNonNull(firstRetry, "firstRetry");
         }
 
         public static Options defaults() {
@@ -75,7 +80,7 @@ public final class CampaignRun {
         public Builder toBuilder() {
             return new Builder().limit(limit).resendUnknown(resendUnknown).leaseSeconds(leaseSeconds)
                     .maxAttempts(maxAttempts).maxAge(maxAge).noRelayLimit(noRelayLimit).claimBatch(claimBatch)
-                    .waitForDeferred(waitForDeferred);
+                    .waitForDeferred(waitForDeferred).firstRetry(firstRetry);
         }
 
         public Options withLimit(Long limit) {
@@ -88,7 +93,7 @@ public final class CampaignRun {
 
         /** What to do about a failed attempt, by these options. */
         public RetryPolicy retryPolicy() {
-            return new RetryPolicy(maxAttempts, maxAge);
+            return new RetryPolicy(maxAttempts, maxAge, firstRetry);
         }
 
         /** Options one setting at a time; every setting not given keeps its DEFAULT_ constant. */
@@ -101,6 +106,7 @@ public final class CampaignRun {
             private Duration noRelayLimit = DEFAULT_NO_RELAY_LIMIT;
             private int claimBatch = DEFAULT_CLAIM_BATCH;
             private Duration waitForDeferred = DEFAULT_WAIT_FOR_DEFERRED;
+            private Duration firstRetry = DEFAULT_FIRST_RETRY;
 
             private Builder() {
             }
@@ -145,9 +151,14 @@ public final class CampaignRun {
                 return this;
             }
 
+            public Builder firstRetry(Duration firstRetry) {
+                this.firstRetry = firstRetry;
+                return this;
+            }
+
             public Options build() {
                 return new Options(limit, resendUnknown, leaseSeconds, maxAttempts, maxAge, noRelayLimit, claimBatch,
-                        waitForDeferred);
+                        waitForDeferred, firstRetry);
             }
         }
     }

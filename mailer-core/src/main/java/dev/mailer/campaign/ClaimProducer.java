@@ -59,6 +59,10 @@ final class ClaimProducer {
                 continue;
             }
             if (claims.isEmpty()) {
+                // the messages still with the workers may yet be deferred: their outcomes count too
+                if (!awaitOutcomes(log)) {
+                    return;
+                }
                 Optional<Instant> next = deliveries.nextDeferred(campaignId);
                 if (next.isEmpty() || Duration.between(Instant.now(), next.get()).compareTo(options.waitForDeferred()) > 0) {
                     return; // nothing left, or only retries due later: a later run takes them
@@ -81,6 +85,26 @@ final class ClaimProducer {
                 work.accept(new SendWorker.Work(claim, verdict.recipient()));
             }
             state.stopIfNoRelay(pool, options.noRelayLimit());
+        }
+    }
+
+    /**
+     * Waits until every message handed on has its outcome written; false when the run stops first.
+     */
+    private boolean awaitOutcomes(DeliveryLog log) {
+        try {
+            while (state.inFlight() > 0) {
+                if (state.stopping()) {
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+            log.flush();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state.stop(ErrorCode.INTERRUPTED, "interrupted");
+            return false;
         }
     }
 

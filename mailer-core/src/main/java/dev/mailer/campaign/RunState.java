@@ -70,6 +70,11 @@ final class RunState {
         return queued.get();
     }
 
+    /** Messages handed to the senders that have no outcome yet. */
+    long inFlight() {
+        return queued.get() - sent.get() - failed.get() - deferred.get();
+    }
+
     void queuedOne() {
         queued.incrementAndGet();
     }

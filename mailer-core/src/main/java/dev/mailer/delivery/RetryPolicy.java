@@ -12,8 +12,9 @@ import java.time.Instant;
  *
  * @param maxAttempts attempts after which a temporary failure fails the row
  * @param maxAge      a row older than this (since it was made) is given up at its next temporary failure
+ * @param firstRetry  the wait after the first temporary failure; it doubles with each attempt
  */
-public record RetryPolicy(int maxAttempts, Duration maxAge) {
+public record RetryPolicy(int maxAttempts, Duration maxAge, Duration firstRetry) {
 
     public DeliveryOutcome outcome(Claim claim, SendResult result, String messageId, Instant now) {
         int attempts = claim.attempts() + 1;
@@ -26,7 +27,7 @@ public record RetryPolicy(int maxAttempts, Duration maxAge) {
                 boolean tooOld = Duration.between(claim.createdAt(), now).compareTo(maxAge) > 0;
                 yield attempts >= maxAttempts || tooOld
                         ? DeliveryOutcome.gaveUp(claim, result, messageId, attempts)
-                        : DeliveryOutcome.deferred(claim, result, messageId, Backoff.next(attempts, now));
+                        : DeliveryOutcome.deferred(claim, result, messageId, Backoff.next(attempts, now, firstRetry));
             }
         };
     }
