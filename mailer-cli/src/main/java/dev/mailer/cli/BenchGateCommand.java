@@ -39,7 +39,7 @@ final class BenchGateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CampaignSpec spec = new CampaignFileParser().parse(campaignFile, LocalDate.now(), null);
-        DryRun dryRun = new DryRun(context.database());
+        DryRun dryRun = new DryRun(context.engine().campaignPorts());
         double best = Double.MAX_VALUE;
         SendReport report = null;
         for (int i = 0; i < Math.max(1, runs); i++) {

@@ -80,8 +80,8 @@ final class BenchSendCommand implements Callable<Integer> {
             long started = System.nanoTime();
             try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)));
                  SendProgress progress = new SendProgress(context, spec.name(), messages)) {
-                result = new CampaignRun(context.database(), spec, campaign, pool, new Throttle(null, Map.of()),
-                        CampaignRun.Options.defaults().withLimit((long) messages), progress::update).run();
+                result = new CampaignRun(context.engine().campaignPorts(), spec, campaign, pool,
+                        new Throttle(null, Map.of()), CampaignRun.Options.defaults().withLimit((long) messages), progress::update).run();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, Object> out = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.mailer.cli;
 
 import dev.mailer.campaign.CampaignFileParser;
+import dev.mailer.campaign.CampaignPorts;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.CampaignInvalid;
 import dev.mailer.campaign.CampaignMessages;
@@ -101,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             } catch (CampaignInvalid invalid) {
                 throw MailerException.usage(invalid.getMessage());
             }
-            long before = CampaignReport.of(context.database(), campaign.name()).sent();
+            long before = CampaignReport.of(ports(), campaign.name()).sent();
             RunResult first = send(campaign, messages, url);
             out.printf("   sent %d (%d with the canary run), failed %d, deferred %d in %.1f s;"
                             + " the mail server holds %d messages%n", first.report().sent() - before,
@@ -117,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
 
             out.println();
             out.printf("10. mailer report %s:%n", campaign.name());
-            CampaignReport report = CampaignReport.of(context.database(), campaign.name());
+            CampaignReport report = CampaignReport.of(ports(), campaign.name());
             out.printf("   sent %d, failed %d, deferred %d, unknown %d%s%n", report.sent(), report.failed(),
                     report.deferred(), report.unknown(), report.messagesPerSecond() == null ? ""
                             : String.format(", %.0f messages/min", report.messagesPerSecond() * 60));
@@ -142,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
     private RunResult send(CampaignSpec campaign, CampaignMessages messages, String url) {
         try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)));
              SendProgress progress = new SendProgress(context, campaign.name(), 0)) {
-            return new CampaignRun(context.database(), campaign, messages, pool,
+            return new CampaignRun(ports(), campaign, messages, pool,
                     new Throttle(campaign.rate(), campaign.perDomain()), CampaignRun.Options.defaults(),
                     progress::update).run();
         }
@@ -185,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("   %d customers already got this month's newsletter in a canary run%n", prepared.alreadySent().size());
         out.println();
         out.printf("3. The consent gate's dry run for %s:%n%n", campaign.file().getFileName());
-        SendReport report = new DryRun(context.database()).run(campaign, context.messageSettings(campaign, true),
+        SendReport report = new DryRun(ports()).run(campaign, context.messageSettings(campaign, true),
                 templates, null);
         new SendReportPrinter(out).print(campaign, report);
 
@@ -197,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
         for (String email : prepared.sample().featured()) {
             String locale = context.engine().consent().show(email).contact().locale();
             if (locale != null && locales.add(locale)) {
-                Preview.Result preview = new Preview(context.database()).of(campaign, settings, templates, email);
+                Preview.Result preview = new Preview(ports()).of(campaign, settings, templates, email);
                 Path eml = previewDir.resolve("newsletter-" + locale + ".eml");
                 Files.write(eml, preview.message().bytes());
                 Files.writeString(previewDir.resolve("newsletter-" + locale + ".html"), preview.rendered().html());
@@ -219,5 +220,9 @@ final class DemoCommand implements Callable<Integer> {
         out.println("Next: mailer contacts import YOUR.csv, then mailer send examples/newsletter.yaml --dry-run;");
         out.println("      after sending: mailer feedback poll every few minutes, mailer serve for the links (README).");
         return report.valid() ? 0 : 2;
+    }
+
+    private CampaignPorts ports() {
+        return context.engine().campaignPorts();
     }
 }

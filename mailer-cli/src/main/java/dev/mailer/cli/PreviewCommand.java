@@ -48,7 +48,7 @@ final class PreviewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         CampaignSpec spec = new CampaignFileParser().parse(campaignFile, LocalDate.now(), name);
-        Preview.Result result = new Preview(context.database())
+        Preview.Result result = new Preview(context.engine().campaignPorts())
                 .of(spec, context.messageSettings(spec, false), context.templatesDir(templates), to);
         byte[] bytes = html ? result.rendered().html().getBytes(StandardCharsets.UTF_8) : result.message().bytes();
         if (out != null) {

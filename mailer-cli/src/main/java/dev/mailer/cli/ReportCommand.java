@@ -1,5 +1,6 @@
 package dev.mailer.cli;
 
+import dev.mailer.campaign.CampaignPorts;
 import dev.mailer.campaign.CampaignReport;
 import dev.mailer.campaign.OutcomesCsv;
 import dev.mailer.error.MailerException;
@@ -41,10 +42,10 @@ final class ReportCommand implements Callable<Integer> {
         }
         if (csv) {
             Writer writer = new OutputStreamWriter(context.out(), StandardCharsets.UTF_8);
-            OutcomesCsv.write(context.database(), name, writer);
+            OutcomesCsv.write(ports(), name, writer);
             return 0;
         }
-        CampaignReport report = CampaignReport.of(context.database(), name);
+        CampaignReport report = CampaignReport.of(ports(), name);
         if (json) {
             context.printJson(report);
             return 0;
@@ -79,5 +80,9 @@ final class ReportCommand implements Callable<Integer> {
 
     private void row(String label, long value) {
         context.out().printf("  %-30s %9d%n", label, value);
+    }
+
+    private CampaignPorts ports() {
+        return context.engine().campaignPorts();
     }
 }

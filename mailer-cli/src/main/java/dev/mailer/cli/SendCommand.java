@@ -3,6 +3,7 @@ package dev.mailer.cli;
 import dev.mailer.campaign.CampaignError;
 import dev.mailer.campaign.CampaignInvalid;
 import dev.mailer.campaign.CampaignMessages;
+import dev.mailer.campaign.CampaignPorts;
 import dev.mailer.campaign.CampaignRun;
 import dev.mailer.campaign.RunResult;
 import dev.mailer.campaign.CampaignFileParser;
@@ -86,7 +87,7 @@ final class SendCommand implements Callable<Integer> {
         try (SmtpPool pool = new SmtpPool(relays);
              SendProgress progress = new SendProgress(context, spec.name(),
                      limit == null ? 0 : limit)) {
-            CampaignRun run = new CampaignRun(context.database(), spec, messages, pool,
+            CampaignRun run = new CampaignRun(ports(), spec, messages, pool,
                     new Throttle(spec.rate(), spec.perDomain()), options, progress::update);
             try (Interrupts.Registration signals = Interrupts.onInterrupt(run::interrupt)) {
                 result = run.run();
@@ -125,7 +126,7 @@ final class SendCommand implements Callable<Integer> {
             return send(spec);
         }
         Progress progress = new Progress(context, "messages rendered");
-        SendReport report = new DryRun(context.database()).run(spec, context.messageSettings(spec, true),
+        SendReport report = new DryRun(ports()).run(spec, context.messageSettings(spec, true),
                 context.templatesDir(templates), progress::update);
         progress.done();
         if (json) {
@@ -134,5 +135,9 @@ final class SendCommand implements Callable<Integer> {
             new SendReportPrinter(context.out()).print(spec, report);
         }
         return report.valid() ? 0 : ErrorCode.USAGE.exitCode();
+    }
+
+    private CampaignPorts ports() {
+        return context.engine().campaignPorts();
     }
 }

@@ -2,15 +2,11 @@ package dev.mailer.campaign;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.mailer.audience.ConsentGate;
 import dev.mailer.audience.ExclusionReason;
 import dev.mailer.audience.GateReport;
 import dev.mailer.audience.GateRules;
 import dev.mailer.audience.GateRulesJson;
 import dev.mailer.error.MailerException;
-import dev.mailer.store.CampaignStore;
-import dev.mailer.store.Database;
-import dev.mailer.store.Stores;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -20,33 +16,32 @@ import java.util.Map;
  * {@code mailer report CAMPAIGN}: a campaign's figures so far (SPEC §7): the gate as it stands
  * now, deliveries by outcome, bounces, complaints, unsubscribes, throughput.
  */
-public record CampaignReport(String campaign, String status, OffsetDateTime startedAt, OffsetDateTime finishedAt,
+public record CampaignReport(String campaign, CampaignStatus status, OffsetDateTime startedAt, OffsetDateTime finishedAt,
                              long considered, Map<String, Long> excluded, long sent, long failed, long deferred,
                              long unknown, long pending, long skipped, long bouncedHard, long bouncedSoft,
                              long complaints, long unsubscribes,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Double elapsedSeconds,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond) {
 
-    public static CampaignReport of(Database database, String name) {
-        CampaignStore.StoredCampaign campaign = database.withConnection(c -> new CampaignStore(c).find(name))
+    public static CampaignReport of(CampaignPorts ports, String name) {
+        StoredCampaign campaign = ports.campaigns().find(name)
                 .orElseThrow(() -> MailerException.usage("There is no campaign named '" + name
                         + "'; campaigns are created by their first send or preview."));
-        Map<String, Object> figures = database.withConnection(c -> new CampaignStore(c).figures(campaign.id()));
+        CampaignFigures figures = ports.campaigns().figures(campaign.id());
         GateRules rules = GateRulesJson.read(campaign.specJson(), campaign.id());
-        GateReport gate = rules == null ? null : new ConsentGate(new Stores(database).gate()).report(rules);
+        GateReport gate = rules == null ? null : ports.gate().report(rules);
         Map<String, Long> excluded = new LinkedHashMap<>();
         for (ExclusionReason reason : ExclusionReason.values()) {
             excluded.put(reason.code(), gate == null ? 0 : gate.excluded(reason));
         }
-        OffsetDateTime first = (OffsetDateTime) figures.get("first_sent_at");
-        OffsetDateTime last = (OffsetDateTime) figures.get("last_sent_at");
-        long sent = number(figures, "sent");
+        OffsetDateTime first = figures.firstSentAt();
+        OffsetDateTime last = figures.lastSentAt();
+        long sent = figures.sent();
         Double elapsed = first == null ? null : Math.max(Duration.between(first, last).toMillis() / 1000.0, 0.001);
         return new CampaignReport(campaign.name(), campaign.status(), campaign.startedAt(), campaign.finishedAt(),
-                gate == null ? 0 : gate.considered(), excluded, sent, number(figures, "failed"),
-                number(figures, "deferred"), number(figures, "unknown"), number(figures, "pending"),
-                number(figures, "skipped"), number(figures, "bounced_hard"), number(figures, "bounced_soft"),
-                number(figures, "complaints"), number(figures, "unsubscribes"),
+                gate == null ? 0 : gate.considered(), excluded, sent, figures.failed(), figures.deferred(),
+                figures.unknown(), figures.pending(), figures.skipped(), figures.bouncedHard(), figures.bouncedSoft(),
+                figures.complaints(), figures.unsubscribes(),
                 elapsed == null ? null : Math.round(elapsed * 100) / 100.0,
                 elapsed == null ? null : Math.round(sent / elapsed * 10) / 10.0);
     }
@@ -65,10 +60,5 @@ public record CampaignReport(String campaign, String status, OffsetDateTime star
     @JsonProperty("unsubscribed")
     public long unsubscribed() {
         return unsubscribes;
-    }
-
-    private static long number(Map<String, Object> figures, String key) {
-        Object value = figures.get(key);
-        return value == null ? 0 : ((Number) value).longValue();
     }
 }

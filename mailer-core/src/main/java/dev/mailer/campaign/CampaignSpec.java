@@ -65,6 +65,94 @@ public record CampaignSpec(
         perDomain = perDomain == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(perDomain));
     }
 
+    /**
+     * A spec with the four required settings; every other one keeps its default (no subject
+     * template, no Reply-To, everyone, {@link #DEFAULT_REQUIRE_CONFIRMED}, …) until set.
+     */
+    public static Builder builder(String name, String purpose, String template, MailboxAddress from) {
+        return new Builder(name, purpose, template, from);
+    }
+
+    /** Builds a {@link CampaignSpec} one setting at a time, for code and tests that have no campaign file. */
+    public static final class Builder {
+        private final String name;
+        private final String purpose;
+        private final String template;
+        private final MailboxAddress from;
+        private String subject;
+        private MailboxAddress replyTo;
+        private Audience audience = Audience.EVERYONE;
+        private boolean requireConfirmed = DEFAULT_REQUIRE_CONFIRMED;
+        private boolean allowExistingCustomers = DEFAULT_ALLOW_EXISTING_CUSTOMERS;
+        private Period maxConsentAge;
+        private int minimumAge = DEFAULT_MINIMUM_AGE;
+        private Rate rate;
+        private Map<String, Rate> perDomain = Map.of();
+        private Path file;
+
+        private Builder(String name, String purpose, String template, MailboxAddress from) {
+            this.name = name;
+            this.purpose = purpose;
+            this.template = template;
+            this.from = from;
+        }
+
+        public Builder subject(String subject) {
+            this.subject = subject;
+            return this;
+        }
+
+        public Builder replyTo(MailboxAddress replyTo) {
+            this.replyTo = replyTo;
+            return this;
+        }
+
+        public Builder audience(Audience audience) {
+            this.audience = audience;
+            return this;
+        }
+
+        public Builder requireConfirmed(boolean requireConfirmed) {
+            this.requireConfirmed = requireConfirmed;
+            return this;
+        }
+
+        public Builder allowExistingCustomers(boolean allowExistingCustomers) {
+            this.allowExistingCustomers = allowExistingCustomers;
+            return this;
+        }
+
+        public Builder maxConsentAge(Period maxConsentAge) {
+            this.maxConsentAge = maxConsentAge;
+            return this;
+        }
+
+        public Builder minimumAge(int minimumAge) {
+            this.minimumAge = minimumAge;
+            return this;
+        }
+
+        public Builder rate(Rate rate) {
+            this.rate = rate;
+            return this;
+        }
+
+        public Builder perDomain(Map<String, Rate> perDomain) {
+            this.perDomain = perDomain;
+            return this;
+        }
+
+        public Builder file(Path file) {
+            this.file = file;
+            return this;
+        }
+
+        public CampaignSpec build() {
+            return new CampaignSpec(name, purpose, template, subject, from, replyTo, audience, requireConfirmed,
+                    allowExistingCustomers, maxConsentAge, minimumAge, rate, perDomain, file);
+        }
+    }
+
     /** The settings the consent gate applies, for the campaign stored under {@code campaignId} (null: not yet stored). */
     public GateRules gateRules(Long campaignId) {
         return new GateRules(purpose, requireConfirmed, allowExistingCustomers, maxConsentAge, minimumAge,

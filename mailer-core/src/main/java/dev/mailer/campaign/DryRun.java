@@ -1,14 +1,8 @@
 package dev.mailer.campaign;
 
-import dev.mailer.audience.ConsentGate;
 import dev.mailer.audience.GateReport;
-import dev.mailer.audience.GateRules;
 import dev.mailer.audience.Recipient;
 import dev.mailer.message.MessageSettings;
-import dev.mailer.store.CampaignStore;
-import dev.mailer.store.Database;
-import dev.mailer.store.Stores;
-import dev.mailer.store.GateQuery;
 import dev.mailer.template.TemplateProblem;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,10 +26,10 @@ public final class DryRun {
     static final int MAX_LISTED_FAILURES = 20;
     private static final int BATCH = 256;
 
-    private final Database database;
+    private final CampaignPorts ports;
 
-    public DryRun(Database database) {
-        this.database = database;
+    public DryRun(CampaignPorts ports) {
+        this.ports = ports;
     }
 
     /** The gate's report only, without looking at templates (the foundation's dry run, and benchmarks). */
@@ -64,11 +58,11 @@ public final class DryRun {
     }
 
     private Long campaignId(CampaignSpec spec) {
-        return database.withConnection(connection -> new CampaignStore(connection).findId(spec.name())).orElse(null);
+        return ports.campaigns().findId(spec.name()).orElse(null);
     }
 
     private GateReport gate(CampaignSpec spec, Long campaignId) {
-        return new ConsentGate(new Stores(database).gate()).report(spec.gateRules(campaignId));
+        return ports.gate().report(spec.gateRules(campaignId));
     }
 
     private List<CampaignError> renderAll(CampaignSpec spec, CampaignMessages messages, Long campaignId,
@@ -83,18 +77,15 @@ public final class DryRun {
         });
         Semaphore inFlight = new Semaphore(threads * 2);
         try {
-            database.inTransaction(connection -> {
-                List<Recipient> batch = new ArrayList<>(BATCH);
-                GateQuery.streamEligible(connection, spec.gateRules(campaignId), recipient -> {
-                    batch.add(recipient);
-                    if (batch.size() == BATCH) {
-                        submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);
-                        batch.clear();
-                    }
-                });
-                submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);
-                return null;
+            List<Recipient> batch = new ArrayList<>(BATCH);
+            ports.gate().streamEligible(spec.gateRules(campaignId), recipient -> {
+                batch.add(recipient);
+                if (batch.size() == BATCH) {
+                    submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);
+                    batch.clear();
+                }
             });
+            submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);
             inFlight.acquireUninterruptibly(threads * 2);
         } finally {
             pool.shutdownNow();

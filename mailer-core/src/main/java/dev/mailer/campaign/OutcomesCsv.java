@@ -1,15 +1,13 @@
 package dev.mailer.campaign;
 
 import dev.mailer.error.MailerException;
-import dev.mailer.store.CampaignStore;
-import dev.mailer.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -28,18 +26,17 @@ public final class OutcomesCsv {
     }
 
     /** @return how many rows were written */
-    public static long write(Database database, String campaignName, Writer out) {
-        long campaignId = database.withConnection(c -> new CampaignStore(c).findId(campaignName))
+    public static long write(CampaignPorts ports, String campaignName, Writer out) {
+        long campaignId = ports.campaigns().findId(campaignName)
                 .orElseThrow(() -> MailerException.usage("There is no campaign named '" + campaignName
                         + "'; campaigns are created by their first send or preview."));
         try {
             CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder()
                     .setHeader(COLUMNS.toArray(String[]::new)).get());
             long[] rows = {0};
-            database.inTransaction(c -> {
-                new CampaignStore(c).outcomes(campaignId, row -> print(printer, row, rows));
-                return null;
-            });
+            // a cursor lives in a transaction
+            ports.transactions().inTransaction(() -> ports.campaigns().outcomes(campaignId,
+                    row -> print(printer, row, rows)));
             printer.flush();
             return rows[0];
         } catch (IOException e) {
@@ -47,10 +44,18 @@ public final class OutcomesCsv {
         }
     }
 
-    private static void print(CSVPrinter printer, Map<String, Object> row, long[] rows) {
+    /** The row's cells in {@link #COLUMNS} order. */
+    private static List<Object> cells(RecipientOutcome row) {
+        return Arrays.asList(row.email(), row.status(), row.attempts(), row.smtpCode(), row.enhancedStatus(),
+                row.smtpReply(), row.queueId(), row.messageId(), row.sentAt(), row.nextAttemptAt(), row.skipReason(),
+                row.updatedAt(), row.bounce(), row.complaint(), row.unsubscribed());
+    }
+
+    private static void print(CSVPrinter printer, RecipientOutcome row, long[] rows) {
         try {
-            for (String column : COLUMNS) {
-                printer.print(cell(column, row.get(column)));
+            List<Object> cells = cells(row);
+            for (int i = 0; i < COLUMNS.size(); i++) {
+                printer.print(cell(COLUMNS.get(i), cells.get(i)));
             }
             printer.println();
             rows[0]++;

@@ -1,15 +1,12 @@
 package dev.mailer.campaign;
 
 import dev.mailer.contacts.EmailAddress;
-import dev.mailer.audience.GateRules;
 import dev.mailer.audience.GateRulesJson;
+import dev.mailer.audience.Verdict;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.message.OutgoingMessage;
-import dev.mailer.store.CampaignStore;
-import dev.mailer.store.Database;
-import dev.mailer.store.GateQuery;
 import dev.mailer.template.RenderedMessage;
 import dev.mailer.template.TemplateProblem;
 import java.nio.file.Path;
@@ -19,10 +16,10 @@ import java.nio.file.Path;
  * {@code send} would) so that the links in the preview work; nothing is sent.
  */
 public final class Preview {
-    private final Database database;
+    private final CampaignPorts ports;
 
-    public Preview(Database database) {
-        this.database = database;
+    public Preview(CampaignPorts ports) {
+        this.ports = ports;
     }
 
     /**
@@ -40,15 +37,16 @@ public final class Preview {
             throw MailerException.usage("The campaign is invalid: " + String.join(" ",
                     invalid.errors().stream().map(CampaignError::message).toList()));
         }
-        return database.inTransaction(connection -> {
-            long campaignId = new CampaignStore(connection).findOrCreate(spec.name(), spec.purpose(), spec.template(),
+        return ports.transactions().inTransaction(() -> {
+            long campaignId = ports.campaigns().findOrCreate(spec.name(), spec.purpose(), spec.template(),
                     GateRulesJson.write(spec.gateRules(null)));
-            GateQuery.Inspection inspection = GateQuery.inspect(connection, spec.gateRules(campaignId), normalized)
+            Verdict verdict = ports.gate().judge(spec.gateRules(campaignId), normalized)
                     .orElseThrow(() -> MailerException.usage("No contact with the address " + email.strip()
                             + " is in the audience of campaign " + spec.name() + "."));
             try {
-                return new Result(messages.build(inspection.recipient(), campaignId),
-                        messages.render(inspection.recipient(), campaignId), inspection.reason());
+                return new Result(messages.build(verdict.recipient(), campaignId),
+                        messages.render(verdict.recipient(), campaignId),
+                        verdict.reason() == null ? null : verdict.reason().code());
             } catch (TemplateProblem problem) {
                 throw MailerException.usage(problem.getMessage());
             }

@@ -2,18 +2,14 @@ package dev.mailer.delivery;
 
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
-import dev.mailer.store.Database;
-import dev.mailer.store.DeliveryStore;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes delivery state with group commit. Before a message's DATA goes out its row is marked
@@ -22,7 +18,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * hundred transactions, and a sender killed at any instant leaves in doubt only the messages
  * that were on its SMTP connections.
  *
- * <p>These commits do not wait for the disk (synchronous_commit off): a commit's fsync took tens
+ * <p>The writes go through a {@link DeliveryWriter}, a session of the store's own kept for the run.
+ * Its commits do not wait for the disk (synchronous_commit off): a commit's fsync took tens
  * of milliseconds here and every message waits for one. When mailer itself dies, PostgreSQL keeps
  * and writes everything it acknowledged. Only a crash of the database server itself can lose the
  * last fraction of a second of delivery state, and those few messages could then go out again.
@@ -31,13 +28,12 @@ public final class DeliveryLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryLog.class);
     private static final int MAX_BATCH = 5_000;
 
-    private final Database database;
+    private final DeliveryRecords records;
     private final long campaignId;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile MailerException failure;
-    private Connection connection;
-    private DeliveryStore store;
+    private DeliveryWriter session;
 
     private record Mark(long deliveryId, CompletableFuture<Void> committed) {
     }
@@ -47,8 +43,8 @@ public final class DeliveryLog implements AutoCloseable {
 
     private static final Object STOP = new Object();
 
-    public DeliveryLog(Database database, long campaignId) {
-        this.database = database;
+    public DeliveryLog(DeliveryRecords records, long campaignId) {
+        this.records = records;
         this.campaignId = campaignId;
         this.writer = new Thread(this::write, "delivery-log");
         writer.setDaemon(true);
@@ -63,7 +59,7 @@ public final class DeliveryLog implements AutoCloseable {
     }
 
     /** Queues an outcome; it is written with the next commit. */
-    public void record(Outcome outcome) {
+    public void record(DeliveryOutcome outcome) {
         enqueue(outcome);
     }
 
@@ -96,16 +92,16 @@ public final class DeliveryLog implements AutoCloseable {
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
-                closeConnection();
+                closeSession();
                 return;
             }
             queue.drainTo(batch, MAX_BATCH);
             boolean stop = batch.remove(STOP);
-            List<Outcome> outcomes = new ArrayList<>();
+            List<DeliveryOutcome> outcomes = new ArrayList<>();
             List<Long> marks = new ArrayList<>();
             List<CompletableFuture<Void>> waiting = new ArrayList<>();
             for (Object op : batch) {
-                if (op instanceof Outcome outcome) {
+                if (op instanceof DeliveryOutcome outcome) {
                     outcomes.add(outcome);
                 } else if (op instanceof Mark mark) {
                     marks.add(mark.deliveryId());
@@ -118,12 +114,12 @@ public final class DeliveryLog implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 if (!outcomes.isEmpty() || !marks.isEmpty()) {
-                    writeWithRetry(outcomes, marks);
+                    session().write(outcomes, marks);
                 }
                 waiting.forEach(f -> f.complete(null));
                 LOG.debug("wrote {} outcomes and {} marks in {} µs", outcomes.size(), marks.size(),
                         (System.nanoTime() - started) / 1000);
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 MailerException failed = e instanceof MailerException m ? m : new MailerException(ErrorCode.INTERNAL,
                         "Recording deliveries failed: " + e.getMessage(), e);
                 failure = failed;
@@ -135,58 +131,30 @@ public final class DeliveryLog implements AutoCloseable {
                         flush.committed().completeExceptionally(failed);
                     }
                 });
-                closeConnection();
+                closeSession();
                 return;
             }
             if (stop) {
-                closeConnection();
+                closeSession();
                 return;
             }
         }
     }
 
-    /**
-     * One statement in autocommit mode; a transaction only when bounces add statements. A
-     * deadlock or serialization failure (another statement touching the same rows) is retried.
-     */
-    private void writeWithRetry(List<Outcome> outcomes, List<Long> marks) throws SQLException {
-        boolean bounces = outcomes.stream().anyMatch(o -> o.bounce() != null);
-        for (int attempt = 1; ; attempt++) {
-            try {
-                store().connectionAutoCommit(!bounces);
-                store().write(campaignId, outcomes, marks);
-                if (bounces) {
-                    store().commit();
-                }
-                return;
-            } catch (SQLException e) {
-                if (bounces) {
-                    connection.rollback();
-                }
-                boolean transientFailure = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
-                if (!transientFailure || attempt == 5) {
-                    throw e;
-                }
-            }
+    /** The writer's own session, opened on first use and kept for the run. */
+    private DeliveryWriter session() {
+        if (session == null) {
+            session = records.openWriter(campaignId);
         }
+        return session;
     }
 
-    /** The writer's own connection, kept for the run: every batch is one round trip on it. */
-    private DeliveryStore store() throws SQLException {
-        if (store == null) {
-            connection = database.dataSource().getConnection();
-            store = new DeliveryStore(connection);
-            store.commitWithoutWaitingForDisk();
-        }
-        return store;
-    }
-
-    private void closeConnection() {
-        if (connection != null) {
+    private void closeSession() {
+        if (session != null) {
             try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // returning it to the pool failed; the pool replaces it
+                session.close();
+            } catch (RuntimeException ignored) {
+                // giving the session back failed; the store replaces it
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.mailer.engine;
 
 import dev.mailer.audience.ConsentGate;
+import dev.mailer.campaign.CampaignPorts;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ContactImport;
 import dev.mailer.feedback.FeedbackRecorder;
@@ -37,6 +38,11 @@ public final class Engine {
 
     public Stores stores() {
         return stores;
+    }
+
+    /** What the campaign stage (send, dry run, preview, report) works with. */
+    public CampaignPorts campaignPorts() {
+        return stores.campaignPorts();
     }
 
     public ConsentGate gate() {

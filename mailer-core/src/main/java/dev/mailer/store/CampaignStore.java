@@ -1,111 +1,158 @@
 package dev.mailer.store;
 
+import dev.mailer.campaign.CampaignFigures;
+import dev.mailer.campaign.CampaignRecords;
+import dev.mailer.campaign.CampaignStatus;
+import dev.mailer.campaign.RecipientOutcome;
+import dev.mailer.campaign.StoredCampaign;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
-/** Campaigns and their delivery rows. */
-public final class CampaignStore {
+/**
+ * Campaigns (campaign.sql): their records, status and figures. Over {@link Database} (from
+ * {@link Stores#campaigns()}) every call joins the unit of work on the calling thread, if any.
+ */
+public final class CampaignStore implements CampaignRecords {
     private static final SqlQueries SQL = SqlQueries.load("campaign.sql");
+    private final Database database;
     private final Connection connection;
 
+    CampaignStore(Database database) {
+        this.database = database;
+        this.connection = null;
+    }
+
+    /** On a connection the caller holds (the demo's scenario, tests that write rows themselves). */
     public CampaignStore(Connection connection) {
+        this.database = null;
         this.connection = connection;
     }
 
-    public Optional<Long> findId(String name) throws SQLException {
-        try (PreparedStatement statement = NamedSql.parse(SQL.get("find-campaign")).prepare(connection, Map.of("name", name));
-             ResultSet rs = statement.executeQuery()) {
-            return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+    private <T> T with(Database.SqlWork<T> work) {
+        if (database != null) {
+            return database.withConnection(work);
+        }
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw Database.databaseError(e);
         }
     }
 
-    /** The campaign's id, creating it on first use; the same name again resumes the same campaign. */
-    public long findOrCreate(String name, String purpose, String template, String specJson) throws SQLException {
-        try (PreparedStatement statement = NamedSql.parse(SQL.get("find-or-create-campaign")).prepare(connection,
-                Map.of("name", name, "purpose", purpose, "template", template, "spec", specJson));
-             ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    /** A stored campaign. */
-    public record StoredCampaign(long id, String name, String purpose, String template, String specJson, String status,
-                                 OffsetDateTime createdAt, OffsetDateTime startedAt, OffsetDateTime finishedAt) {
-    }
-
-    public Optional<StoredCampaign> find(String name) throws SQLException {
-        try (PreparedStatement statement = NamedSql.parse(SQL.get("campaign-by-name")).prepare(connection, Map.of("name", name));
-             ResultSet rs = statement.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
+    @Override
+    public Optional<Long> findId(String name) {
+        return with(c -> {
+            try (PreparedStatement statement = prepare(c, "find-campaign", Map.of("name", name));
+                 ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
-            return Optional.of(new StoredCampaign(rs.getLong("id"), rs.getString("name"), rs.getString("purpose"),
-                    rs.getString("template"), rs.getString("spec"), rs.getString("status"),
-                    rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
-                    rs.getObject("finished_at", OffsetDateTime.class)));
-        }
+        });
     }
 
-    /** Delivery and feedback figures of a campaign, column name to value. */
-    public Map<String, Object> figures(long campaignId) throws SQLException {
-        Map<String, Object> figures = new LinkedHashMap<>();
-        for (String query : new String[] {"delivery-figures", "feedback-figures"}) {
-            try (PreparedStatement statement = NamedSql.parse(SQL.get(query)).prepare(connection,
-                    Map.of("campaign_id", campaignId));
+    @Override
+    public long findOrCreate(String name, String purpose, String template, String specJson) {
+        return with(c -> {
+            try (PreparedStatement statement = prepare(c, "find-or-create-campaign",
+                    Map.of("name", name, "purpose", purpose, "template", template, "spec", specJson));
                  ResultSet rs = statement.executeQuery()) {
                 rs.next();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    String type = rs.getMetaData().getColumnTypeName(i);
-                    figures.put(rs.getMetaData().getColumnLabel(i), type.startsWith("timestamp")
-                            ? rs.getObject(i, OffsetDateTime.class) : rs.getObject(i));
-                }
+                return rs.getLong(1);
             }
-        }
-        return figures;
+        });
     }
 
-    /** Receives rows one at a time, so a million of them never sit in memory. */
-    @FunctionalInterface
-    public interface RowHandler {
-        void row(Map<String, Object> row);
+    @Override
+    public Optional<StoredCampaign> find(String name) {
+        return with(c -> {
+            try (PreparedStatement statement = prepare(c, "campaign-by-name", Map.of("name", name));
+                 ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredCampaign(rs.getLong("id"), rs.getString("name"), rs.getString("purpose"),
+                        rs.getString("template"), rs.getString("spec"), CampaignStatus.ofCode(rs.getString("status")),
+                        rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
+                        rs.getObject("finished_at", OffsetDateTime.class)));
+            }
+        });
+    }
+
+    @Override
+    public void setStatus(long campaignId, CampaignStatus status) {
+        with(c -> {
+            try (PreparedStatement statement = prepare(c, "set-status",
+                    Map.of("campaign_id", campaignId, "status", status.code()))) {
+                return statement.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public CampaignFigures figures(long campaignId) {
+        return with(c -> {
+            try (PreparedStatement deliveries = prepare(c, "delivery-figures", Map.of("campaign_id", campaignId));
+                 ResultSet d = deliveries.executeQuery();
+                 PreparedStatement feedback = prepare(c, "feedback-figures", Map.of("campaign_id", campaignId));
+                 ResultSet f = feedback.executeQuery()) {
+                d.next();
+                f.next();
+                return new CampaignFigures(d.getLong("sent"), d.getLong("failed"), d.getLong("deferred"),
+                        d.getLong("unknown"), d.getLong("pending"), d.getLong("skipped"),
+                        d.getObject("first_sent_at", OffsetDateTime.class),
+                        d.getObject("last_sent_at", OffsetDateTime.class), f.getLong("bounced_hard"),
+                        f.getLong("bounced_soft"), f.getLong("complaints"), f.getLong("unsubscribes"));
+            }
+        });
     }
 
     /**
-     * Every recipient's outcome in delivery order (report --csv), streamed through a cursor; the
-     * connection must not be in auto-commit mode for PostgreSQL to use one.
+     * Streamed through a cursor: the connection must not be in auto-commit mode for PostgreSQL to
+     * use one, so call it inside a unit of work.
      */
-    public void outcomes(long campaignId, RowHandler handler) throws SQLException {
-        try (PreparedStatement statement = NamedSql.parse(SQL.get("delivery-outcomes")).prepare(connection,
-                Map.of("campaign_id", campaignId))) {
-            statement.setFetchSize(1000);
-            try (ResultSet rs = statement.executeQuery()) {
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= columns; i++) {
-                        String type = rs.getMetaData().getColumnTypeName(i);
-                        row.put(rs.getMetaData().getColumnLabel(i), type.startsWith("timestamp")
-                                ? rs.getObject(i, OffsetDateTime.class) : rs.getObject(i));
+    @Override
+    public void outcomes(long campaignId, Consumer<RecipientOutcome> consumer) {
+        with(c -> {
+            try (PreparedStatement statement = prepare(c, "delivery-outcomes", Map.of("campaign_id", campaignId))) {
+                statement.setFetchSize(1000);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        consumer.accept(new RecipientOutcome(rs.getString("email"), rs.getString("status"),
+                                rs.getInt("attempts"), rs.getObject("smtp_code", Integer.class),
+                                rs.getString("enhanced_status"), rs.getString("smtp_reply"), rs.getString("queue_id"),
+                                rs.getString("message_id"), rs.getObject("sent_at", OffsetDateTime.class),
+                                rs.getObject("next_attempt_at", OffsetDateTime.class), rs.getString("skip_reason"),
+                                rs.getObject("updated_at", OffsetDateTime.class), rs.getString("bounce"),
+                                rs.getBoolean("complaint"), rs.getBoolean("unsubscribed")));
                     }
-                    handler.row(row);
                 }
             }
+            return null;
+        });
+    }
+
+    /** Records a delivery the SMTP server accepted (the demo's canary run, tests). */
+    public void recordSent(long campaignId, long contactId, String smtpReply, String messageId) throws SQLException {
+        Database.SqlWork<Integer> work = c -> {
+            try (PreparedStatement statement = prepare(c, "record-sent", Map.of("campaign_id", campaignId,
+                    "contact_id", contactId, "smtp_reply", smtpReply, "message_id", messageId))) {
+                return statement.executeUpdate();
+            }
+        };
+        if (connection != null) {
+            work.run(connection);
+        } else {
+            database.withConnection(work);
         }
     }
 
-    /** Records a delivery the SMTP server accepted. */
-    public void recordSent(long campaignId, long contactId, String smtpReply, String messageId) throws SQLException {
-        try (PreparedStatement statement = NamedSql.parse(SQL.get("record-sent")).prepare(connection,
-                Map.of("campaign_id", campaignId, "contact_id", contactId, "smtp_reply", smtpReply,
-                        "message_id", messageId))) {
-            statement.executeUpdate();
-        }
+    private static PreparedStatement prepare(Connection connection, String name, Map<String, ?> params)
+            throws SQLException {
+        return NamedSql.parse(SQL.get(name)).prepare(connection, params);
     }
 }

@@ -1,7 +1,11 @@
 package dev.mailer.store;
 
 import dev.mailer.audience.GateRules;
-import dev.mailer.delivery.Outcome;
+import dev.mailer.delivery.Claim;
+import dev.mailer.delivery.DeliveryCounts;
+import dev.mailer.delivery.DeliveryOutcome;
+import dev.mailer.delivery.DeliveryRecords;
+import dev.mailer.delivery.DeliveryWriter;
 import dev.mailer.suppression.SoftBouncePolicy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,105 +15,215 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** Delivery rows (delivery.sql): enqueue, claim with leases, in-flight marks, outcomes, senders. */
-public final class DeliveryStore {
+/**
+ * Delivery rows (delivery.sql): enqueue, claim with leases, in-flight marks, outcomes, senders.
+ * Every call runs on the connection of the unit of work on the calling thread, if there is one
+ * ({@link Database#withConnection}); the delivery log writes through a session of its own
+ * ({@link #openWriter}).
+ */
+public final class DeliveryStore implements DeliveryRecords {
     private static final SqlQueries SQL = SqlQueries.load("delivery.sql");
     private static final NamedSql WRITE_LOG = NamedSql.parse(SQL.get("write-log"));
     private static final NamedSql ENQUEUE = NamedSql.parse(
             SQL.get("enqueue").replace("%GATE%", GateQuery.contactReasonsSql()));
 
-    private final Connection connection;
+    private final Database database;
 
-    public DeliveryStore(Connection connection) {
-        this.connection = connection;
+    DeliveryStore(Database database) {
+        this.database = database;
     }
 
-    /** A row claimed by this sender. */
-    public record Claim(long deliveryId, long contactId, int attempts, Instant createdAt) {
+    @Override
+    public int enqueue(GateRules rules) {
+        return database.withConnection(connection -> {
+            Map<String, Object> params = GateQuery.params(rules);
+            int added;
+            try (PreparedStatement statement = ENQUEUE.prepare(connection, params)) {
+                added = statement.executeUpdate();
+            }
+            if (added > 1000) {
+                update(connection, "analyze", Map.of());
+            }
+            return added;
+        });
     }
 
-    public void connectionAutoCommit(boolean autoCommit) throws SQLException {
-        if (connection.getAutoCommit() != autoCommit) {
-            connection.setAutoCommit(autoCommit);
-        }
-    }
-
-    public void commit() throws SQLException {
-        connection.commit();
-    }
-
-    /** This session's commits return before their WAL reaches the disk (see DeliveryLog). */
-    public void commitWithoutWaitingForDisk() throws SQLException {
-        try (var statement = connection.createStatement()) {
-            statement.execute("set synchronous_commit = off");
-        }
-    }
-
-    /** Creates a pending row for every eligible contact that has none; returns how many. */
-    public int enqueue(GateRules rules) throws SQLException {
-        Map<String, Object> params = GateQuery.params(rules);
-        int added;
-        try (PreparedStatement statement = ENQUEUE.prepare(connection, params)) {
-            added = statement.executeUpdate();
-        }
-        if (added > 1000) {
-            update("analyze", Map.of());
-        }
-        return added;
-    }
-
-    /** Rows left 'sending' by a sender that died: their fate is unknown. */
-    public int markInDoubt(long campaignId) throws SQLException {
+    @Override
+    public int markInDoubt(long campaignId) {
         return update("mark-in-doubt", Map.of("campaign_id", campaignId));
     }
 
-    public int resendUnknown(long campaignId) throws SQLException {
+    @Override
+    public int resendUnknown(long campaignId) {
         return update("resend-unknown", Map.of("campaign_id", campaignId));
     }
 
-    /** Claims up to {@code batch} rows with ids above {@code afterId} (0: from the start). */
-    public List<Claim> claim(long campaignId, String owner, int batch, int leaseSeconds, long afterId)
-            throws SQLException {
-        List<Claim> claims = new ArrayList<>();
-        try (PreparedStatement statement = prepare("claim", Map.of("campaign_id", campaignId, "owner", owner,
-                "batch", batch, "lease_seconds", leaseSeconds, "after_id", afterId));
-             ResultSet rs = statement.executeQuery()) {
-            while (rs.next()) {
-                claims.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getTimestamp(4).toInstant()));
+    @Override
+    public List<Claim> claim(long campaignId, String owner, int batch, int leaseSeconds, long afterId) {
+        return database.withConnection(connection -> {
+            List<Claim> claims = new ArrayList<>();
+            try (PreparedStatement statement = prepare(connection, "claim", Map.of("campaign_id", campaignId,
+                    "owner", owner, "batch", batch, "lease_seconds", leaseSeconds, "after_id", afterId));
+                 ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    claims.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getTimestamp(4).toInstant()));
+                }
             }
-        }
-        claims.sort((a, b) -> Long.compare(a.deliveryId(), b.deliveryId()));
-        return claims;
+            claims.sort((a, b) -> Long.compare(a.deliveryId(), b.deliveryId()));
+            return claims;
+        });
     }
 
-    /** When the earliest deferred delivery is due, or null when none is deferred. */
-    public Instant nextDeferred(long campaignId) throws SQLException {
-        try (PreparedStatement statement = prepare("next-deferred", Map.of("campaign_id", campaignId));
-             ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            Timestamp next = rs.getTimestamp(1);
-            return next == null ? null : next.toInstant();
-        }
+    @Override
+    public Optional<Instant> nextDeferred(long campaignId) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement statement = prepare(connection, "next-deferred", Map.of("campaign_id", campaignId));
+                 ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                Timestamp next = rs.getTimestamp(1);
+                return Optional.ofNullable(next == null ? null : next.toInstant());
+            }
+        });
     }
 
-    public void extendLeases(long campaignId, String owner, int leaseSeconds) throws SQLException {
+    @Override
+    public void extendLeases(long campaignId, String owner, int leaseSeconds) {
         update("extend-leases", Map.of("campaign_id", campaignId, "owner", owner, "lease_seconds", leaseSeconds));
     }
 
-    /** Gives back claimed rows that were never handed to SMTP, so another sender can take them at once. */
-    public void releaseLeases(long campaignId, String owner) throws SQLException {
+    @Override
+    public void releaseLeases(long campaignId, String owner) {
         update("release-leases", Map.of("campaign_id", campaignId, "owner", owner));
+    }
+
+    @Override
+    public void registerSender(long campaignId, String owner) {
+        database.withConnection(connection -> {
+            update(connection, "forget-dead-senders", Map.of());
+            return update(connection, "register-sender", Map.of("campaign_id", campaignId, "owner", owner));
+        });
+    }
+
+    @Override
+    public void heartbeat(long campaignId, String owner) {
+        update("heartbeat", Map.of("campaign_id", campaignId, "owner", owner));
+    }
+
+    @Override
+    public int activeSenders(long campaignId, int aliveSeconds) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement statement = prepare(connection, "active-senders",
+                    Map.of("campaign_id", campaignId, "alive_seconds", aliveSeconds));
+                 ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return Math.max(1, rs.getInt(1));
+            }
+        });
+    }
+
+    @Override
+    public void unregisterSender(long campaignId, String owner) {
+        update("unregister-sender", Map.of("campaign_id", campaignId, "owner", owner));
+    }
+
+    @Override
+    public DeliveryCounts counts(long campaignId) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement statement = prepare(connection, "counts", Map.of("campaign_id", campaignId));
+                 ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return new DeliveryCounts(rs.getLong("sent"), rs.getLong("failed"), rs.getLong("deferred"),
+                        rs.getLong("unknown"), rs.getLong("pending"), rs.getLong("skipped"), rs.getLong("total"));
+            }
+        });
+    }
+
+    @Override
+    public DeliveryWriter openWriter(long campaignId) {
+        return new Writer(campaignId);
+    }
+
+    /**
+     * The delivery log's session: its own pooled connection for the whole run, whose commits do not
+     * wait for the disk (see DeliveryLog), each batch one statement in autocommit mode; a
+     * transaction only when bounces add statements. A deadlock or serialization failure (another
+     * statement touching the same rows) is retried.
+     */
+    private final class Writer implements DeliveryWriter {
+        private final long campaignId;
+        private Connection connection;
+
+        Writer(long campaignId) {
+            this.campaignId = campaignId;
+        }
+
+        @Override
+        public void write(List<DeliveryOutcome> outcomes, List<Long> marks) {
+            try {
+                writeWithRetry(outcomes, marks);
+            } catch (SQLException e) {
+                throw Database.databaseError(e);
+            }
+        }
+
+        private void writeWithRetry(List<DeliveryOutcome> outcomes, List<Long> marks) throws SQLException {
+            boolean bounces = outcomes.stream().anyMatch(o -> o.bounce() != null);
+            for (int attempt = 1; ; attempt++) {
+                Connection connection = connection();
+                try {
+                    if (connection.getAutoCommit() == bounces) {
+                        connection.setAutoCommit(!bounces);
+                    }
+                    writeLog(connection, campaignId, outcomes, marks);
+                    if (bounces) {
+                        connection.commit();
+                    }
+                    return;
+                } catch (SQLException e) {
+                    if (bounces) {
+                        connection.rollback();
+                    }
+                    boolean transientFailure = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+                    if (!transientFailure || attempt == 5) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private Connection connection() throws SQLException {
+            if (connection == null) {
+                connection = database.dataSource().getConnection();
+                try (var statement = connection.createStatement()) {
+                    statement.execute("set synchronous_commit = off");
+                }
+            }
+            return connection;
+        }
+
+        @Override
+        public void close() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (SQLException ignored) {
+                    // returning it to the pool failed; the pool replaces it
+                }
+                connection = null;
+            }
+        }
     }
 
     /**
      * Writes outcomes and marks the given rows 'sending', in one statement (one round trip).
      * Bounces among the outcomes are recorded after it.
      */
-    public void write(long campaignId, List<Outcome> outcomes, List<Long> marks) throws SQLException {
+    private static void writeLog(Connection connection, long campaignId, List<DeliveryOutcome> outcomes,
+                                 List<Long> marks) throws SQLException {
         List<Object> ids = new ArrayList<>();
         List<Object> statuses = new ArrayList<>();
         List<Object> codes = new ArrayList<>();
@@ -119,9 +233,9 @@ public final class DeliveryStore {
         List<Object> messageIds = new ArrayList<>();
         List<Object> nextAttempts = new ArrayList<>();
         List<Object> skipReasons = new ArrayList<>();
-        for (Outcome outcome : outcomes) {
+        for (DeliveryOutcome outcome : outcomes) {
             ids.add(outcome.deliveryId());
-            statuses.add(outcome.status());
+            statuses.add(outcome.status().code());
             codes.add(outcome.code() == 0 ? null : outcome.code());
             enhanced.add(outcome.enhancedStatus());
             replies.add(outcome.reply());
@@ -144,15 +258,16 @@ public final class DeliveryStore {
         try (PreparedStatement statement = WRITE_LOG.prepare(connection, params)) {
             statement.executeQuery().close();
         }
-        for (Outcome outcome : outcomes) {
+        for (DeliveryOutcome outcome : outcomes) {
             if (outcome.bounce() != null) {
-                recordBounce(campaignId, outcome);
+                recordBounce(connection, campaignId, outcome);
             }
         }
     }
 
-    private void recordBounce(long campaignId, Outcome outcome) throws SQLException {
-        Outcome.Bounce bounce = outcome.bounce();
+    private static void recordBounce(Connection connection, long campaignId, DeliveryOutcome outcome)
+            throws SQLException {
+        DeliveryOutcome.Bounce bounce = outcome.bounce();
         Map<String, Object> params = new HashMap<>();
         params.put("source_key", "smtp:" + outcome.deliveryId());
         params.put("contact_id", outcome.contactId());
@@ -160,66 +275,31 @@ public final class DeliveryStore {
         params.put("hard", bounce.hard());
         params.put("status", bounce.status());
         params.put("diagnostic", bounce.diagnostic());
-        update("record-bounce", params);
+        update(connection, "record-bounce", params);
         if (bounce.hard()) {
             Map<String, Object> suppress = new HashMap<>();
             suppress.put("contact_id", outcome.contactId());
             suppress.put("detail", bounce.diagnostic());
-            update("suppress-bounced", suppress);
+            update(connection, "suppress-bounced", suppress);
         } else {
             SoftBouncePolicy policy = SoftBouncePolicy.DEFAULT;
-            update("suppress-after-soft-bounces", Map.of("contact_id", outcome.contactId(), "limit", policy.limit(),
+            update(connection, "suppress-after-soft-bounces", Map.of("contact_id", outcome.contactId(), "limit", policy.limit(),
                     "window_days", policy.windowDays(), "origin", "smtp reply"));
         }
     }
 
-    /** Registers this sender; senders silent for ten minutes (killed) are forgotten on the way. */
-    public void registerSender(long campaignId, String owner) throws SQLException {
-        update("forget-dead-senders", Map.of());
-        update("register-sender", Map.of("campaign_id", campaignId, "owner", owner));
+    private int update(String name, Map<String, ?> params) {
+        return database.withConnection(connection -> update(connection, name, params));
     }
 
-    public void heartbeat(long campaignId, String owner) throws SQLException {
-        update("heartbeat", Map.of("campaign_id", campaignId, "owner", owner));
-    }
-
-    public int activeSenders(long campaignId, int aliveSeconds) throws SQLException {
-        try (PreparedStatement statement = prepare("active-senders",
-                Map.of("campaign_id", campaignId, "alive_seconds", aliveSeconds));
-             ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            return Math.max(1, rs.getInt(1));
-        }
-    }
-
-    public void unregisterSender(long campaignId, String owner) throws SQLException {
-        update("unregister-sender", Map.of("campaign_id", campaignId, "owner", owner));
-    }
-
-    /** Rows per status for the campaign: sent, failed, deferred, unknown, pending, skipped, total. */
-    public Map<String, Long> counts(long campaignId) throws SQLException {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        try (PreparedStatement statement = prepare("counts", Map.of("campaign_id", campaignId));
-             ResultSet rs = statement.executeQuery()) {
-            rs.next();
-            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                counts.put(rs.getMetaData().getColumnLabel(i), rs.getLong(i));
-            }
-        }
-        return counts;
-    }
-
-    public void setCampaignStatus(long campaignId, String status) throws SQLException {
-        update("set-status", Map.of("campaign_id", campaignId, "status", status));
-    }
-
-    private int update(String name, Map<String, ?> params) throws SQLException {
-        try (PreparedStatement statement = prepare(name, params)) {
+    private static int update(Connection connection, String name, Map<String, ?> params) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, name, params)) {
             return statement.executeUpdate();
         }
     }
 
-    private PreparedStatement prepare(String name, Map<String, ?> params) throws SQLException {
+    private static PreparedStatement prepare(Connection connection, String name, Map<String, ?> params)
+            throws SQLException {
         return NamedSql.parse(SQL.get(name)).prepare(connection, params);
     }
 }

@@ -7,6 +7,9 @@ import dev.mailer.contacts.ImportStore;
 import dev.mailer.feedback.FeedbackEvents;
 import dev.mailer.subject.SubjectStore;
 import dev.mailer.suppression.SuppressionStore;
+import dev.mailer.campaign.CampaignPorts;
+import dev.mailer.campaign.CampaignRecords;
+import dev.mailer.delivery.DeliveryRecords;
 import dev.mailer.transaction.Transactions;
 
 /**
@@ -20,6 +23,8 @@ public final class Stores {
     private final AuditTrail audit;
     private final FeedbackEvents feedback;
     private final ImportStore imports;
+    private final DeliveryStore deliveries;
+    private final CampaignStore campaigns;
 
     public Stores(Database database) {
         this.database = database;
@@ -28,6 +33,8 @@ public final class Stores {
         this.audit = new AuditLog(database);
         this.feedback = new FeedbackStore(database);
         this.imports = new ContactImports(database);
+        this.deliveries = new DeliveryStore(database);
+        this.campaigns = new CampaignStore(database);
     }
 
     public Transactions transactions() {
@@ -60,5 +67,18 @@ public final class Stores {
 
     public ImportStore imports() {
         return imports;
+    }
+
+    public DeliveryRecords deliveries() {
+        return deliveries;
+    }
+
+    public CampaignRecords campaigns() {
+        return campaigns;
+    }
+
+    /** Everything the campaign stage (send, dry run, preview, report) works with. */
+    public CampaignPorts campaignPorts() {
+        return new CampaignPorts(database, campaigns, deliveries, gate);
     }
 }

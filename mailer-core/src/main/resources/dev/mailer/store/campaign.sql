@@ -9,6 +9,14 @@ values (:name, :purpose, :template, :spec::jsonb)
 on conflict (name) do update set spec = excluded.spec
 returning id
 
+-- 'sending' stamps the first start, 'finished' the end; any other status clears the end.
+-- name: set-status
+update campaign
+   set status = :status,
+       started_at = coalesce(started_at, case when :status = 'sending' then now() end),
+       finished_at = case when :status = 'finished' then now() else null end
+ where id = :campaign_id
+
 -- name: record-sent
 insert into delivery (campaign_id, contact_id, status, attempts, smtp_code, smtp_reply, message_id, sent_at, updated_at)
 values (:campaign_id, :contact_id, 'sent', 1, 250, :smtp_reply, :message_id, now(), now())

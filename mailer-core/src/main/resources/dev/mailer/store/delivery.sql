@@ -136,13 +136,6 @@ select count(*) filter (where status = 'sent')     as sent,
   from delivery
  where campaign_id = :campaign_id
 
--- name: set-status
-update campaign
-   set status = :status,
-       started_at = coalesce(started_at, case when :status = 'sending' then now() end),
-       finished_at = case when :status = 'finished' then now() else null end
- where id = :campaign_id
-
 -- Repeated soft bounces reach suppression: `limit` of them within `window_days`, whatever their source.
 -- name: suppress-after-soft-bounces
 insert into suppression (email_norm, email_hash, reason, detail, origin)

@@ -53,10 +53,11 @@ class CampaignMessagesTest {
                 + "<p>${contact.attributes.note!}</p><a href=\"${unsubscribeUrl}\">wypisz</a>");
         Files.writeString(dir.resolve("text.ftl"), "Dzień dobry ${contact.name!}\n${contact.attributes.note!}\n"
                 + "Wypisz: ${unsubscribeUrl}\n");
-        spec = new CampaignSpec("news-2026-12", "newsletter", "news", null,
-                new MailboxAddress("Kawiarnia Nowak — Kraków", EmailAddress.parse("news@kawiarnia.example").orElseThrow()),
-                new MailboxAddress(null, EmailAddress.parse("kontakt@kawiarnia.example").orElseThrow()),
-                null, true, false, null, 16, null, Map.of(), templates.resolve("campaign.yaml"));
+        spec = CampaignSpec.builder("news-2026-12", "newsletter", "news",
+                        new MailboxAddress("Kawiarnia Nowak — Kraków", EmailAddress.parse("news@kawiarnia.example").orElseThrow()))
+                .replyTo(new MailboxAddress(null, EmailAddress.parse("kontakt@kawiarnia.example").orElseThrow()))
+                .file(templates.resolve("campaign.yaml"))
+                .build();
         settings = new MessageSettings(spec.from(), spec.replyTo(),
                 new MessageModel.Sender("Kawiarnia Nowak sp. z o.o.", "ul. Floriańska 1", "iod@kawiarnia.example"),
                 URI.create("https://mail.kawiarnia.example"), "bounces@kawiarnia.example",

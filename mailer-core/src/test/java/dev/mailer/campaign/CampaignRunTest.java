@@ -6,14 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.mailer.contacts.ContactImport;
-import dev.mailer.contacts.EmailAddress;
-import dev.mailer.contacts.ImportResult;
+import dev.mailer.consent.ConsentService;
+import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.error.ErrorCode;
-import dev.mailer.message.MessageSettings;
-import dev.mailer.message.TokenSigner;
 import dev.mailer.store.TestDatabase;
-import dev.mailer.template.MessageModel;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.FaultySmtpServer;
 import dev.mailer.transport.SmtpPool;
@@ -23,15 +19,9 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,35 +44,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CampaignRunTest {
-    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final String PURPOSE = "newsletter";
-    private static final String SUBJECT = "December news";
-
     /** Retries of deferred rows are due only after Backoff's ~48 s or more: this run does not wait for them. */
-    private static final CampaignRun.Options NO_WAITING_FOR_DEFERRED = new CampaignRun.Options(null, false, 120, 5,
-            Duration.ofHours(24), Duration.ofSeconds(60), 500, Duration.ofSeconds(1));
+    private static final CampaignRun.Options NO_WAITING_FOR_DEFERRED = CampaignRun.Options.builder()
+            .waitForDeferred(Duration.ofSeconds(1)).build();
 
     @TempDir
     Path templates;
     private TestDatabase db;
+    private CampaignFixture campaign;
     private CampaignSpec spec;
-    private CampaignMessages messages;
 
     @BeforeEach
     void setUp() throws Exception {
         db = TestDatabase.fresh();
-        Path dir = Files.createDirectories(templates.resolve("news"));
-        Files.writeString(dir.resolve("subject.ftl"), SUBJECT);
-        Files.writeString(dir.resolve("html.ftlh"), "<p>Hello ${contact.name!}</p><a href=\"${unsubscribeUrl}\">unsubscribe</a>");
-        Files.writeString(dir.resolve("text.ftl"), "Hello ${contact.name!}\nUnsubscribe: ${unsubscribeUrl}\n");
-        spec = new CampaignSpec("news-2026-12", PURPOSE, "news", null,
-                new MailboxAddress("Kawiarnia", EmailAddress.parse("news@kawiarnia.example").orElseThrow()),
-                null, null, true, false, null, 16, null, Map.of(), templates.resolve("campaign.yaml"));
-        MessageSettings settings = new MessageSettings(spec.from(), null,
-                new MessageModel.Sender("Kawiarnia sp. z o.o.", "ul. Floriańska 1", "iod@kawiarnia.example"),
-                URI.create("https://mail.kawiarnia.example"), "bounces@kawiarnia.example",
-                "unsubscribe@kawiarnia.example", new TokenSigner(SECRET), null);
-        messages = CampaignMessages.prepare(spec, settings, templates);
+        campaign = CampaignFixture.create(templates, "news-2026-12");
+        spec = campaign.spec();
     }
 
     @AfterEach
@@ -112,7 +88,7 @@ class CampaignRunTest {
                 String recipient = ((InternetAddress) message.getAllRecipients()[0]).getAddress();
                 to.add(recipient);
                 messageIdByRecipient.put(recipient, message.getMessageID());
-                assertThat(message.getSubject()).isEqualTo(SUBJECT);
+                assertThat(message.getSubject()).isEqualTo(CampaignFixture.SUBJECT);
                 assertThat(message.getHeader("List-Unsubscribe")).isNotNull();
             }
             assertThat(to).as("each eligible contact exactly once, nobody else").containsExactlyInAnyOrderElementsOf(eligible);
@@ -180,7 +156,7 @@ class CampaignRunTest {
                     + " join contact c on c.id = f.contact_id"))
                     .containsExactly(Map.of("type", "bounce", "hard", true, "status", "5.1.1", "email", unknown));
 
-            SendReport gate = new DryRun(db.database()).gateOnly(spec);
+            SendReport gate = new DryRun(db.stores().campaignPorts()).gateOnly(spec);
             assertThat(gate.excluded()).containsEntry("suppressed_bounced", 1L);
         }
     }
@@ -207,7 +183,7 @@ class CampaignRunTest {
                     + " join contact c on c.id = f.contact_id"))
                     .containsExactly(Map.of("type", "bounce", "hard", false, "status", "5.2.2", "email", full));
             assertThat(db.count("select count(*) from suppression")).isZero();
-            assertThat(new DryRun(db.database()).gateOnly(spec).excluded()).containsEntry("suppressed_bounced", 0L);
+            assertThat(new DryRun(db.stores().campaignPorts()).gateOnly(spec).excluded()).containsEntry("suppressed_bounced", 0L);
         }
     }
 
@@ -306,8 +282,7 @@ class CampaignRunTest {
     void twoSendersOfOneCampaignAtOnceSendEveryMessageExactlyOnce() throws Exception {
         List<String> eligible = importContacts(300, 0);
         // small claims, so that both senders get work while the other one holds some
-        CampaignRun.Options options = new CampaignRun.Options(null, false, 120, 5, Duration.ofHours(24),
-                Duration.ofSeconds(60), 20, Duration.ofSeconds(90));
+        CampaignRun.Options options = CampaignRun.Options.builder().claimBatch(20).build();
         try (FaultySmtpServer server = FaultySmtpServer.start()) {
             CyclicBarrier start = new CyclicBarrier(2);
             ExecutorService senders = Executors.newFixedThreadPool(2);
@@ -316,7 +291,7 @@ class CampaignRunTest {
                 for (int i = 0; i < 2; i++) {
                     runs.add(senders.submit(() -> {
                         try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(server.url("connections=4"))))) {
-                            CampaignRun run = new CampaignRun(db.database(), spec, messages, pool,
+                            CampaignRun run = new CampaignRun(db.stores().campaignPorts(), spec, campaign.messages(), pool,
                                     new Throttle(null, Map.of()), options, null);
                             start.await(10, TimeUnit.SECONDS);
                             return run.run();
@@ -348,8 +323,8 @@ class CampaignRunTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        CampaignRun.Options giveUpSoon = new CampaignRun.Options(null, false, 120, 5, Duration.ofHours(24),
-                Duration.ofSeconds(2), 500, Duration.ofSeconds(90));
+        CampaignRun.Options giveUpSoon = CampaignRun.Options.builder()
+                .noRelayLimit(Duration.ofSeconds(2)).build();
 
         RunResult result = run("smtp://127.0.0.1:" + closedPort + "?tls=none&connections=4", giveUpSoon);
 
@@ -392,42 +367,128 @@ class CampaignRunTest {
         }
     }
 
+    @Test
+    void aContactWhoUnsubscribesAfterTheRowsWereMadeIsSkippedAtSendTime() throws Exception {
+        List<String> eligible = importContacts(20, 0);
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
+            run(server.url("connections=4"), CampaignRun.Options.defaults().withLimit(5L));
+            assertThat(db.count("select count(*) from delivery where status = 'pending'"))
+                    .as("every eligible contact has its row").isEqualTo(15);
+            List<String> pending = db.rows("select c.email_norm from delivery d join contact c on c.id = d.contact_id"
+                    + " where d.status = 'pending' order by d.id").stream().map(row -> row.get(0)).toList();
+            String everything = pending.get(0);
+            String newsletter = pending.get(1);
+            ConsentService consent = db.engine().consent();
+            consent.withdraw(everything, ConsentStatement.ALL_PURPOSES, "test", "test");
+            consent.withdraw(newsletter, CampaignFixture.PURPOSE, "test", "test");
+
+            RunResult rest = run(server.url("connections=4"), CampaignRun.Options.defaults());
+
+            assertThat(rest.stoppedBy()).isNull();
+            assertThat(server.recipients()).as("nobody who withdrew gets the message")
+                    .doesNotContain(everything, newsletter).hasSize(18).doesNotHaveDuplicates();
+            assertThat(db.maps("select d.status, d.skip_reason, d.attempts, d.lease_owner from delivery d"
+                    + " join contact c on c.id = d.contact_id where c.email_norm = ?", everything))
+                    .containsExactly(mapOf("status", "skipped", "skip_reason", "suppressed_unsubscribed",
+                            "attempts", 0L, "lease_owner", null));
+            assertThat(db.rows("select d.status, d.skip_reason from delivery d join contact c on c.id = d.contact_id"
+                    + " where c.email_norm = ?", newsletter)).containsExactly(List.of("skipped", "consent_withdrawn"));
+            assertThat(List.of(rest.report().sent(), rest.report().failed(), rest.report().deferred()))
+                    .containsExactly(18L, 0L, 0L);
+            assertThat(db.rows("select status from campaign where name = ?", spec.name()))
+                    .as("skipped rows are done with").containsExactly(List.of("finished"));
+            assertThat(eligible).contains(everything, newsletter);
+        }
+    }
+
+    @Test
+    void aDeferredRowDueWithinTheRunIsRetriedByTheSameRun() throws Exception {
+        List<String> eligible = importContacts(20, 0);
+        String busy = eligible.get(7);
+        CampaignRun.Options retrySoon = CampaignRun.Options.builder()
+                .firstRetry(Duration.ofMillis(300)).waitForDeferred(Duration.ofSeconds(20)).build();
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
+            server.dataReply(busy, "451 4.3.0 Try again later", 1);
+
+            RunResult result = run(server.url("connections=4"), retrySoon);
+
+            assertThat(result.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            Map<String, Object> row = delivery(busy);
+            assertThat(row.get("status")).isEqualTo("sent");
+            assertThat(row.get("attempts")).as("deferred once, then sent").isEqualTo(2L);
+            assertThat(row.get("smtp_code")).isEqualTo(250L);
+            assertThat(row.get("next_attempt_at")).isNull();
+            assertThat(List.of(result.report().sent(), result.report().deferred(), result.report().failed()))
+                    .containsExactly(20L, 0L, 0L);
+            assertThat(db.rows("select status from campaign where name = ?", spec.name()))
+                    .containsExactly(List.of("finished"));
+        }
+    }
+
+    @Test
+    void aRowThatKeepsBeingDeferredIsGivenUpAfterTheMaximumAttempts() throws Exception {
+        List<String> eligible = importContacts(10, 0);
+        String busy = eligible.get(3);
+        CampaignRun.Options threeTries = CampaignRun.Options.builder().maxAttempts(3)
+                .firstRetry(Duration.ofMillis(100)).waitForDeferred(Duration.ofSeconds(20)).build();
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
+            server.dataReply(busy, "451 4.3.0 Try again later");
+
+            RunResult result = run(server.url("connections=4"), threeTries);
+
+            assertThat(result.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(without(eligible, busy));
+            Map<String, Object> row = delivery(busy);
+            assertThat(row.get("status")).isEqualTo("failed");
+            assertThat(row.get("attempts")).isEqualTo(3L);
+            assertThat(row.get("smtp_code")).isEqualTo(451L);
+            assertThat((String) row.get("smtp_reply")).isEqualTo("gave up after 3 attempts: 451 4.3.0 Try again later");
+            assertThat(row.get("next_attempt_at")).isNull();
+            assertThat(db.count("select count(*) from feedback_event")).as("giving up is no bounce").isZero();
+            assertThat(db.count("select count(*) from suppression")).isZero();
+            assertThat(List.of(result.report().sent(), result.report().failed(), result.report().deferred()))
+                    .containsExactly(9L, 1L, 0L);
+            assertThat(db.rows("select status from campaign where name = ?", spec.name()))
+                    .containsExactly(List.of("finished"));
+        }
+    }
+
+    @Test
+    void aRowOlderThanTheMaximumAgeIsGivenUpAtItsNextTemporaryFailure() throws Exception {
+        List<String> eligible = importContacts(10, 0);
+        String busy = eligible.get(2);
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
+            run(server.url("connections=4"), CampaignRun.Options.defaults().withLimit(1L));
+            // the rest of the rows were made two days ago
+            db.update("update delivery set created_at = now() - interval '2 days' where status = 'pending'");
+            server.dataReply(busy, "451 4.3.0 Try again later");
+
+            RunResult rest = run(server.url("connections=4"), CampaignRun.Options.defaults());
+
+            assertThat(rest.stoppedBy()).isNull();
+            Map<String, Object> row = delivery(busy);
+            assertThat(row.get("status")).as("older than a day: not deferred again").isEqualTo("failed");
+            assertThat(row.get("attempts")).isEqualTo(1L);
+            assertThat((String) row.get("smtp_reply")).isEqualTo("gave up after 1 attempts: 451 4.3.0 Try again later");
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(without(eligible, busy));
+            assertThat(List.of(rest.report().sent(), rest.report().failed(), rest.report().deferred()))
+                    .containsExactly(9L, 1L, 0L);
+        }
+    }
+
     // --- helpers ----------------------------------------------------------------------------------
 
     private RunResult run(String url, CampaignRun.Options options) {
-        return run(url, options, new Throttle(null, Map.of()));
+        return campaign.run(db, url, options);
     }
 
     private RunResult run(String url, CampaignRun.Options options, Throttle throttle) {
-        try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)))) {
-            return new CampaignRun(db.database(), spec, messages, pool, throttle, options, null).run();
-        }
+        return campaign.run(db, url, options, throttle);
     }
 
-    /**
-     * Imports {@code eligible} contacts with confirmed consent for the purpose (a month old) and
-     * {@code ineligible} ones without any consent; returns the eligible addresses.
-     */
     private List<String> importContacts(int eligible, int ineligible) throws IOException {
-        DateTimeFormatter iso = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
-        OffsetDateTime consentAt = OffsetDateTime.now(ZoneOffset.UTC).minusDays(30).withNano(0);
-        StringBuilder csv = new StringBuilder("email,name,consent_purpose,consent_at,confirmed_at\r\n");
-        List<String> addresses = new ArrayList<>();
-        for (int i = 0; i < eligible; i++) {
-            String email = "reader" + i + "@example.com";
-            addresses.add(email);
-            csv.append(email).append(",Reader ").append(i).append(',').append(PURPOSE).append(',')
-                    .append(iso.format(consentAt)).append(',').append(iso.format(consentAt.plusHours(1))).append("\r\n");
-        }
-        for (int i = 0; i < ineligible; i++) {
-            csv.append("stranger").append(i).append("@example.com,Stranger ").append(i).append(",,,\r\n");
-        }
-        Path file = Files.createTempFile(templates, "contacts", ".csv");
-        Files.writeString(file, csv, StandardCharsets.UTF_8);
-        ImportResult result = db.engine().contactImport().run(file, "test", false, "test", null);
-        assertThat(result.rejects()).as("rejected rows").isEmpty();
-        assertThat(result.imported()).isEqualTo(eligible + ineligible);
-        return addresses;
+        return campaign.importContacts(db, eligible, ineligible);
     }
 
     private List<Map<String, Object>> deliveries() {
@@ -440,6 +501,14 @@ class CampaignRunTest {
         List<Map<String, Object>> rows = deliveries().stream().filter(r -> email.equals(r.get("email"))).toList();
         assertThat(rows).as("delivery rows of " + email).hasSize(1);
         return rows.get(0);
+    }
+
+    private static Map<String, Object> mapOf(Object... keysAndValues) {
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
     }
 
     private static List<String> without(List<String> all, String one) {

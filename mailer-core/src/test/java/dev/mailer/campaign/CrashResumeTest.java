@@ -3,14 +3,9 @@ package dev.mailer.campaign;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.mailer.contacts.ContactImport;
-import dev.mailer.contacts.ImportResult;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.store.TestPostgres;
-import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.FaultySmtpServer;
-import dev.mailer.transport.SmtpPool;
-import dev.mailer.transport.SmtpRelay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,9 +16,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -67,14 +59,15 @@ class CrashResumeTest {
     @Test
     void aRunKilledWithSigkillIsResumedWithoutDuplicatesAndLosesOnlyWhatWasInFlight() throws Exception {
         Path templates = dir.resolve("templates");
-        SendChild.writeTemplates(templates);
-        CampaignSpec spec = SendChild.spec(templates);
-        CampaignMessages messages = SendChild.messages(spec, templates);
+        Files.createDirectories(templates);
+        CampaignFixture campaign = CampaignFixture.create(templates, SendChild.NAME);
+        CampaignSpec spec = campaign.spec();
+        CampaignMessages messages = campaign.messages();
         Path childLog = dir.resolve("send-child.log");
 
         try (TestDatabase db = TestDatabase.fresh(); FaultySmtpServer server = FaultySmtpServer.start();
              SlowLink slow = new SlowLink(URI.create(server.url("")).getPort(), REPLY_DELAY_MILLIS)) {
-            List<String> eligible = importContacts(db, CONTACTS);
+            List<String> eligible = campaign.importContacts(db, CONTACTS, 0);
             String childRelay = "smtp://127.0.0.1:" + slow.port() + "?tls=none&connections=" + CONNECTIONS;
             String relay = server.url("connections=" + CONNECTIONS);
 
@@ -131,7 +124,7 @@ class CrashResumeTest {
 
             // --- 2. the same campaign again, in this JVM, once the dead child's leases ran out -------
             waitForLeasesToRunOut(db);
-            RunResult resumed = run(db, spec, messages, relay, SendChild.options(LEASE_SECONDS, false));
+            RunResult resumed = campaign.run(db, relay, SendChild.options(LEASE_SECONDS, false));
 
             assertThat(resumed.stoppedBy()).isNull();
             List<String> received = server.recipients();
@@ -164,7 +157,7 @@ class CrashResumeTest {
             // --- 3. --resend-unknown -------------------------------------------------------------
             // It trades possible duplicates for no losses: nobody can tell whether an in-doubt message
             // reached the server, so all of them go out again, and those that had arrived arrive twice.
-            RunResult resent = run(db, spec, messages, relay, SendChild.options(LEASE_SECONDS, true));
+            RunResult resent = campaign.run(db, relay, SendChild.options(LEASE_SECONDS, true));
 
             assertThat(resent.stoppedBy()).isNull();
             List<String> finallyReceived = server.recipients();
@@ -270,14 +263,6 @@ class CrashResumeTest {
         }
     }
 
-    private static RunResult run(TestDatabase db, CampaignSpec spec, CampaignMessages messages, String relay,
-                                 CampaignRun.Options options) {
-        try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(relay)))) {
-            return new CampaignRun(db.database(), spec, messages, pool, new Throttle(null, Map.of()), options, null)
-                    .run();
-        }
-    }
-
     /** The server's count once it stopped changing: the kill's last bytes may still be in its sockets. */
     private static int settledCount(FaultySmtpServer server) throws InterruptedException {
         int count = server.recipients().size();
@@ -326,25 +311,5 @@ class CrashResumeTest {
 
     private static String log(Path file) throws IOException {
         return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "(no output)";
-    }
-
-    /** Imports {@code count} contacts with confirmed consent for the purpose; returns their addresses. */
-    private List<String> importContacts(TestDatabase db, int count) throws IOException {
-        DateTimeFormatter iso = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
-        OffsetDateTime consentAt = OffsetDateTime.now(ZoneOffset.UTC).minusDays(30).withNano(0);
-        StringBuilder csv = new StringBuilder("email,name,consent_purpose,consent_at,confirmed_at\r\n");
-        List<String> addresses = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String email = "reader" + i + "@example.com";
-            addresses.add(email);
-            csv.append(email).append(",Reader ").append(i).append(',').append(SendChild.PURPOSE).append(',')
-                    .append(iso.format(consentAt)).append(',').append(iso.format(consentAt.plusHours(1))).append("\r\n");
-        }
-        Path file = dir.resolve("contacts.csv");
-        Files.writeString(file, csv, StandardCharsets.UTF_8);
-        ImportResult result = db.engine().contactImport().run(file, "test", false, "test", null);
-        assertThat(result.rejects()).as("rejected rows").isEmpty();
-        assertThat(result.imported()).isEqualTo(count);
-        return addresses;
     }
 }

@@ -1,29 +1,20 @@
 package dev.mailer.campaign;
 
 import dev.mailer.throttle.Rate;
-import dev.mailer.message.MailboxAddress;
-import dev.mailer.contacts.EmailAddress;
-import dev.mailer.message.MessageSettings;
-import dev.mailer.message.TokenSigner;
 import dev.mailer.store.Database;
 import dev.mailer.store.DatabaseSettings;
-import dev.mailer.template.MessageModel;
+import dev.mailer.store.Stores;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.SmtpPool;
 import dev.mailer.transport.SmtpRelay;
-import java.io.IOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A sending JVM for {@link CrashResumeTest}: runs ONE {@link CampaignRun} of the campaign that
- * {@link #spec} describes, so that the test can kill it with SIGKILL half-way. The campaign, its
- * templates and its messages are built by the same methods the test uses for its own runs.
+ * {@link #NAME} names, so that the test can kill it with SIGKILL half-way. The campaign, its
+ * templates and its messages are built by {@link CampaignFixture}, as for the test's own runs.
  *
  * <p>Arguments: {@code JDBC_URL USER PASSWORD RELAY_URL TEMPLATES_DIR RATE LEASE_SECONDS}, RATE
  * like {@code 100/s} or {@code none}. Prints {@value #SENDING} on stdout just before the run starts
@@ -31,10 +22,8 @@ import java.util.Map;
  */
 public final class SendChild {
     static final String SENDING = "SENDING";
-    static final String PURPOSE = "newsletter";
-    private static final String SUBJECT = "December news";
-    /** Fixed 32-byte secret for the unsubscribe tokens. */
-    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** The campaign the child and the test's own runs send ({@link CampaignFixture}). */
+    static final String NAME = "crash-2026-12";
 
     private SendChild() {
     }
@@ -52,11 +41,12 @@ public final class SendChild {
         Rate rate = "none".equals(args[5]) ? null : Rate.parse(args[5]);
         int leaseSeconds = Integer.parseInt(args[6]);
 
-        CampaignSpec spec = spec(templates);
-        CampaignMessages messages = messages(spec, templates);
+        CampaignFixture campaign = CampaignFixture.existing(templates, NAME);
+        CampaignSpec spec = campaign.spec();
+        CampaignMessages messages = campaign.messages();
         try (Database database = Database.open(DatabaseSettings.server(jdbcUrl, user, password));
              SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(relayUrl)))) {
-            CampaignRun run = new CampaignRun(database, spec, messages, pool, new Throttle(rate, Map.of()),
+            CampaignRun run = new CampaignRun(new Stores(database).campaignPorts(), spec, messages, pool, new Throttle(rate, Map.of()),
                     options(leaseSeconds, false), p -> System.out.println("progress sent=" + p.sent()
                             + " deferred=" + p.deferred() + " failed=" + p.failed() + " queued=" + p.queued()));
             System.out.println(SENDING + " pid=" + ProcessHandle.current().pid() + " connections="
@@ -69,37 +59,11 @@ public final class SendChild {
         System.exit(0);
     }
 
-    /** Writes the campaign's templates into {@code templates}/news. */
-    static void writeTemplates(Path templates) throws IOException {
-        Path dir = Files.createDirectories(templates.resolve("news"));
-        Files.writeString(dir.resolve("subject.ftl"), SUBJECT);
-        Files.writeString(dir.resolve("html.ftlh"),
-                "<p>Hello ${contact.name!}</p><a href=\"${unsubscribeUrl}\">unsubscribe</a>");
-        Files.writeString(dir.resolve("text.ftl"), "Hello ${contact.name!}\nUnsubscribe: ${unsubscribeUrl}\n");
-    }
-
-    /** The campaign: the same for the child and for the test's own runs. */
-    static CampaignSpec spec(Path templates) {
-        return new CampaignSpec("crash-2026-12", PURPOSE, "news", null,
-                new MailboxAddress("Kawiarnia", EmailAddress.parse("news@kawiarnia.example").orElseThrow()),
-                null, null, true, false, null, 16, null, Map.of(), templates.resolve("campaign.yaml"));
-    }
-
-    static CampaignMessages messages(CampaignSpec spec, Path templates) throws CampaignInvalid {
-        MessageSettings settings = new MessageSettings(spec.from(), null,
-                new MessageModel.Sender("Kawiarnia sp. z o.o.", "ul. Floriańska 1", "iod@kawiarnia.example"),
-                URI.create("https://mail.kawiarnia.example"), "bounces@kawiarnia.example",
-                "unsubscribe@kawiarnia.example", new TokenSigner(SECRET), null);
-        return CampaignMessages.prepare(spec, settings, templates);
-    }
-
     /**
      * Default options except the lease: a dead sender's rows are taken over only once their lease
      * ran out, and the default 120 s would make the test wait that long.
      */
     static CampaignRun.Options options(int leaseSeconds, boolean resendUnknown) {
-        CampaignRun.Options d = CampaignRun.Options.defaults();
-        return new CampaignRun.Options(d.limit(), resendUnknown, leaseSeconds, d.maxAttempts(), d.maxAge(),
-                d.noRelayLimit(), d.claimBatch(), d.waitForDeferred());
+        return CampaignRun.Options.builder().leaseSeconds(leaseSeconds).resendUnknown(resendUnknown).build();
     }
 }

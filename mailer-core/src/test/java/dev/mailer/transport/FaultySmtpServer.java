@@ -75,6 +75,7 @@ public final class FaultySmtpServer implements AutoCloseable {
     private volatile String acceptReply = "250 2.0.0 Ok: queued as %s";
     private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
     private final Map<String, String> dataReplies = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> dataRepliesLeft = new ConcurrentHashMap<>();
     private final Set<String> dropAfterData = ConcurrentHashMap.newKeySet();
 
     // security; null means off
@@ -127,6 +128,16 @@ public final class FaultySmtpServer implements AutoCloseable {
     public FaultySmtpServer dataReply(String recipient, String line) {
         dataReplies.put(recipient.toLowerCase(Locale.ROOT), line);
         return this;
+    }
+
+    /**
+     * Answers the end of DATA for this recipient with the line the first {@code times} times, then
+     * accepts the message (a relay that was busy and came back).
+     */
+    public FaultySmtpServer dataReply(String recipient, String line, int times) {
+        String key = recipient.toLowerCase(Locale.ROOT);
+        dataRepliesLeft.put(key, new java.util.concurrent.atomic.AtomicInteger(times));
+        return dataReply(recipient, line);
     }
 
     /** Reads the whole message for this recipient, then hangs up without a reply. */
@@ -386,6 +397,10 @@ public final class FaultySmtpServer implements AutoCloseable {
                 return false;
             }
             String custom = dataReplies.get(key);
+            var left = dataRepliesLeft.get(key);
+            if (custom != null && left != null && left.getAndDecrement() <= 0) {
+                custom = null;
+            }
             if (custom != null) {
                 reply(custom);
             } else {

@@ -1,0 +1,13 @@
+package dev.mailer.campaign;
+
+import java.time.OffsetDateTime;
+
+/**
+ * A campaign's delivery rows by status and its feedback events by kind, for {@code report}.
+ *
+ * @param firstSentAt when its first message went out; null when none did
+ */
+public record CampaignFigures(long sent, long failed, long deferred, long unknown, long pending, long skipped,
+                              OffsetDateTime firstSentAt, OffsetDateTime lastSentAt, long bouncedHard,
+                              long bouncedSoft, long complaints, long unsubscribes) {
+}

@@ -1,0 +1,28 @@
+package dev.mailer.campaign;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * What campaigns need from the store: their records, status and figures. Each call joins the unit
+ * of work running on the calling thread ({@code Transactions.inTransaction}), if any.
+ */
+public interface CampaignRecords {
+    Optional<Long> findId(String name);
+
+    /** The campaign's id, creating it on first use; the same name again resumes the same campaign. */
+    long findOrCreate(String name, String purpose, String template, String specJson);
+
+    Optional<StoredCampaign> find(String name);
+
+    void setStatus(long campaignId, CampaignStatus status);
+
+    /** Delivery and feedback figures of a campaign. */
+    CampaignFigures figures(long campaignId);
+
+    /**
+     * Every recipient's outcome in delivery order, streamed one at a time, so a million of them
+     * never sit in memory. Needs a unit of work (a cursor lives in a transaction).
+     */
+    void outcomes(long campaignId, Consumer<RecipientOutcome> consumer);
+}

@@ -1,0 +1,106 @@
+package dev.mailer.campaign;
+
+import dev.mailer.delivery.DeliveryOutcome;
+import dev.mailer.error.ErrorCode;
+import dev.mailer.transport.SmtpPool;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the parts of one run share: this run's figures, and whether (and why) it is stopping.
+ * Thread-safe.
+ */
+final class RunState {
+    private final long started = System.nanoTime();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong deferred = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final AtomicLong queued = new AtomicLong();
+    private volatile long total;
+    private volatile boolean stopping;
+    private volatile ErrorCode stoppedBy;
+    private volatile String stopReason;
+    private volatile RuntimeException failure;
+
+    /** Asks every part to stop after the messages in flight; the first reason given wins. */
+    synchronized void stop(ErrorCode code, String reason) {
+        if (!stopping) {
+            stoppedBy = code;
+            stopReason = reason;
+            stopping = true;
+        }
+    }
+
+    /** A part failed unexpectedly: the run stops, and {@link CampaignRun#run} throws it. */
+    void fail(RuntimeException e) {
+        failure = e;
+        stop(ErrorCode.INTERNAL, e.getMessage());
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    ErrorCode stoppedBy() {
+        return stoppedBy;
+    }
+
+    String stopReason() {
+        return stopReason;
+    }
+
+    RuntimeException failure() {
+        return failure;
+    }
+
+    /** Stops the run (NO_RELAY) once no relay has been usable for longer than {@code limit}. */
+    void stopIfNoRelay(SmtpPool pool, Duration limit) {
+        if (!pool.anyRelayUsable() && pool.unusableFor().compareTo(limit) > 0) {
+            stop(ErrorCode.NO_RELAY, "no SMTP relay has been usable for " + pool.unusableFor().toSeconds() + " s");
+        }
+    }
+
+    void total(long total) {
+        this.total = total;
+    }
+
+    /** Work handed to the senders so far. */
+    long queued() {
+        return queued.get();
+    }
+
+    /** Messages handed to the senders that have no outcome yet. */
+    long inFlight() {
+        return queued.get() - sent.get() - failed.get() - deferred.get();
+    }
+
+    void queuedOne() {
+        queued.incrementAndGet();
+    }
+
+    long sent() {
+        return sent.get();
+    }
+
+    /** Counts an outcome of this run. */
+    void count(DeliveryOutcome outcome) {
+        switch (outcome.status()) {
+            case SENT -> sent.incrementAndGet();
+            case FAILED -> failed.incrementAndGet();
+            case DEFERRED -> deferred.incrementAndGet();
+            case SKIPPED -> skipped.incrementAndGet();
+            default -> throw new IllegalArgumentException("not an outcome: " + outcome.status());
+        }
+    }
+
+    double elapsedSeconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    CampaignRun.Progress progress() {
+        long elapsed = (System.nanoTime() - started) / 1_000_000;
+        return new CampaignRun.Progress(sent.get(), failed.get(), deferred.get(), skipped.get(), queued.get(),
+                sent.get() * 1000.0 / Math.max(elapsed, 1), elapsed, total);
+    }
+}

@@ -1,0 +1,114 @@
+package dev.mailer.campaign;
+
+import dev.mailer.audience.Recipient;
+import dev.mailer.delivery.Claim;
+import dev.mailer.delivery.DeliveryLog;
+import dev.mailer.delivery.DeliveryOutcome;
+import dev.mailer.delivery.RetryPolicy;
+import dev.mailer.message.OutgoingMessage;
+import dev.mailer.template.TemplateProblem;
+import dev.mailer.throttle.Throttle;
+import dev.mailer.transport.SendResult;
+import dev.mailer.transport.SmtpConnection;
+import dev.mailer.transport.SmtpPool;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * One sending thread: takes claimed recipients from the queue, builds each message, waits for the
+ * throttle and for a pooled SMTP connection, marks the row 'sending' (durably) and hands the
+ * message to SMTP; the outcome goes to the delivery log.
+ */
+final class SendWorker implements Runnable {
+    /** A claimed row whose contact the gate still lets through. */
+    record Work(Claim claim, Recipient recipient) {
+    }
+
+    /** Put once per worker at the end: the worker returns when it takes it. */
+    static final Work DONE = new Work(null, null);
+
+    private final BlockingQueue<Work> queue;
+    private final long campaignId;
+    private final CampaignMessages messages;
+    private final SmtpPool pool;
+    private final Throttle throttle;
+    private final RetryPolicy retry;
+    private final Duration noRelayLimit;
+    private final DeliveryLog log;
+    private final RunState state;
+
+    SendWorker(BlockingQueue<Work> queue, long campaignId, CampaignMessages messages, SmtpPool pool, Throttle throttle,
+               RetryPolicy retry, Duration noRelayLimit, DeliveryLog log, RunState state) {
+        this.queue = queue;
+        this.campaignId = campaignId;
+        this.messages = messages;
+        this.pool = pool;
+        this.throttle = throttle;
+        this.retry = retry;
+        this.noRelayLimit = noRelayLimit;
+        this.log = log;
+        this.state = state;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (true) {
+                Work item = queue.take();
+                if (item == DONE) {
+                    return;
+                }
+                if (state.stopping()) {
+                    continue; // left claimed; the leases are released when the run ends
+                }
+                deliver(item);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            state.fail(e);
+        }
+    }
+
+    private void deliver(Work item) throws InterruptedException {
+        Claim claim = item.claim();
+        Recipient recipient = item.recipient();
+        OutgoingMessage message;
+        try {
+            message = messages.build(recipient, campaignId);
+        } catch (TemplateProblem problem) {
+            record(DeliveryOutcome.unrenderable(claim, problem.getMessage()));
+            return;
+        }
+        String domain = recipient.emailNormalized().substring(recipient.emailNormalized().lastIndexOf('@') + 1);
+        while (!throttle.acquire(domain, Duration.ofSeconds(1))) {
+            if (state.stopping()) {
+                return;
+            }
+        }
+        SmtpConnection connection = null;
+        while (connection == null) {
+            connection = pool.borrow(Duration.ofSeconds(1));
+            if (connection == null) {
+                state.stopIfNoRelay(pool, noRelayLimit);
+                if (state.stopping()) {
+                    return;
+                }
+            }
+        }
+        SendResult result;
+        try {
+            log.markSending(claim.deliveryId());
+            result = connection.send(message.envelopeFrom(), message.recipient(), message.bytes());
+        } finally {
+            pool.release(connection);
+        }
+        record(retry.outcome(claim, result, message.messageId(), Instant.now()));
+    }
+
+    private void record(DeliveryOutcome outcome) {
+        state.count(outcome);
+        log.record(outcome);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mailer.delivery;
+
+import dev.mailer.audience.GateRules;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What sending needs from the store: one durable row per (campaign, contact), claimed by a sender
+ * with a lease, marked 'sending' before its DATA, given its outcome after. Each call joins the
+ * unit of work running on the calling thread ({@code Transactions.inTransaction}), if any.
+ */
+public interface DeliveryRecords {
+    /** Creates a pending row for every contact the gate lets through that has none; returns how many. */
+    int enqueue(GateRules rules);
+
+    /** Rows left 'sending' by a sender that died (lease run out) become 'unknown'; returns how many. */
+    int markInDoubt(long campaignId);
+
+    /** 'unknown' rows become 'pending' again (send --resend-unknown); returns how many. */
+    int resendUnknown(long campaignId);
+
+    /**
+     * Claims up to {@code batch} due rows (pending, or deferred and due) with ids above
+     * {@code afterId} (0: from the start) for {@code leaseSeconds}, in id order. Rows another
+     * sender holds are skipped, never waited for.
+     */
+    List<Claim> claim(long campaignId, String owner, int batch, int leaseSeconds, long afterId);
+
+    /** When the earliest deferred delivery is due; empty when none is deferred. */
+    Optional<Instant> nextDeferred(long campaignId);
+
+    /** Renews the leases of the rows this sender holds. */
+    void extendLeases(long campaignId, String owner, int leaseSeconds);
+
+    /** Gives back claimed rows that were never handed to SMTP, so another sender can take them at once. */
+    void releaseLeases(long campaignId, String owner);
+
+    /** Registers this sender; senders silent for ten minutes (killed) are forgotten on the way. */
+    void registerSender(long campaignId, String owner);
+
+    void heartbeat(long campaignId, String owner);
+
+    /** Senders of the campaign heard from within {@code aliveSeconds}; at least 1. */
+    int activeSenders(long campaignId, int aliveSeconds);
+
+    void unregisterSender(long campaignId, String owner);
+
+    DeliveryCounts counts(long campaignId);
+
+    /**
+     * A session of its own for the delivery log, kept for the run: it writes outcomes and marks in
+     * one round trip each, outside any unit of work. Close it when the run ends.
+     */
+    DeliveryWriter openWriter(long campaignId);
+}
