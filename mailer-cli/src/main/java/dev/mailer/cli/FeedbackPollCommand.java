@@ -10,6 +10,7 @@ import dev.mailer.feedback.mailbox.PollSummary;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "poll", mixinStandardHelpOptions = true,
@@ -39,13 +40,8 @@ final class FeedbackPollCommand implements Callable<Integer> {
     @Option(names = "--delete", description = "Delete processed mail (for POP3 mailboxes, which keep no flags).")
     boolean delete;
 
-    @Option(names = "--soft-bounces", defaultValue = "3", paramLabel = "N",
-            description = "Soft bounces that suppress an address (default: ${DEFAULT-VALUE}) ...")
-    int softBounces;
-
-    @Option(names = "--soft-bounce-days", defaultValue = "30", paramLabel = "DAYS",
-            description = "... within this many days (default: ${DEFAULT-VALUE}).")
-    int softBounceDays;
+    @Mixin
+    SoftBounceOptions softBounces;
 
     @Option(names = "--json", description = "Print the summary as one JSON object.")
     boolean json;
@@ -60,7 +56,7 @@ final class FeedbackPollCommand implements Callable<Integer> {
             throw MailerException.usage("--move-to and --delete exclude each other: processed mail is either moved or deleted.");
         }
         MailboxUrl url = MailboxUrl.parse(context.mailboxUrl(mailbox));
-        SoftBouncePolicy policy = policy();
+        SoftBouncePolicy policy = softBounces.policy();
         MailboxPoller poller = new MailboxPoller(new FeedbackParser(context.tokens()),
                 context.engine().feedbackRecorder(policy, "feedback poll"));
         PollSummary summary = poller.poll(url, new MailboxPoller.Disposal(moveTo, delete));
@@ -70,14 +66,6 @@ final class FeedbackPollCommand implements Callable<Integer> {
             print(context.out(), summary, "");
         }
         return 0;
-    }
-
-    private SoftBouncePolicy policy() {
-        try {
-            return new SoftBouncePolicy(softBounces, softBounceDays);
-        } catch (IllegalArgumentException e) {
-            throw MailerException.usage("--soft-bounces and --soft-bounce-days must be at least 1.");
-        }
     }
 
     /** The summary for people; the demo prints it too. */

@@ -20,6 +20,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -56,6 +57,9 @@ final class SendCommand implements Callable<Integer> {
 
     @Option(names = "--templates", paramLabel = "DIR", description = "Templates directory (default ./templates).")
     Path templates;
+
+    @Mixin
+    SoftBounceOptions softBounces;
 
     @Option(names = "--resend-unknown",
             description = "Send again to recipients whose earlier attempt is in doubt (a crash while their message"
@@ -138,6 +142,6 @@ final class SendCommand implements Callable<Integer> {
     }
 
     private CampaignPorts ports() {
-        return context.engine().campaignPorts();
+        return context.engine().campaignPorts(softBounces.policy());
     }
 }

@@ -29,6 +29,7 @@ public final class DeliveryLog implements AutoCloseable {
     private static final int MAX_BATCH = 5_000;
 
     private final DeliveryRecords records;
+    private final BounceRecorder bounces;
     private final long campaignId;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -43,8 +44,9 @@ public final class DeliveryLog implements AutoCloseable {
 
     private static final Object STOP = new Object();
 
-    public DeliveryLog(DeliveryRecords records, long campaignId) {
+    public DeliveryLog(DeliveryRecords records, long campaignId, BounceRecorder bounces) {
         this.records = records;
+        this.bounces = bounces;
         this.campaignId = campaignId;
         this.writer = new Thread(this::write, "delivery-log");
         writer.setDaemon(true);
@@ -144,7 +146,7 @@ public final class DeliveryLog implements AutoCloseable {
     /** The writer's own session, opened on first use and kept for the run. */
     private DeliveryWriter session() {
         if (session == null) {
-            session = records.openWriter(campaignId);
+            session = records.openWriter(campaignId, bounces);
         }
         return session;
     }

@@ -50,7 +50,8 @@ public interface DeliveryRecords {
 
     /**
      * A session of its own for the delivery log, kept for the run: it writes outcomes and marks in
-     * one round trip each, outside any unit of work. Close it when the run ends.
+     * one round trip each, outside any unit of work; failed rows with a bounce are handed to
+     * {@code bounces} in the same transaction. Close it when the run ends.
      */
-    DeliveryWriter openWriter(long campaignId);
+    DeliveryWriter openWriter(long campaignId, BounceRecorder bounces);
 }

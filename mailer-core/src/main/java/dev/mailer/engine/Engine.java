@@ -40,9 +40,20 @@ public final class Engine {
         return stores;
     }
 
-    /** What the campaign stage (send, dry run, preview, report) works with. */
+    /**
+     * What the campaign stage (send, dry run, preview, report) works with; permanent SMTP failures
+     * are recorded as bounces by the same recorder as the feedback mailbox's, under {@code policy}.
+     */
+    public CampaignPorts campaignPorts(SoftBouncePolicy policy) {
+        FeedbackRecorder bounces = feedbackRecorder(policy, FeedbackRecorder.SMTP_REPLY);
+        return new CampaignPorts(stores.transactions(), stores.campaigns(), stores.deliveries(), stores.gate(),
+                (campaignId, failed) -> bounces.smtpBounce(campaignId, failed.contactId(), failed.deliveryId(),
+                        failed.bounce().hard(), failed.bounce().status(), failed.bounce().diagnostic()));
+    }
+
+    /** The same with the default soft-bounce policy. */
     public CampaignPorts campaignPorts() {
-        return stores.campaignPorts();
+        return campaignPorts(SoftBouncePolicy.DEFAULT);
     }
 
     public ConsentGate gate() {

@@ -57,6 +57,32 @@ public final class FeedbackRecorder {
         this.origin = origin;
     }
 
+    /** The origin of what permanent SMTP failures at send time record. */
+    public static final String SMTP_REPLY = "smtp reply";
+
+    /**
+     * A permanent failure at send time, recorded once per delivery row like a bounce from the
+     * mailbox: a hard one suppresses the address, soft ones count toward the policy's threshold.
+     */
+    public Result smtpBounce(long campaignId, long contactId, long deliveryId, boolean hard, String status,
+                             String diagnostic) {
+        return transactions.inTransaction(() -> {
+            Optional<Contact> contact = people.contact(contactId);
+            if (contact.isEmpty()) {
+                return Result.IGNORED; // erased while the message was on its way
+            }
+            boolean isNew = events.insert(new FeedbackEvents.Event("smtp:" + deliveryId, FeedbackType.BOUNCE,
+                    contactId, campaignId, hard, status, diagnostic));
+            String email = contact.get().emailNormalized();
+            if (hard) {
+                suppressions.suppress(email, SuppressionReason.BOUNCED, diagnostic, origin);
+            } else {
+                suppressions.afterSoftBounce(contactId, email, policy, origin);
+            }
+            return isNew ? Result.RECORDED : Result.ALREADY_RECORDED;
+        });
+    }
+
     /** What an unsubscribe link is about: for whom (only their language) and which purpose. */
     public record Subject(Optional<String> contactLocale, String purpose) {
     }

@@ -156,6 +156,24 @@ public final class Database implements Transactions, AutoCloseable {
     }
 
     /**
+     * Runs work as a unit of work on a connection the store manages itself (the delivery log's):
+     * stage code called by the work joins it, and the caller commits or rolls back.
+     */
+    <T> T joined(Connection connection, SqlWork<T> work) throws SQLException {
+        Connection outer = bound.get();
+        bound.set(connection);
+        try {
+            return work.run(connection);
+        } finally {
+            if (outer == null) {
+                bound.remove();
+            } else {
+                bound.set(outer);
+            }
+        }
+    }
+
+    /**
      * Runs work on the connection of the unit of work on this thread, or else on a pooled
      * connection in autocommit mode (read-only or single-statement work).
      */

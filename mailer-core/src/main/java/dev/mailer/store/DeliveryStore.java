@@ -1,12 +1,13 @@
 package dev.mailer.store;
 
 import dev.mailer.audience.GateRules;
+import dev.mailer.delivery.BounceRecorder;
 import dev.mailer.delivery.Claim;
 import dev.mailer.delivery.DeliveryCounts;
 import dev.mailer.delivery.DeliveryOutcome;
 import dev.mailer.delivery.DeliveryRecords;
 import dev.mailer.delivery.DeliveryWriter;
-import dev.mailer.suppression.SoftBouncePolicy;
+import dev.mailer.error.MailerException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -143,8 +144,8 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     @Override
-    public DeliveryWriter openWriter(long campaignId) {
-        return new Writer(campaignId);
+    public DeliveryWriter openWriter(long campaignId, BounceRecorder bounces) {
+        return new Writer(campaignId, bounces);
     }
 
     /**
@@ -155,10 +156,12 @@ public final class DeliveryStore implements DeliveryRecords {
      */
     private final class Writer implements DeliveryWriter {
         private final long campaignId;
+        private final BounceRecorder bounces;
         private Connection connection;
 
-        Writer(long campaignId) {
+        Writer(long campaignId, BounceRecorder bounces) {
             this.campaignId = campaignId;
+            this.bounces = bounces;
         }
 
         @Override
@@ -178,16 +181,24 @@ public final class DeliveryStore implements DeliveryRecords {
                     if (connection.getAutoCommit() == bounces) {
                         connection.setAutoCommit(!bounces);
                     }
-                    writeLog(connection, campaignId, outcomes, marks);
+                    writeLog(connection, outcomes, marks);
                     if (bounces) {
+                        database.joined(connection, c -> {
+                            outcomes.stream().filter(o -> o.bounce() != null)
+                                    .forEach(o -> this.bounces.record(campaignId, o));
+                            return null;
+                        });
                         connection.commit();
                     }
                     return;
-                } catch (SQLException e) {
+                } catch (SQLException | MailerException e) {
                     if (bounces) {
                         connection.rollback();
                     }
-                    boolean transientFailure = "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+                    SQLException cause = e instanceof SQLException sql ? sql
+                            : e.getCause() instanceof SQLException sql ? sql : null;
+                    boolean transientFailure = cause != null
+                            && ("40P01".equals(cause.getSQLState()) || "40001".equals(cause.getSQLState()));
                     if (!transientFailure || attempt == 5) {
                         throw e;
                     }
@@ -220,10 +231,9 @@ public final class DeliveryStore implements DeliveryRecords {
 
     /**
      * Writes outcomes and marks the given rows 'sending', in one statement (one round trip).
-     * Bounces among the outcomes are recorded after it.
      */
-    private static void writeLog(Connection connection, long campaignId, List<DeliveryOutcome> outcomes,
-                                 List<Long> marks) throws SQLException {
+    private static void writeLog(Connection connection, List<DeliveryOutcome> outcomes, List<Long> marks)
+            throws SQLException {
         List<Object> ids = new ArrayList<>();
         List<Object> statuses = new ArrayList<>();
         List<Object> codes = new ArrayList<>();
@@ -257,34 +267,6 @@ public final class DeliveryStore implements DeliveryRecords {
         params.put("marks", marks);
         try (PreparedStatement statement = WRITE_LOG.prepare(connection, params)) {
             statement.executeQuery().close();
-        }
-        for (DeliveryOutcome outcome : outcomes) {
-            if (outcome.bounce() != null) {
-                recordBounce(connection, campaignId, outcome);
-            }
-        }
-    }
-
-    private static void recordBounce(Connection connection, long campaignId, DeliveryOutcome outcome)
-            throws SQLException {
-        DeliveryOutcome.Bounce bounce = outcome.bounce();
-        Map<String, Object> params = new HashMap<>();
-        params.put("source_key", "smtp:" + outcome.deliveryId());
-        params.put("contact_id", outcome.contactId());
-        params.put("campaign_id", campaignId);
-        params.put("hard", bounce.hard());
-        params.put("status", bounce.status());
-        params.put("diagnostic", bounce.diagnostic());
-        update(connection, "record-bounce", params);
-        if (bounce.hard()) {
-            Map<String, Object> suppress = new HashMap<>();
-            suppress.put("contact_id", outcome.contactId());
-            suppress.put("detail", bounce.diagnostic());
-            update(connection, "suppress-bounced", suppress);
-        } else {
-            SoftBouncePolicy policy = SoftBouncePolicy.DEFAULT;
-            update(connection, "suppress-after-soft-bounces", Map.of("contact_id", outcome.contactId(), "limit", policy.limit(),
-                    "window_days", policy.windowDays(), "origin", "smtp reply"));
         }
     }
 

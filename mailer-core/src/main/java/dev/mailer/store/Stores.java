@@ -7,7 +7,6 @@ import dev.mailer.contacts.ImportStore;
 import dev.mailer.feedback.FeedbackEvents;
 import dev.mailer.subject.SubjectStore;
 import dev.mailer.suppression.SuppressionStore;
-import dev.mailer.campaign.CampaignPorts;
 import dev.mailer.campaign.CampaignRecords;
 import dev.mailer.delivery.DeliveryRecords;
 import dev.mailer.transaction.Transactions;
@@ -75,10 +74,5 @@ public final class Stores {
 
     public CampaignRecords campaigns() {
         return campaigns;
-    }
-
-    /** Everything the campaign stage (send, dry run, preview, report) works with. */
-    public CampaignPorts campaignPorts() {
-        return new CampaignPorts(database, campaigns, deliveries, gate);
     }
 }

@@ -93,21 +93,6 @@ mark as (
     returning 1)
 select (select count(*) from outcome), (select count(*) from mark)
 
--- A hard bounce at RCPT or DATA suppresses the address (reason code suppressed_bounced).
--- name: suppress-bounced
-insert into suppression (email_norm, email_hash, reason, detail, origin)
-select c.email_norm, sha256(convert_to(c.email_norm, 'UTF8')), 'bounced', :detail, 'smtp reply'
-  from contact c
- where c.id = :contact_id
-   and not exists (select 1 from suppression s
-                    where s.email_hash = sha256(convert_to(c.email_norm, 'UTF8')) and s.reason = 'erased')
-on conflict (email_hash, reason) do nothing
-
--- name: record-bounce
-insert into feedback_event (source_key, type, contact_id, campaign_id, hard, status, diagnostic)
-values (:source_key, 'bounce', :contact_id, :campaign_id, :hard, :status, :diagnostic)
-on conflict (source_key) do nothing
-
 -- name: forget-dead-senders
 delete from campaign_sender where heartbeat_at < now() - interval '10 minutes'
 
@@ -135,16 +120,3 @@ select count(*) filter (where status = 'sent')     as sent,
        count(*)                                    as total
   from delivery
  where campaign_id = :campaign_id
-
--- Repeated soft bounces reach suppression: `limit` of them within `window_days`, whatever their source.
--- name: suppress-after-soft-bounces
-insert into suppression (email_norm, email_hash, reason, detail, origin)
-select c.email_norm, email_hash(c.email_norm), 'bounced',
-       :limit || ' soft bounces within ' || :window_days || ' days', :origin
-  from contact c
- where c.id = :contact_id
-   and (select count(*) from feedback_event f
-         where f.contact_id = c.id and f.type = 'bounce' and not f.hard
-           and f.received_at > now() - make_interval(days => :window_days)) >= :limit
-   and not exists (select 1 from suppression s where s.email_hash = email_hash(c.email_norm) and s.reason = 'erased')
-on conflict (email_hash, reason) do nothing

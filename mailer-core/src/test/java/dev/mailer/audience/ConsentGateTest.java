@@ -252,7 +252,7 @@ class ConsentGateTest {
         importEligible("k");
         importEligible("l");
 
-        SendReport report = new DryRun(db.stores().campaignPorts()).gateOnly(campaign.spec());
+        SendReport report = new DryRun(db.engine().campaignPorts()).gateOnly(campaign.spec());
 
         Map<String, Long> expected = new LinkedHashMap<>();
         Arrays.stream(ExclusionReason.values()).forEach(r -> expected.put(r.code(), 1L));
@@ -590,7 +590,7 @@ class ConsentGateTest {
                 row(outsider).tags(tag + "-suppliers"));
 
         Campaign campaign = campaign().tags(tag + "-customers", tag + "-readers");
-        SendReport report = new DryRun(db.stores().campaignPorts()).gateOnly(campaign.spec());
+        SendReport report = new DryRun(db.engine().campaignPorts()).gateOnly(campaign.spec());
 
         assertThat(report.considered()).isEqualTo(3);
         assertThat(report.eligible()).isEqualTo(2);
@@ -602,7 +602,7 @@ class ConsentGateTest {
     void tagsAreComparedExactly() {
         importRows(row(email("olga")).tags(tag + "-VIP").granted(now.minusDays(5)).confirmed());
 
-        assertThat(new DryRun(db.stores().campaignPorts()).gateOnly(campaign().tags(tag + "-vip").spec()).considered()).isZero();
+        assertThat(new DryRun(db.engine().campaignPorts()).gateOnly(campaign().tags(tag + "-vip").spec()).considered()).isZero();
         assertThat(reason(campaign().tags(tag + "-VIP"))).isEqualTo("eligible");
     }
 
@@ -622,7 +622,7 @@ class ConsentGateTest {
         assertThat(eligibleAddresses(campaign)).containsExactlyInAnyOrder(serbian, polish);
         assertThat(eligibleAddresses(campaign().locales("SR-LATN"))).containsExactly(serbian);
         assertThat(eligibleAddresses(campaign().locales("sr-latn"))).containsExactly(serbian);
-        assertThat(new DryRun(db.stores().campaignPorts()).gateOnly(campaign.spec()).considered()).isEqualTo(2);
+        assertThat(new DryRun(db.engine().campaignPorts()).gateOnly(campaign.spec()).considered()).isEqualTo(2);
     }
 
     @Test
@@ -634,7 +634,7 @@ class ConsentGateTest {
 
         Campaign campaign = campaign().tags(tag + "-a").locales("pl");
         assertThat(eligibleAddresses(campaign)).containsExactly(both);
-        assertThat(new DryRun(db.stores().campaignPorts()).gateOnly(campaign.spec()).considered()).isEqualTo(1);
+        assertThat(new DryRun(db.engine().campaignPorts()).gateOnly(campaign.spec()).considered()).isEqualTo(1);
     }
 
     @Test
@@ -645,7 +645,7 @@ class ConsentGateTest {
                 row(outside).tags(tag + "-out"));
         suppress(outside, "bounced");
 
-        SendReport report = new DryRun(db.stores().campaignPorts()).gateOnly(campaign().tags(tag + "-in").spec());
+        SendReport report = new DryRun(db.engine().campaignPorts()).gateOnly(campaign().tags(tag + "-in").spec());
 
         assertThat(report.considered()).isEqualTo(1);
         assertThat(report.eligible()).isEqualTo(1);
@@ -656,7 +656,7 @@ class ConsentGateTest {
 
     @Test
     void dryRunReportHasEveryReasonCodeInTableOrderWithZeros() {
-        SendReport report = new DryRun(db.stores().campaignPorts()).gateOnly(campaign().tags("nobody-has-this-tag").spec());
+        SendReport report = new DryRun(db.engine().campaignPorts()).gateOnly(campaign().tags("nobody-has-this-tag").spec());
 
         assertThat(report.dryRun()).isTrue();
         assertThat(report.campaign()).isEqualTo("campaign-" + tag);
@@ -690,14 +690,14 @@ class ConsentGateTest {
         for (Campaign campaign : List.of(everyone, everyone.copy().requireConfirmed(false),
                 everyone.copy().allowExistingCustomers(true).maxConsentAge(null).minimumAge(0),
                 campaign())) {
-            SendReport report = new DryRun(db.stores().campaignPorts()).gateOnly(campaign.spec());
+            SendReport report = new DryRun(db.engine().campaignPorts()).gateOnly(campaign.spec());
             long excluded = report.excluded().values().stream().mapToLong(Long::longValue).sum();
             assertThat(report.considered()).isEqualTo(report.eligible() + excluded);
             GateReport gate = new ConsentGate(db.stores().gate()).report(campaign.spec().gateRules(null));
             assertThat(gate.considered()).isEqualTo(report.considered());
             assertThat((long) eligibleAddresses(campaign).size()).isEqualTo(report.eligible());
         }
-        assertThat(new DryRun(db.stores().campaignPorts()).gateOnly(everyone.spec()).considered())
+        assertThat(new DryRun(db.engine().campaignPorts()).gateOnly(everyone.spec()).considered())
                 .isEqualTo(db.count("select count(*) from contact"));
     }
 
@@ -710,8 +710,8 @@ class ConsentGateTest {
         recordSent(existing.name, email);
         Map<String, String> before = tableFingerprints();
 
-        SendReport fresh = new DryRun(db.stores().campaignPorts()).gateOnly(campaign().name("never-sent-" + tag).everyone().spec());
-        SendReport resumed = new DryRun(db.stores().campaignPorts()).gateOnly(existing.spec());
+        SendReport fresh = new DryRun(db.engine().campaignPorts()).gateOnly(campaign().name("never-sent-" + tag).everyone().spec());
+        SendReport resumed = new DryRun(db.engine().campaignPorts()).gateOnly(existing.spec());
 
         assertThat(fresh.considered()).isPositive();
         assertThat(resumed.excluded()).containsEntry("already_sent", 1L);
@@ -808,7 +808,7 @@ class ConsentGateTest {
      * "eligible". Also checks that the counting query and the recipient query agree.
      */
     private String reason(Campaign campaign) {
-        SendReport report = new DryRun(db.stores().campaignPorts()).gateOnly(campaign.spec());
+        SendReport report = new DryRun(db.engine().campaignPorts()).gateOnly(campaign.spec());
         assertThat(report.considered()).as("contacts considered").isEqualTo(1);
         List<String> eligible = eligibleAddresses(campaign);
         assertThat((long) eligible.size()).as("eligible recipients").isEqualTo(report.eligible());

@@ -121,7 +121,7 @@ final class CampaignFixture {
 
     RunResult run(TestDatabase db, String url, CampaignRun.Options options, Throttle throttle) {
         try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)))) {
-            return new CampaignRun(db.stores().campaignPorts(), spec, messages, pool, throttle, options, null).run();
+            return new CampaignRun(db.engine().campaignPorts(), spec, messages, pool, throttle, options, null).run();
         }
     }
 }

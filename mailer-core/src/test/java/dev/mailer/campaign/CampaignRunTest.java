@@ -156,7 +156,7 @@ class CampaignRunTest {
                     + " join contact c on c.id = f.contact_id"))
                     .containsExactly(Map.of("type", "bounce", "hard", true, "status", "5.1.1", "email", unknown));
 
-            SendReport gate = new DryRun(db.stores().campaignPorts()).gateOnly(spec);
+            SendReport gate = new DryRun(db.engine().campaignPorts()).gateOnly(spec);
             assertThat(gate.excluded()).containsEntry("suppressed_bounced", 1L);
         }
     }
@@ -183,7 +183,7 @@ class CampaignRunTest {
                     + " join contact c on c.id = f.contact_id"))
                     .containsExactly(Map.of("type", "bounce", "hard", false, "status", "5.2.2", "email", full));
             assertThat(db.count("select count(*) from suppression")).isZero();
-            assertThat(new DryRun(db.stores().campaignPorts()).gateOnly(spec).excluded()).containsEntry("suppressed_bounced", 0L);
+            assertThat(new DryRun(db.engine().campaignPorts()).gateOnly(spec).excluded()).containsEntry("suppressed_bounced", 0L);
         }
     }
 
@@ -291,7 +291,7 @@ class CampaignRunTest {
                 for (int i = 0; i < 2; i++) {
                     runs.add(senders.submit(() -> {
                         try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(server.url("connections=4"))))) {
-                            CampaignRun run = new CampaignRun(db.stores().campaignPorts(), spec, campaign.messages(), pool,
+                            CampaignRun run = new CampaignRun(db.engine().campaignPorts(), spec, campaign.messages(), pool,
                                     new Throttle(null, Map.of()), options, null);
                             start.await(10, TimeUnit.SECONDS);
                             return run.run();

@@ -1,5 +1,6 @@
 package dev.mailer.campaign;
 
+import dev.mailer.engine.Engine;
 import dev.mailer.throttle.Rate;
 import dev.mailer.store.Database;
 import dev.mailer.store.DatabaseSettings;
@@ -46,7 +47,7 @@ public final class SendChild {
         CampaignMessages messages = campaign.messages();
         try (Database database = Database.open(DatabaseSettings.server(jdbcUrl, user, password));
              SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(relayUrl)))) {
-            CampaignRun run = new CampaignRun(new Stores(database).campaignPorts(), spec, messages, pool, new Throttle(rate, Map.of()),
+            CampaignRun run = new CampaignRun(new Engine(database).campaignPorts(), spec, messages, pool, new Throttle(rate, Map.of()),
                     options(leaseSeconds, false), p -> System.out.println("progress sent=" + p.sent()
                             + " deferred=" + p.deferred() + " failed=" + p.failed() + " queued=" + p.queued()));
             System.out.println(SENDING + " pid=" + ProcessHandle.current().pid() + " connections="
