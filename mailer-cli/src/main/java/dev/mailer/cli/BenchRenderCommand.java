@@ -5,7 +5,7 @@ import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignMessages;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.MailboxAddress;
-import dev.mailer.demo.BundledFiles;
+import dev.mailer.cli.demo.BundledFiles;
 import dev.mailer.template.MessageModel;
 import dev.mailer.message.DkimSigner;
 import dev.mailer.message.MessageSettings;

@@ -1,4 +1,4 @@
-package dev.mailer.demo;
+package dev.mailer.cli.demo;
 
 import dev.mailer.audience.GateRules;
 import dev.mailer.audience.GateRulesJson;

@@ -1,10 +1,11 @@
-package dev.mailer.cli;
+package dev.mailer.cli.demo;
 
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import dev.mailer.audience.GateRules;
 import dev.mailer.campaign.CampaignSpec;
-import dev.mailer.demo.SimulatedFeedback;
+import dev.mailer.cli.CliContext;
+import dev.mailer.cli.FeedbackPollCommand;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.feedback.FeedbackRecorder;
 import dev.mailer.feedback.SoftBouncePolicy;
