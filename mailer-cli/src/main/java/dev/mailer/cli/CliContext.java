@@ -130,7 +130,7 @@ public final class CliContext implements AutoCloseable {
     }
 
     /** Where campaign templates live: --templates, else the config file's 'templates', else ./templates. */
-    Path templatesDir(Path flag) {
+    public Path templatesDir(Path flag) {
         if (flag != null) {
             return flag;
         }
@@ -206,7 +206,7 @@ public final class CliContext implements AutoCloseable {
         return "cli " + System.getProperty("user.name") + "@" + host;
     }
 
-    void printJson(Object value) {
+    public void printJson(Object value) {
         try {
             out.println(json.writeValueAsString(value));
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package dev.mailer.cli;
 
+import dev.mailer.cli.bench.BenchCommand;
 import dev.mailer.cli.demo.DemoCommand;
 import java.lang.reflect.Constructor;
 import java.nio.file.Path;
