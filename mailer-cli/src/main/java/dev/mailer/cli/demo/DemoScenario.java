@@ -2,6 +2,7 @@ package dev.mailer.cli.demo;
 
 import dev.mailer.audience.GateRules;
 import dev.mailer.audience.GateRulesJson;
+import dev.mailer.audience.Recipient;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ConsentStatement;
@@ -16,6 +17,7 @@ import dev.mailer.suppression.Suppressions;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -75,21 +77,20 @@ public final class DemoScenario {
             CampaignStore campaigns = new CampaignStore(connection);
             long campaignId = campaigns.findOrCreate(campaign.name(), campaign.purpose(), campaign.template(),
                     GateRulesJson.write(GateRules.of(campaign, null)));
-            List<dev.mailer.audience.Recipient> canary = GateQuery.eligible(connection, GateRules.of(campaign, campaignId),
+            List<Recipient> canary = GateQuery.eligible(connection, GateRules.of(campaign, campaignId),
                     ALREADY_SENT + sample.featured().size());
-            return canary.stream()
-                    .filter(r -> !sample.featured().contains(r.emailNormalized()))
-                    .limit(ALREADY_SENT)
-                    .map(r -> {
-                        try {
-                            campaigns.recordSent(campaignId, r.contactId(), "250 2.0.0 Ok: queued (demo canary run)",
-                                    "<demo-canary-" + r.contactId() + "@kawiarnia.example>");
-                        } catch (java.sql.SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return r.emailNormalized();
-                    })
-                    .toList();
+            List<String> sent = new ArrayList<>();
+            for (Recipient r : canary) {
+                if (sent.size() == ALREADY_SENT) {
+                    break;
+                }
+                if (!sample.featured().contains(r.emailNormalized())) {
+                    campaigns.recordSent(campaignId, r.contactId(), "250 2.0.0 Ok: queued (demo canary run)",
+                            "<demo-canary-" + r.contactId() + "@kawiarnia.example>");
+                    sent.add(r.emailNormalized());
+                }
+            }
+            return List.copyOf(sent);
         });
         return new Prepared(csv, sample, imported, LEGACY_ADDRESSES, alreadySent);
     }
