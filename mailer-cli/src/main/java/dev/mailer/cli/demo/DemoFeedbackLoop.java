@@ -114,6 +114,7 @@ final class DemoFeedbackLoop {
 
     /** What the gate says now about each person the loop touched. */
     void showReasons(Map<String, String> touched) {
+        // STORE-SHORTCUT: Connection-level store calls (no store method inspects the gate for a list of addresses).
         long campaignId = context.database().withConnection(c -> new CampaignStore(c).findId(campaign.name()))
                 .orElseThrow();
         GateRules rules = GateRules.of(campaign, campaignId);

@@ -58,6 +58,7 @@ public final class DemoScenario {
         sample.complaint().forEach(e -> suppressions.add(e, "complaint", "marked as spam (simulated)", actor));
         sample.manualBlock().forEach(e -> suppressions.add(e, "manual", "asked by phone not to be mailed", actor));
 
+        // STORE-SHORTCUT: a Connection-level store call (no store method takes unvalidated legacy addresses).
         database.inTransaction(connection -> {
             PeopleStore people = new PeopleStore(connection);
             for (int i = 0; i < LEGACY_ADDRESSES.size(); i++) {
@@ -73,6 +74,7 @@ public final class DemoScenario {
             return null;
         });
 
+        // STORE-SHORTCUT: a Connection-level store call (no store method records a canary run without sending).
         List<String> alreadySent = database.inTransaction(connection -> {
             CampaignStore campaigns = new CampaignStore(connection);
             long campaignId = campaigns.findOrCreate(campaign.name(), campaign.purpose(), campaign.template(),
