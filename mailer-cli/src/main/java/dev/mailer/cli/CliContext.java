@@ -29,7 +29,7 @@ import java.util.Map;
  * once, in the order flag > environment > config file > default (SPEC §2); the core only ever
  * sees the result.
  */
-final class CliContext implements AutoCloseable {
+public final class CliContext implements AutoCloseable {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
@@ -55,7 +55,7 @@ final class CliContext implements AutoCloseable {
         this.terminal = terminal;
     }
 
-    PrintStream out() {
+    public PrintStream out() {
         return out;
     }
 
@@ -88,18 +88,18 @@ final class CliContext implements AutoCloseable {
         this.dbFlag = url;
     }
 
-    void configFlag(Path file) {
+    public void configFlag(Path file) {
         this.configFlag = file;
         this.config = null;
     }
 
-    String env(String name) {
+    public String env(String name) {
         String value = env.get(name);
         return value == null || value.isBlank() ? null : value;
     }
 
     /** {@code $MAILER_HOME}, default {@code ~/.mailer}; the demo may point it elsewhere. */
-    Path home() {
+    public Path home() {
         if (homeOverride != null) {
             return homeOverride;
         }
@@ -107,12 +107,12 @@ final class CliContext implements AutoCloseable {
         return home != null ? Path.of(home) : Path.of(System.getProperty("user.home"), ".mailer");
     }
 
-    void homeOverride(Path home) {
+    public void homeOverride(Path home) {
         this.homeOverride = home;
     }
 
     /** The config file's values: --config, else ./mailer.yaml when present, else none. */
-    ConfigFileValues config() {
+    public ConfigFileValues config() {
         if (config == null) {
             Path file = configFlag;
             if (file == null && Files.isRegularFile(Path.of("mailer.yaml"))) {
@@ -123,7 +123,7 @@ final class CliContext implements AutoCloseable {
         return config;
     }
 
-    DatabaseSettings databaseSettings() {
+    public DatabaseSettings databaseSettings() {
         String url = first(dbFlag, env("MAILER_DB_URL"), config().db());
         if (url == null) {
             return DatabaseSettings.embedded(home(), env("MAILER_PG_USER"));
@@ -132,7 +132,7 @@ final class CliContext implements AutoCloseable {
     }
 
     /** Where campaign templates live: --templates, else the config file's 'templates', else ./templates. */
-    Path templatesDir(Path flag) {
+    public Path templatesDir(Path flag) {
         if (flag != null) {
             return flag;
         }
@@ -144,7 +144,7 @@ final class CliContext implements AutoCloseable {
      * How a campaign's messages are made. With {@code throwAwaySecret} the links are signed with a
      * random key that never leaves memory: a dry run renders them but nobody ever sees them.
      */
-    MessageSettings messageSettings(CampaignSpec campaign, boolean throwAwaySecret) {
+    public MessageSettings messageSettings(CampaignSpec campaign, boolean throwAwaySecret) {
         byte[] secret;
         if (throwAwaySecret) {
             secret = new byte[32];
@@ -186,11 +186,11 @@ final class CliContext implements AutoCloseable {
     }
 
     /** Signs and checks the tokens in links and addresses with this installation's secret. */
-    TokenSigner tokens() {
+    public TokenSigner tokens() {
         return new TokenSigner(Secrets.load(home(), env("MAILER_SECRET")));
     }
 
-    Database database() {
+    public Database database() {
         if (database == null) {
             database = Database.open(databaseSettings());
         }
@@ -198,7 +198,7 @@ final class CliContext implements AutoCloseable {
     }
 
     /** The stages wired to the database (opened, and migrated, on first use). */
-    Engine engine() {
+    public Engine engine() {
         if (engine == null) {
             engine = new Engine(database());
         }
@@ -206,7 +206,7 @@ final class CliContext implements AutoCloseable {
     }
 
     /** Who is acting, for the audit log: the OS user and host. */
-    String actor() {
+    public String actor() {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
@@ -216,7 +216,7 @@ final class CliContext implements AutoCloseable {
         return "cli " + System.getProperty("user.name") + "@" + host;
     }
 
-    void printJson(Object value) {
+    public void printJson(Object value) {
         try {
             out.println(json.writeValueAsString(value));
         } catch (Exception e) {

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  mailer feedback poll --mailbox 'imaps://bounces%%40kawiarnia.example:secret@mail.kawiarnia.example/INBOX'",
                 "  */5 * * * *  cd /srv/mailer && ./mailer feedback poll --json >> /var/log/mailer/feedback.log 2>&1"})
-final class FeedbackPollCommand implements Callable<Integer> {
+public final class FeedbackPollCommand implements Callable<Integer> {
     private final CliContext context;
 
     @Option(names = "--mailbox", paramLabel = "URL",
@@ -69,7 +69,7 @@ final class FeedbackPollCommand implements Callable<Integer> {
     }
 
     /** The summary for people; the demo prints it too. */
-    static void print(PrintStream out, PollSummary s, String indent) {
+    public static void print(PrintStream out, PollSummary s, String indent) {
         out.printf("%sRead %d mail%s from %s.%n", indent, s.messages(), plural(s.messages()), s.mailbox());
         out.printf("%s  recorded: %d hard bounce%s, %d soft bounce%s, %d complaint%s, %d unsubscribe%s%n", indent,
                 s.bouncesHard(), plural(s.bouncesHard()), s.bouncesSoft(), plural(s.bouncesSoft()),

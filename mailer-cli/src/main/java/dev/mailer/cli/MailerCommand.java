@@ -1,5 +1,7 @@
 package dev.mailer.cli;
 
+import dev.mailer.cli.bench.BenchCommand;
+import dev.mailer.cli.demo.DemoCommand;
 import java.lang.reflect.Constructor;
 import java.nio.file.Path;
 import picocli.CommandLine;

@@ -3,7 +3,7 @@ package dev.mailer.cli;
 import picocli.CommandLine;
 
 /** A command that only groups subcommands: invoked alone, it says which ones exist. */
-abstract class ParentCommand implements Runnable {
+public abstract class ParentCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -4,18 +4,18 @@ package dev.mailer.cli;
  * A one-line progress counter on the terminal (redrawn in place on stderr); without a terminal,
  * nothing: scripts and cron read the final summary.
  */
-final class Progress {
+public final class Progress {
     private final CliContext context;
     private final String unit;
     private final long started = System.nanoTime();
     private boolean drawn;
 
-    Progress(CliContext context, String unit) {
+    public Progress(CliContext context, String unit) {
         this.context = context;
         this.unit = unit;
     }
 
-    synchronized void update(long count) {
+    public synchronized void update(long count) {
         if (!context.terminal()) {
             return;
         }
@@ -25,7 +25,7 @@ final class Progress {
         drawn = true;
     }
 
-    synchronized void done() {
+    public synchronized void done() {
         if (drawn) {
             context.err().print("\r\033[K");
             context.err().flush();

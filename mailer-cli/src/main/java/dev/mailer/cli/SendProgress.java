@@ -10,14 +10,14 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * What a person sees while a campaign goes out: a progress bar on a terminal (sent, failed,
  * deferred, rate, ETA), a log line every ten seconds without one (cron, systemd).
  */
-final class SendProgress implements AutoCloseable {
+public final class SendProgress implements AutoCloseable {
     private static final long LOG_EVERY_MILLIS = 10_000;
     private final CliContext context;
     private final ProgressBar bar;
     private long lastLog;
 
     /** @param total messages this run will send, or 0 until the run reports it */
-    SendProgress(CliContext context, String campaign, long total) {
+    public SendProgress(CliContext context, String campaign, long total) {
         this.context = context;
         this.bar = context.terminal() ? new ProgressBarBuilder()
                 .setTaskName(campaign)
@@ -30,7 +30,7 @@ final class SendProgress implements AutoCloseable {
                 .build() : null;
     }
 
-    synchronized void update(CampaignRun.Progress progress) {
+    public synchronized void update(CampaignRun.Progress progress) {
         long done = progress.sent() + progress.failed() + progress.deferred();
         String extra = String.format("sent %d, failed %d, deferred %d", progress.sent(), progress.failed(),
                 progress.deferred());

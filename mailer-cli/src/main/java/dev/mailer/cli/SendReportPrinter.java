@@ -7,14 +7,14 @@ import java.io.PrintStream;
 import java.util.Map;
 
 /** The compliance report as a readable table. */
-final class SendReportPrinter {
+public final class SendReportPrinter {
     private final PrintStream out;
 
-    SendReportPrinter(PrintStream out) {
+    public SendReportPrinter(PrintStream out) {
         this.out = out;
     }
 
-    void print(CampaignSpec spec, SendReport report) {
+    public void print(CampaignSpec spec, SendReport report) {
         out.printf("Campaign %s%s%n", report.campaign(),
                 report.dryRun() ? " — dry run: nothing sent, nothing changed" : "");
         out.printf("Purpose '%s'; %s; consent %s; under %d needs parental consent%s%n", spec.purpose(),

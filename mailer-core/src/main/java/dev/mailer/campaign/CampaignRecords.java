@@ -25,4 +25,10 @@ public interface CampaignRecords {
      * never sit in memory. Needs a unit of work (a cursor lives in a transaction).
      */
     void outcomes(long campaignId, Consumer<RecipientOutcome> consumer);
+
+    /**
+     * Records a delivery as sent that this installation did not send itself (the demo's earlier
+     * "canary run"; tests), so the gate counts the person as {@code already_sent}.
+     */
+    void recordSent(long campaignId, long contactId, String smtpReply, String messageId);
 }

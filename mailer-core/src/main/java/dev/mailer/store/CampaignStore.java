@@ -21,28 +21,13 @@ import java.util.function.Consumer;
 public final class CampaignStore implements CampaignRecords {
     private static final SqlQueries SQL = SqlQueries.load("campaign.sql");
     private final Database database;
-    private final Connection connection;
 
     CampaignStore(Database database) {
         this.database = database;
-        this.connection = null;
-    }
-
-    /** On a connection the caller holds (the demo's scenario, tests that write rows themselves). */
-    public CampaignStore(Connection connection) {
-        this.database = null;
-        this.connection = connection;
     }
 
     private <T> T with(Database.SqlWork<T> work) {
-        if (database != null) {
-            return database.withConnection(work);
-        }
-        try {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw Database.databaseError(e);
-        }
+        return database.withConnection(work);
     }
 
     @Override
@@ -136,19 +121,14 @@ public final class CampaignStore implements CampaignRecords {
         });
     }
 
-    /** Records a delivery the SMTP server accepted (the demo's canary run, tests). */
-    public void recordSent(long campaignId, long contactId, String smtpReply, String messageId) throws SQLException {
-        Database.SqlWork<Integer> work = c -> {
+    @Override
+    public void recordSent(long campaignId, long contactId, String smtpReply, String messageId) {
+        with(c -> {
             try (PreparedStatement statement = prepare(c, "record-sent", Map.of("campaign_id", campaignId,
                     "contact_id", contactId, "smtp_reply", smtpReply, "message_id", messageId))) {
                 return statement.executeUpdate();
             }
-        };
-        if (connection != null) {
-            work.run(connection);
-        } else {
-            database.withConnection(work);
-        }
+        });
     }
 
     private static PreparedStatement prepare(Connection connection, String name, Map<String, ?> params)

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The engine's shape (docs/ARCHITECTURE.md), checked on its compiled classes. */
-@org.junit.jupiter.api.Disabled("until the send path and the demo move out of the store's way (work in progress)")
 class LayersTest {
     private static JavaClasses engine;
 

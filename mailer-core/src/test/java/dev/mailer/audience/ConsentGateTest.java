@@ -12,7 +12,7 @@ import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.ContactImport;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.contacts.ImportResult;
-import dev.mailer.store.CampaignStore;
+import dev.mailer.campaign.CampaignRecords;
 import dev.mailer.store.GateQuery;
 import dev.mailer.consent.ConsentStore;
 import dev.mailer.store.TestDatabase;
@@ -837,7 +837,7 @@ class ConsentGateTest {
     private List<String> eligibleAddresses(Campaign campaign) {
         CampaignSpec spec = campaign.spec();
         return db.database().withConnection(connection -> {
-            Long campaignId = new CampaignStore(connection).findId(spec.name()).orElse(null);
+            Long campaignId = db.stores().campaigns().findId(spec.name()).orElse(null);
             return GateQuery.eligible(connection, spec.gateRules(campaignId), 1000).stream()
                     .map(dev.mailer.audience.Recipient::emailNormalized).toList();
         });
@@ -883,7 +883,7 @@ class ConsentGateTest {
     /** Records a delivery of the campaign to the contact, creating the campaign; returns its id. */
     private static long recordSent(String campaignName, String email) {
         return db.database().inTransaction(connection -> {
-            CampaignStore campaigns = new CampaignStore(connection);
+            CampaignRecords campaigns = db.stores().campaigns();
             long campaignId = campaigns.findOrCreate(campaignName, PURPOSE, "newsletter", "{}");
             long contactId = db.stores().consent().findContact(EmailAddress.normalize(email).orElseThrow())
                     .orElseThrow().id();

@@ -12,7 +12,7 @@ import dev.mailer.contacts.ImportResult;
 import dev.mailer.contacts.Reject;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
-import dev.mailer.store.CampaignStore;
+import dev.mailer.campaign.CampaignRecords;
 import dev.mailer.consent.ConsentStore;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.suppression.Suppressions;
@@ -286,7 +286,7 @@ class DataSubjectTest {
             ConsentStore people = db.stores().consent();
             long contactId = people.findContact(email).orElseThrow().id();
             long otherId = people.findContact(other).orElseThrow().id();
-            CampaignStore campaigns = new CampaignStore(connection);
+            CampaignRecords campaigns = db.stores().campaigns();
             long campaignId = campaigns.findOrCreate(campaign, "newsletter", "newsletter", "{}");
             campaigns.recordSent(campaignId, contactId, "250 2.0.0 Ok: queued as ABC123 <" + email + ">",
                     "<m-" + n + "@kawiarnia.example>");

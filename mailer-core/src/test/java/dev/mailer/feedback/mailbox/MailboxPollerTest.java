@@ -9,7 +9,6 @@ import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ConsentStatement;
-import dev.mailer.demo.SimulatedFeedback;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.feedback.FeedbackRecorder;
@@ -134,12 +133,13 @@ class MailboxPollerTest {
     // --- the samples --------------------------------------------------------------------------
 
     private void deliverTheFiveSamples() throws Exception {
-        deliver(SimulatedFeedback.hardBounce(verp("anna@example.com"), "anna@example.com", original("anna@example.com")));
-        deliver(SimulatedFeedback.softBounce(verp("bob@example.com"), "bob@example.com", original("bob@example.com")));
-        deliver(SimulatedFeedback.complaint("carl@example.com", original("carl@example.com")));
-        deliver(SimulatedFeedback.unsubscribeMail("dora@example.com",
+        deliver(FeedbackMails.bounce(verp("anna@example.com"), "anna@example.com", "5.1.1",
+                original("anna@example.com")));
+        deliver(FeedbackMails.bounce(verp("bob@example.com"), "bob@example.com", "5.2.2", original("bob@example.com")));
+        deliver(FeedbackMails.complaint("carl@example.com", original("carl@example.com")));
+        deliver(FeedbackMails.unsubscribe("dora@example.com",
                 "unsubscribe+" + token(Token.Kind.UNSUBSCRIBE, "dora@example.com") + "@kawiarnia.example"));
-        deliver(SimulatedFeedback.autoReply("Anna Nowak <anna.private@example.org>", "news@kawiarnia.example",
+        deliver(FeedbackMails.autoReply("Anna Nowak <anna.private@example.org>", "news@kawiarnia.example",
                 "Nowości grudnia"));
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.mailer.demo.SimulatedFeedback;
 import dev.mailer.error.ErrorCode;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackParser;
@@ -50,7 +49,7 @@ class MailboxTlsTest {
         mail = new GreenMail(new ServerSetup[] {ServerSetupTest.IMAPS.dynamicPort(), ServerSetupTest.POP3S.dynamicPort()});
         mail.start();
         mail.setUser(USER, USER, PASSWORD).deliver(new MimeMessage(Session.getInstance(new Properties()),
-                new ByteArrayInputStream(SimulatedFeedback.hardBounce(USER, "anna@example.com",
+                new ByteArrayInputStream(FeedbackMails.bounce(USER, "anna@example.com", "5.1.1",
                         "To: anna@example.com\r\nSubject: News\r\n"))));
         db = TestDatabase.fresh();
     }

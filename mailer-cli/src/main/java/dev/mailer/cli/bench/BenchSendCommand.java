@@ -1,15 +1,16 @@
-package dev.mailer.cli;
+package dev.mailer.cli.bench;
 
-import dev.mailer.bench.DiscardSmtpServer;
-import dev.mailer.bench.SyntheticContacts;
 import dev.mailer.campaign.Audience;
 import dev.mailer.campaign.CampaignMessages;
 import dev.mailer.campaign.CampaignRun;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.message.MailboxAddress;
 import dev.mailer.campaign.RunResult;
+import dev.mailer.cli.CliContext;
+import dev.mailer.cli.Directories;
+import dev.mailer.cli.SendProgress;
+import dev.mailer.cli.demo.BundledFiles;
 import dev.mailer.contacts.ContactImport;
-import dev.mailer.demo.BundledFiles;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.template.MessageModel;
 import dev.mailer.throttle.Throttle;
@@ -62,7 +63,7 @@ final class BenchSendCommand implements Callable<Integer> {
         context.engine().contactImport().run(csv, "bench", false, context.actor(), null);
         Files.delete(csv);
 
-        Path templates = BundledFiles.copy("/dev/mailer/bench/templates", work.resolve("templates"));
+        Path templates = BundledFiles.copy("/dev/mailer/cli/bench/templates", work.resolve("templates"));
         CampaignSpec spec = new CampaignSpec("bench-send-" + System.currentTimeMillis(), "newsletter", "compact", null,
                 MailboxAddress.parse("Kawiarnia Nowak <news@kawiarnia.example>").orElseThrow(), null, Audience.EVERYONE,
                 true, false, Period.ofMonths(24), 16, null, Map.of(), work.resolve("bench.yaml"));

@@ -1,11 +1,12 @@
-package dev.mailer.cli;
+package dev.mailer.cli.bench;
 
 import dev.mailer.audience.Recipient;
 import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignMessages;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.message.MailboxAddress;
-import dev.mailer.demo.BundledFiles;
+import dev.mailer.cli.CliContext;
+import dev.mailer.cli.demo.BundledFiles;
 import dev.mailer.template.MessageModel;
 import dev.mailer.message.DkimSigner;
 import dev.mailer.message.MessageSettings;
@@ -78,7 +79,7 @@ final class BenchRenderCommand implements Callable<Integer> {
             spec = new CampaignFileParser().parse(campaignFile, LocalDate.now(), null);
             settings = context.messageSettings(spec, true);
         } else {
-            templatesDir = BundledFiles.copy("/dev/mailer/bench/templates", Files.createTempDirectory("mailer-bench-templates"));
+            templatesDir = BundledFiles.copy("/dev/mailer/cli/bench/templates", Files.createTempDirectory("mailer-bench-templates"));
             spec = new CampaignSpec("bench", "newsletter", "compact", null,
                     MailboxAddress.parse("Kawiarnia Nowak <news@kawiarnia.example>").orElseThrow(), null, null,
                     true, false, null, 16, null, Map.of(), Path.of("bench.yaml"));

@@ -1,4 +1,4 @@
-package dev.mailer.cli;
+package dev.mailer.cli.demo;
 
 import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignPorts;
@@ -11,9 +11,12 @@ import dev.mailer.campaign.DryRun;
 import dev.mailer.campaign.RunResult;
 import dev.mailer.campaign.Preview;
 import dev.mailer.campaign.SendReport;
+import dev.mailer.cli.CliContext;
+import dev.mailer.cli.Directories;
+import dev.mailer.cli.SendProgress;
+import dev.mailer.cli.SendReportPrinter;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.Reject;
-import dev.mailer.demo.BundledFiles;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.throttle.Throttle;
@@ -21,7 +24,6 @@ import dev.mailer.transport.SmtpPool;
 import dev.mailer.transport.SmtpRelay;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.mailer.demo.DemoScenario;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -47,7 +49,7 @@ import picocli.CommandLine.Option;
                         + " report and who the gate excludes now.",
         },
         footer = {"", "Examples:", "  ./mailer demo", "  MAILER_HOME=/tmp/shop ./mailer demo   # keep the data to explore afterwards"})
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
     private static final String CAMPAIGN = "newsletter.yaml";
     private final CliContext context;
 

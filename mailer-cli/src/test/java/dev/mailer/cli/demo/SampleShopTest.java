@@ -1,4 +1,4 @@
-package dev.mailer.demo;
+package dev.mailer.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -383,7 +383,7 @@ class SampleShopTest {
                 .setFormat(CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()).get();
     }
 
-    /** The tests run in mailer-core; the examples live at the repository's top level. */
+    /** The tests run in mailer-cli; the examples live at the repository's top level. */
     private static Path examplesDir() {
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("examples")) && Files.exists(p.resolve("mailer-core"))) {

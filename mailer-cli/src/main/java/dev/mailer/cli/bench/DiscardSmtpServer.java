@@ -1,4 +1,4 @@
-package dev.mailer.bench;
+package dev.mailer.cli.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.mailer.demo;
+package dev.mailer.cli.demo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,7 +24,7 @@ public final class BundledFiles {
 
     /**
      * Copies the bundled folder {@code name} ("examples" or "templates" beside this class, or an
-     * absolute resource path such as "/dev/mailer/bench/templates") into {@code target}.
+     * absolute resource path such as "/dev/mailer/cli/bench/templates") into {@code target}.
      */
     public static Path copy(String name, Path target) {
         URL url = BundledFiles.class.getResource(name);

@@ -1,4 +1,4 @@
-package dev.mailer.bench;
+package dev.mailer.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.mailer.demo;
+package dev.mailer.cli.demo;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

@@ -1,10 +1,11 @@
-package dev.mailer.cli;
+package dev.mailer.cli.demo;
 
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import dev.mailer.audience.GateRules;
 import dev.mailer.campaign.CampaignSpec;
-import dev.mailer.demo.SimulatedFeedback;
+import dev.mailer.cli.CliContext;
+import dev.mailer.cli.FeedbackPollCommand;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.feedback.FeedbackRecorder;
 import dev.mailer.suppression.SoftBouncePolicy;
@@ -13,8 +14,7 @@ import dev.mailer.feedback.http.ServerSettings;
 import dev.mailer.feedback.mailbox.MailboxPoller;
 import dev.mailer.feedback.mailbox.MailboxUrl;
 import dev.mailer.feedback.mailbox.PollSummary;
-import dev.mailer.store.CampaignStore;
-import dev.mailer.store.GateQuery;
+import dev.mailer.audience.ConsentGate;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -113,18 +113,15 @@ final class DemoFeedbackLoop {
 
     /** What the gate says now about each person the loop touched. */
     void showReasons(Map<String, String> touched) {
-        long campaignId = context.database().withConnection(c -> new CampaignStore(c).findId(campaign.name()))
-                .orElseThrow();
+        long campaignId = context.engine().stores().campaigns().findId(campaign.name()).orElseThrow();
         GateRules rules = campaign.gateRules(campaignId);
-        context.database().withConnection(c -> {
-            for (Map.Entry<String, String> person : touched.entrySet()) {
-                String reason = GateQuery.inspect(c, rules, person.getKey()).map(GateQuery.Inspection::reason)
-                        .orElse("outside the audience");
-                out.printf("   %-34s %-26s ← %s%n", person.getKey(), reason == null ? "eligible" : reason,
-                        person.getValue());
-            }
-            return null;
-        });
+        ConsentGate gate = context.engine().gate();
+        for (Map.Entry<String, String> person : touched.entrySet()) {
+            String reason = gate.judge(rules, person.getKey())
+                    .map(v -> v.eligible() ? "eligible" : v.reason().code())
+                    .orElse("outside the audience");
+            out.printf("   %-34s %-26s ← %s%n", person.getKey(), reason, person.getValue());
+        }
     }
 
     private void deliver(GreenMailUser mailbox, byte[] raw, Map<String, String> touched, String person, String what)

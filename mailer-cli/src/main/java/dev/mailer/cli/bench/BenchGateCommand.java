@@ -1,9 +1,10 @@
-package dev.mailer.cli;
+package dev.mailer.cli.bench;
 
 import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.DryRun;
 import dev.mailer.campaign.SendReport;
+import dev.mailer.cli.CliContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

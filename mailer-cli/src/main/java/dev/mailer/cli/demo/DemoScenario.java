@@ -1,21 +1,22 @@
-package dev.mailer.demo;
+package dev.mailer.cli.demo;
 
 import dev.mailer.audience.GateRules;
 import dev.mailer.audience.GateRulesJson;
+import dev.mailer.audience.Recipient;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.contacts.ImportResult;
-import dev.mailer.store.CampaignStore;
+import dev.mailer.campaign.CampaignRecords;
 import dev.mailer.store.Database;
-import dev.mailer.store.GateQuery;
 import dev.mailer.consent.ConsentStore;
 import dev.mailer.engine.Engine;
 import dev.mailer.suppression.Suppressions;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -72,25 +73,24 @@ public final class DemoScenario {
             return null;
         });
 
-        List<String> alreadySent = database.inTransaction(connection -> {
-            CampaignStore campaigns = new CampaignStore(connection);
+        CampaignRecords campaigns = engine.stores().campaigns();
+        List<String> alreadySent = database.inTransaction(() -> {
             long campaignId = campaigns.findOrCreate(campaign.name(), campaign.purpose(), campaign.template(),
                     GateRulesJson.write(campaign.gateRules(null)));
-            List<dev.mailer.audience.Recipient> canary = GateQuery.eligible(connection, campaign.gateRules(campaignId),
+            List<Recipient> canary = engine.gate().eligible(campaign.gateRules(campaignId),
                     ALREADY_SENT + sample.featured().size());
-            return canary.stream()
-                    .filter(r -> !sample.featured().contains(r.emailNormalized()))
-                    .limit(ALREADY_SENT)
-                    .map(r -> {
-                        try {
-                            campaigns.recordSent(campaignId, r.contactId(), "250 2.0.0 Ok: queued (demo canary run)",
-                                    "<demo-canary-" + r.contactId() + "@kawiarnia.example>");
-                        } catch (java.sql.SQLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return r.emailNormalized();
-                    })
-                    .toList();
+            List<String> sent = new ArrayList<>();
+            for (Recipient r : canary) {
+                if (sent.size() == ALREADY_SENT) {
+                    break;
+                }
+                if (!sample.featured().contains(r.emailNormalized())) {
+                    campaigns.recordSent(campaignId, r.contactId(), "250 2.0.0 Ok: queued (demo canary run)",
+                            "<demo-canary-" + r.contactId() + "@kawiarnia.example>");
+                    sent.add(r.emailNormalized());
+                }
+            }
+            return List.copyOf(sent);
         });
         return new Prepared(csv, sample, imported, LEGACY_ADDRESSES, alreadySent);
     }

@@ -1,6 +1,7 @@
-package dev.mailer.cli;
+package dev.mailer.cli.bench;
 
-import dev.mailer.bench.SyntheticContacts;
+import dev.mailer.cli.CliContext;
+import dev.mailer.cli.Progress;
 import dev.mailer.contacts.ContactImport;
 import dev.mailer.contacts.ImportResult;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.mailer.cli;
+package dev.mailer.cli.bench;
 
+import dev.mailer.cli.CliContext;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.message.Token;
 import dev.mailer.message.TokenSigner;
