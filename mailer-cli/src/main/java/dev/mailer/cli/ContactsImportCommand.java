@@ -3,7 +3,7 @@ package dev.mailer.cli;
 import dev.mailer.contacts.ContactImport;
 import dev.mailer.contacts.ImportResult;
 import dev.mailer.contacts.Reject;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,7 +65,7 @@ final class ContactsImportCommand implements Callable<Integer> {
         } else {
             printText(result);
         }
-        return result.aborted() ? ErrorCode.USAGE.exitCode() : 0;
+        return result.aborted() ? ExitCodes.USAGE : 0;
     }
 
     private void printText(ImportResult result) {

@@ -1,6 +1,6 @@
 package dev.mailer.cli;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.feedback.Feedback;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.message.Secrets;
@@ -56,7 +56,7 @@ final class FeedbackParseCommand implements Callable<Integer> {
                 context.printJson(json(file, feedback));
             }
         }
-        return unreadable ? ErrorCode.USAGE.exitCode() : 0;
+        return unreadable ? ExitCodes.USAGE : 0;
     }
 
     private static List<Feedback> read(FeedbackParser parser, Path file) throws IOException {

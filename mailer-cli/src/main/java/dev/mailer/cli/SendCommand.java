@@ -10,7 +10,7 @@ import dev.mailer.campaign.CampaignFileParser;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.DryRun;
 import dev.mailer.campaign.SendReport;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.SmtpPool;
@@ -83,7 +83,7 @@ final class SendCommand implements Callable<Integer> {
             } else {
                 invalid.errors().forEach(e -> context.err().println(e.message()));
             }
-            return ErrorCode.USAGE.exitCode();
+            return ExitCodes.USAGE;
         }
         CampaignRun.Options options = CampaignRun.Options.defaults()
                 .withLimit(limit == null ? null : limit.longValue()).withResendUnknown(resendUnknown);
@@ -107,7 +107,7 @@ final class SendCommand implements Callable<Integer> {
         }
         context.err().println("Stopped: " + result.reason() + ". Run the same command again to continue;"
                 + " nobody will be mailed twice.");
-        return result.stoppedBy().exitCode();
+        return ExitCodes.of(result.stoppedBy());
     }
 
     @Override
@@ -119,12 +119,12 @@ final class SendCommand implements Callable<Integer> {
         try {
             spec = new CampaignFileParser().parse(campaignFile, LocalDate.now(), name);
         } catch (MailerException e) {
-            if (!json || e.code() != ErrorCode.USAGE) {
+            if (!json || e.kind() != ErrorKind.CAMPAIGN_FILE) {
                 throw e;
             }
             context.printJson(SendReport.invalid(null, dryRun,
                     List.of(new CampaignError(CampaignError.CAMPAIGN_FILE, e.getMessage()))));
-            return ErrorCode.USAGE.exitCode();
+            return ExitCodes.USAGE;
         }
         if (!dryRun) {
             return send(spec);
@@ -138,7 +138,7 @@ final class SendCommand implements Callable<Integer> {
         } else {
             new SendReportPrinter(context.out()).print(spec, report);
         }
-        return report.valid() ? 0 : ErrorCode.USAGE.exitCode();
+        return report.valid() ? 0 : ExitCodes.USAGE;
     }
 
     private CampaignPorts ports() {

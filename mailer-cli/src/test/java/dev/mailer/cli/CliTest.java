@@ -137,8 +137,21 @@ class CliTest {
     void unreachableDatabaseNamesTheServerButNotThePassword() {
         CliRunner.Result result = cli.runRaw("db", "migrate", "--db",
                 "jdbc:postgresql://127.0.0.1:1/mailer?password=hunter2&connectTimeout=2");
-        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.exitCode()).as("a database that does not answer is a service unreachable (SPEC §8)")
+                .isEqualTo(6);
         assertThat(result.err()).contains("Cannot connect to PostgreSQL").doesNotContain("hunter2");
+    }
+
+    @Test
+    void withJsonAFailureIsAlsoOneJsonObjectNamingItsKind() throws Exception {
+        CliRunner.Result result = cli.runRaw("consent", "show", "anna@example.com", "--json", "--db",
+                "jdbc:postgresql://127.0.0.1:1/mailer?password=hunter2&connectTimeout=2");
+        assertThat(result.exitCode()).isEqualTo(6);
+        var error = new com.fasterxml.jackson.databind.ObjectMapper().readTree(result.out()).get("error");
+        assertThat(error.get("kind").asText()).isEqualTo("database_unreachable");
+        assertThat(error.get("exitCode").asInt()).isEqualTo(6);
+        assertThat(error.get("message").asText()).contains("Cannot connect to PostgreSQL");
+        assertThat(result.out() + result.err()).doesNotContain("hunter2");
     }
 
     /** The highest versioned migration this build ships. */

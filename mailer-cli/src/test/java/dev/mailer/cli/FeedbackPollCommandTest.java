@@ -69,7 +69,7 @@ class FeedbackPollCommandTest {
         assertThat(plain.err()).contains("tls=none").doesNotContain("topsecret");
 
         CliRunner.Result refused = cli.run("feedback", "poll", "--mailbox", "imap://u:topsecret@127.0.0.1:1/INBOX?tls=none&timeout=2");
-        assertThat(refused.exitCode()).isEqualTo(4);
+        assertThat(refused.exitCode()).as("an unreachable mailbox is a service unreachable (SPEC §8)").isEqualTo(6);
         assertThat(refused.err()).contains("could not be read").doesNotContain("topsecret").doesNotContain("Exception");
     }
 }

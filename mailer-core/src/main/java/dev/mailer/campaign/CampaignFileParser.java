@@ -6,6 +6,7 @@ import dev.mailer.config.YamlDocument;
 import dev.mailer.config.YamlMap;
 import dev.mailer.config.YamlValue;
 import dev.mailer.contacts.EmailAddress;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -59,6 +60,14 @@ public final class CampaignFileParser {
      * @throws MailerException (usage) for an unreadable file, invalid YAML or any invalid value
      */
     public CampaignSpec parse(Path file, LocalDate today, String nameOverride) {
+        try {
+            return read(file, today, nameOverride);
+        } catch (MailerException e) {
+            throw e.asKindOf(ErrorKind.CAMPAIGN_FILE);
+        }
+    }
+
+    private CampaignSpec read(Path file, LocalDate today, String nameOverride) {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(today, "today");
         YamlMap root = YamlDocument.read(file).root().allowOnly(KEYS);

@@ -8,7 +8,7 @@ import dev.mailer.delivery.DeliveryCounts;
 import dev.mailer.delivery.DeliveryLog;
 import dev.mailer.delivery.DeliveryRecords;
 import dev.mailer.delivery.RetryPolicy;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transaction.Transactions;
@@ -195,7 +195,7 @@ public final class CampaignRun {
 
     /** Asks the run to stop after the messages in flight (Ctrl-C); it ends with code INTERRUPTED. */
     public void interrupt() {
-        state.stop(ErrorCode.INTERRUPTED, "interrupted");
+        state.stop(ErrorKind.INTERRUPTED, "interrupted");
     }
 
     public RunResult run() {

@@ -7,7 +7,7 @@ import dev.mailer.delivery.Claim;
 import dev.mailer.delivery.DeliveryLog;
 import dev.mailer.delivery.DeliveryOutcome;
 import dev.mailer.delivery.DeliveryRecords;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.transaction.Transactions;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
@@ -103,7 +103,7 @@ final class ClaimProducer {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            state.stop(ErrorCode.INTERRUPTED, "interrupted");
+            state.stop(ErrorKind.INTERRUPTED, "interrupted");
             return false;
         }
     }
@@ -114,7 +114,7 @@ final class ClaimProducer {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            state.stop(ErrorCode.INTERRUPTED, "interrupted");
+            state.stop(ErrorKind.INTERRUPTED, "interrupted");
         }
     }
 }

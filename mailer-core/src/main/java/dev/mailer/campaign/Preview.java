@@ -4,6 +4,7 @@ import dev.mailer.contacts.EmailAddress;
 import dev.mailer.audience.GateRulesJson;
 import dev.mailer.audience.Verdict;
 import dev.mailer.consent.ConsentService;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.message.OutgoingMessage;
@@ -34,7 +35,7 @@ public final class Preview {
         try {
             messages = CampaignMessages.prepare(spec, settings, templatesDir);
         } catch (CampaignInvalid invalid) {
-            throw MailerException.usage("The campaign is invalid: " + String.join(" ",
+            throw MailerException.of(ErrorKind.TEMPLATE, "The campaign is invalid: " + String.join(" ",
                     invalid.errors().stream().map(CampaignError::message).toList()));
         }
         return ports.transactions().inTransaction(() -> {
@@ -48,7 +49,7 @@ public final class Preview {
                         messages.render(verdict.recipient(), campaignId),
                         verdict.reason() == null ? null : verdict.reason().code());
             } catch (TemplateProblem problem) {
-                throw MailerException.usage(problem.getMessage());
+                throw MailerException.of(ErrorKind.TEMPLATE, problem.getMessage());
             }
         });
     }

@@ -1,7 +1,7 @@
 package dev.mailer.campaign;
 
 import dev.mailer.delivery.DeliveryOutcome;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,12 +19,12 @@ final class RunState {
     private final AtomicLong queued = new AtomicLong();
     private volatile long total;
     private volatile boolean stopping;
-    private volatile ErrorCode stoppedBy;
+    private volatile ErrorKind stoppedBy;
     private volatile String stopReason;
     private volatile RuntimeException failure;
 
     /** Asks every part to stop after the messages in flight; the first reason given wins. */
-    synchronized void stop(ErrorCode code, String reason) {
+    synchronized void stop(ErrorKind code, String reason) {
         if (!stopping) {
             stoppedBy = code;
             stopReason = reason;
@@ -35,14 +35,14 @@ final class RunState {
     /** A part failed unexpectedly: the run stops, and {@link CampaignRun#run} throws it. */
     void fail(RuntimeException e) {
         failure = e;
-        stop(ErrorCode.INTERNAL, e.getMessage());
+        stop(ErrorKind.INTERNAL, e.getMessage());
     }
 
     boolean stopping() {
         return stopping;
     }
 
-    ErrorCode stoppedBy() {
+    ErrorKind stoppedBy() {
         return stoppedBy;
     }
 
@@ -57,7 +57,7 @@ final class RunState {
     /** Stops the run (NO_RELAY) once no relay has been usable for longer than {@code limit}. */
     void stopIfNoRelay(SmtpPool pool, Duration limit) {
         if (!pool.anyRelayUsable() && pool.unusableFor().compareTo(limit) > 0) {
-            stop(ErrorCode.NO_RELAY, "no SMTP relay has been usable for " + pool.unusableFor().toSeconds() + " s");
+            stop(ErrorKind.NO_RELAY, "no SMTP relay has been usable for " + pool.unusableFor().toSeconds() + " s");
         }
     }
 

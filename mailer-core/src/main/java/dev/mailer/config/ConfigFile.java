@@ -3,6 +3,7 @@ package dev.mailer.config;
 import dev.mailer.config.ConfigFileValues.Dkim;
 import dev.mailer.config.ConfigFileValues.Sender;
 import dev.mailer.contacts.EmailAddress;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -45,6 +46,14 @@ public final class ConfigFile {
      * @throws MailerException (usage) for an unreadable file, invalid YAML or any invalid value
      */
     public static ConfigFileValues read(Path file) {
+        try {
+            return readValues(file);
+        } catch (MailerException e) {
+            throw e.asKindOf(ErrorKind.CONFIG);
+        }
+    }
+
+    private static ConfigFileValues readValues(Path file) {
         YamlMap root = YamlDocument.read(file, SECRET_KEYS).root().allowOnly(KEYS);
 
         String db = root.optional("db")

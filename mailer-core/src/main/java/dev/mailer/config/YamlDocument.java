@@ -1,6 +1,6 @@
 package dev.mailer.config;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -140,7 +140,7 @@ public final class YamlDocument {
             // A FileSystemException's message repeats the path; its reason alone reads better.
             String reason = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason()
                     : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-            throw new MailerException(ErrorCode.USAGE,
+            throw new MailerException(ErrorKind.USAGE,
                     name + " cannot be read (" + oneLine(reason) + ").", e);
         }
         if (bytes.length > MAX_BYTES) {
@@ -210,7 +210,7 @@ public final class YamlDocument {
         } catch (YAMLException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             if (message.startsWith("Number of aliases")) {
-                throw new MailerException(ErrorCode.USAGE, name
+                throw new MailerException(ErrorKind.USAGE, name
                         + ": too many YAML aliases (*name) to lists or mappings; at most "
                         + MAX_COLLECTION_ALIASES + " are allowed, so write the values out instead.", e);
             }
@@ -229,14 +229,14 @@ public final class YamlDocument {
             String key = line > 0 ? governingTopLevelKey(text, line) : null;
             if (key == null || secretKeys.contains(key)) {
                 String what = key == null ? "" : " in the value of '" + key + "'";
-                return new MailerException(ErrorCode.USAGE, where + ": not valid YAML" + what
+                return new MailerException(ErrorKind.USAGE, where + ": not valid YAML" + what
                         + " (details are not shown because the value may hold a password;"
                         + " try putting the value in double quotes).", null);
             }
         }
         // SnakeYAML's own message quotes the surrounding text, which in a file with secrets
         // could be a neighbouring password line, so the cause (shown by --verbose) is dropped.
-        return new MailerException(ErrorCode.USAGE,
+        return new MailerException(ErrorKind.USAGE,
                 where + ": not valid YAML (" + oneLine(problem) + ").", secretKeys.isEmpty() ? cause : null);
     }
 

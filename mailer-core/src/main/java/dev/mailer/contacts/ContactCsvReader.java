@@ -1,5 +1,6 @@
 package dev.mailer.contacts;
 
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class ContactCsvReader {
     public static void read(Path file, String defaultSource, java.util.function.Consumer<Header> header, Sink sink) {
         String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (Files.isDirectory(file)) {
-            throw MailerException.usage(file + " is a directory, not a CSV file.");
+            throw MailerException.of(ErrorKind.INPUT_FILE, file + " is a directory, not a CSV file.");
         }
         // Invalid UTF-8 becomes U+FFFD, which RowParser rejects for that row only.
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -65,7 +66,7 @@ public final class ContactCsvReader {
             Iterator<CSVRecord> records = parser.iterator();
             long previousEnd = 0;
             if (!hasNext(records, parser, fileName, 1)) {
-                throw MailerException.usage(fileName + " is empty; expected a header row with an 'email' column.");
+                throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " is empty; expected a header row with an 'email' column.");
             }
             CSVRecord headerRecord = records.next();
             previousEnd = parser.getCurrentLineNumber();
@@ -89,9 +90,9 @@ public final class ContactCsvReader {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw MailerException.usage("File not found: " + file + ".");
+            throw MailerException.of(ErrorKind.INPUT_FILE, "File not found: " + file + ".");
         } catch (IOException e) {
-            throw MailerException.usage("Cannot read " + file + ": " + e.getMessage() + ".");
+            throw MailerException.of(ErrorKind.INPUT_FILE, "Cannot read " + file + ": " + e.getMessage() + ".");
         }
     }
 
@@ -113,13 +114,13 @@ public final class ContactCsvReader {
         } catch (UncheckedIOException e) {
             IOException cause = e.getCause();
             if (cause instanceof RecordSizeGuard.RecordTooLargeException) {
-                throw MailerException.usage(fileName + " line " + line + ": " + cause.getMessage()
+                throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line " + line + ": " + cause.getMessage()
                         + "; is a quote left open?");
             }
-            throw MailerException.usage(fileName + " line " + line + ": not valid CSV ("
+            throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line " + line + ": not valid CSV ("
                     + cleanCsvMessage(cause.getMessage()) + ").");
         } catch (IllegalStateException e) {
-            throw MailerException.usage(fileName + " line " + line + ": not valid CSV ("
+            throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line " + line + ": not valid CSV ("
                     + cleanCsvMessage(e.getMessage()) + ").");
         }
     }

@@ -1,5 +1,6 @@
 package dev.mailer.contacts;
 
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,17 +49,17 @@ final class CsvColumns {
                 raw = raw.substring(1).strip();
             }
             if (raw.isEmpty()) {
-                throw MailerException.usage(fileName + " line 1: header column " + (i + 1) + " has no name.");
+                throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: header column " + (i + 1) + " has no name.");
             }
             if (raw.indexOf('\uFFFD') >= 0 || raw.length() > MAX_ATTRIBUTE_NAME || raw.chars().anyMatch(Character::isISOControl)) {
-                throw MailerException.usage(fileName + " line 1: header column " + (i + 1)
+                throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: header column " + (i + 1)
                         + " is not a usable column name (invalid UTF-8, control characters or over "
                         + MAX_ATTRIBUTE_NAME + " characters).");
             }
             String lower = raw.toLowerCase(Locale.ROOT);
             String key = KNOWN.contains(lower) ? lower : raw;
             if (seen.putIfAbsent(key, i) != null) {
-                throw MailerException.usage(fileName + " line 1: column '" + raw + "' appears twice in the header.");
+                throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: column '" + raw + "' appears twice in the header.");
             }
             if (KNOWN.contains(lower)) {
                 known.put(lower, i);
@@ -68,7 +69,7 @@ final class CsvColumns {
             }
         }
         if (!known.containsKey(EMAIL)) {
-            throw MailerException.usage(fileName + " line 1: the header has no 'email' column (found: "
+            throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: the header has no 'email' column (found: "
                     + String.join(", ", header) + ").");
         }
     }

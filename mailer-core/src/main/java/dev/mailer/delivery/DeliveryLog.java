@@ -1,6 +1,6 @@
 package dev.mailer.delivery;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +84,7 @@ public final class DeliveryLog implements AutoCloseable {
             committed.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof MailerException m ? m
-                    : new MailerException(ErrorCode.INTERNAL, "Recording deliveries failed: " + e.getCause(), e.getCause());
+                    : new MailerException(ErrorKind.INTERNAL, "Recording deliveries failed: " + e.getCause(), e.getCause());
         }
     }
 
@@ -122,7 +122,7 @@ public final class DeliveryLog implements AutoCloseable {
                 LOG.debug("wrote {} outcomes and {} marks in {} µs", outcomes.size(), marks.size(),
                         (System.nanoTime() - started) / 1000);
             } catch (RuntimeException e) {
-                MailerException failed = e instanceof MailerException m ? m : new MailerException(ErrorCode.INTERNAL,
+                MailerException failed = e instanceof MailerException m ? m : new MailerException(ErrorKind.INTERNAL,
                         "Recording deliveries failed: " + e.getMessage(), e);
                 failure = failed;
                 waiting.forEach(f -> f.completeExceptionally(failed));

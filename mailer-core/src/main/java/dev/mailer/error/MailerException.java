@@ -5,23 +5,36 @@ package dev.mailer.error;
  * the problem (and the file and line where there is one) and, where possible, what to do.
  */
 public class MailerException extends RuntimeException {
-    private final ErrorCode code;
+    private final ErrorKind kind;
 
-    public MailerException(ErrorCode code, String message) {
+    public MailerException(ErrorKind kind, String message) {
         super(message);
-        this.code = code;
+        this.kind = kind;
     }
 
-    public MailerException(ErrorCode code, String message, Throwable cause) {
+    public MailerException(ErrorKind kind, String message, Throwable cause) {
         super(message, cause);
-        this.code = code;
+        this.kind = kind;
     }
 
-    public ErrorCode code() {
-        return code;
+    public ErrorKind kind() {
+        return kind;
     }
 
+    /** Bad usage of a command (a flag, an argument). */
     public static MailerException usage(String message) {
-        return new MailerException(ErrorCode.USAGE, message);
+        return new MailerException(ErrorKind.USAGE, message);
+    }
+
+    /**
+     * The same failure as a more specific kind, when the caller knows what was being read: a YAML
+     * error in the campaign file is a campaign-file error. Other kinds stay as they are.
+     */
+    public MailerException asKindOf(ErrorKind specific) {
+        return kind == ErrorKind.USAGE ? new MailerException(specific, getMessage(), this) : this;
+    }
+
+    public static MailerException of(ErrorKind kind, String message) {
+        return new MailerException(kind, message);
     }
 }

@@ -1,6 +1,6 @@
 package dev.mailer.message;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,28 +82,28 @@ public final class DkimSigner {
     public static DkimSigner load(String domain, String selector, Path pkcs8PemPrivateKey) {
         Objects.requireNonNull(pkcs8PemPrivateKey, "pkcs8PemPrivateKey");
         if (domain == null || !DOMAIN.matcher(domain).matches()) {
-            throw MailerException.usage("dkim: domain must be a domain name such as example.com.");
+            throw MailerException.of(ErrorKind.CONFIG, "dkim: domain must be a domain name such as example.com.");
         }
         if (selector == null || !SELECTOR.matcher(selector).matches()) {
-            throw MailerException.usage("dkim: selector must be a DNS label such as mail2026.");
+            throw MailerException.of(ErrorKind.CONFIG, "dkim: selector must be a DNS label such as mail2026.");
         }
         Path file = pkcs8PemPrivateKey;
         byte[] content;
         try {
             if (Files.isDirectory(file)) {
-                throw MailerException.usage("The DKIM private key " + file + " is a directory, not a key file.");
+                throw MailerException.of(ErrorKind.CONFIG, "The DKIM private key " + file + " is a directory, not a key file.");
             }
             if (Files.size(file) > 64 * 1024) {
                 throw notPkcs8(file, "it is far too large for a private key");
             }
             content = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw MailerException.usage("The DKIM private key file " + file + " does not exist.");
+            throw MailerException.of(ErrorKind.CONFIG, "The DKIM private key file " + file + " does not exist.");
         } catch (AccessDeniedException e) {
-            throw MailerException.usage("The DKIM private key file " + file
+            throw MailerException.of(ErrorKind.CONFIG, "The DKIM private key file " + file
                     + " cannot be read (permission denied) by the user running mailer.");
         } catch (IOException e) {
-            throw MailerException.usage("The DKIM private key file " + file + " cannot be read ("
+            throw MailerException.of(ErrorKind.CONFIG, "The DKIM private key file " + file + " cannot be read ("
                     + e.getClass().getSimpleName() + ").");
         }
         try {
@@ -138,12 +138,12 @@ public final class DkimSigner {
         try {
             PrivateKey key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der));
             if (!(key instanceof RSAPrivateKey) || ((RSAPrivateKey) key).getModulus().bitLength() < MIN_KEY_BITS) {
-                throw MailerException.usage("The DKIM private key " + file + " is too weak: DKIM needs an RSA key"
+                throw MailerException.of(ErrorKind.CONFIG, "The DKIM private key " + file + " is too weak: DKIM needs an RSA key"
                         + " of at least " + MIN_KEY_BITS + " bits (2048 recommended).");
             }
             return key;
         } catch (GeneralSecurityException e) {
-            throw MailerException.usage("The DKIM private key " + file + " is not an RSA private key in PKCS#8"
+            throw MailerException.of(ErrorKind.CONFIG, "The DKIM private key " + file + " is not an RSA private key in PKCS#8"
                     + " (only rsa-sha256 is supported; create one with"
                     + " `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out KEY.pem`).");
         } finally {
@@ -152,7 +152,7 @@ public final class DkimSigner {
     }
 
     private static MailerException notPkcs8(Path file, String why) {
-        return MailerException.usage("The DKIM private key " + file + " is not a PKCS#8 PEM private key: " + why + ".");
+        return MailerException.of(ErrorKind.CONFIG, "The DKIM private key " + file + " is not a PKCS#8 PEM private key: " + why + ".");
     }
 
     public String domain() {
@@ -185,7 +185,7 @@ public final class DkimSigner {
             }
         }
         if (fields.getFields("from").isEmpty()) {
-            throw new MailerException(ErrorCode.INTERNAL, "cannot DKIM-sign a message without a From header");
+            throw new MailerException(ErrorKind.INTERNAL, "cannot DKIM-sign a message without a From header");
         }
         String template = "v=1; a=rsa-sha256; c=relaxed/relaxed; d=" + domain + "; s=" + selector
                 + "; t=" + Instant.now().getEpochSecond() + "; h=" + h + "; bh=; b=;";
@@ -200,7 +200,7 @@ public final class DkimSigner {
             }
             header = signer.sign(fields, bodyHasher);
         } catch (FailException | IOException | RuntimeException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "DKIM signing failed: " + e.getMessage(), e);
+            throw new MailerException(ErrorKind.INTERNAL, "DKIM signing failed: " + e.getMessage(), e);
         }
         byte[] folded = fold(header).getBytes(StandardCharsets.US_ASCII);
         byte[] out = new byte[folded.length + 2 + msg.length];
@@ -301,7 +301,7 @@ public final class DkimSigner {
         static FieldList parse(byte[] m, int end) {
             for (int i = 0; i < end; i++) {
                 if (m[i] < 0) {
-                    throw new MailerException(ErrorCode.INTERNAL,
+                    throw new MailerException(ErrorKind.INTERNAL,
                             "cannot DKIM-sign a message with non-ASCII bytes in its header");
                 }
             }

@@ -1,6 +1,6 @@
 package dev.mailer.message;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -70,7 +70,7 @@ public final class Secrets {
 
     private static byte[] fromEnv(String secret) {
         if (secret.length() < MIN_ENV_CHARS) {
-            throw MailerException.usage("MAILER_SECRET is too short: it must be at least " + MIN_ENV_CHARS
+            throw MailerException.of(ErrorKind.CONFIG, "MAILER_SECRET is too short: it must be at least " + MIN_ENV_CHARS
                     + " characters (for example the output of `openssl rand -base64 32`).");
         }
         try {
@@ -78,7 +78,7 @@ public final class Secrets {
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return mac.doFinal(ENV_LABEL);
         } catch (GeneralSecurityException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "this Java runtime lacks HmacSHA256", e);
+            throw new MailerException(ErrorKind.INTERNAL, "this Java runtime lacks HmacSHA256", e);
         }
     }
 
@@ -96,7 +96,7 @@ public final class Secrets {
                 }
             }
         } catch (IOException e) {
-            throw MailerException.usage("Cannot create MAILER_HOME " + home + " (" + reason(e)
+            throw MailerException.of(ErrorKind.CONFIG, "Cannot create MAILER_HOME " + home + " (" + reason(e)
                     + "); set MAILER_HOME to a directory you can write to.");
         }
         byte[] secret = new byte[SECRET_BYTES];
@@ -121,7 +121,7 @@ public final class Secrets {
         } catch (FileAlreadyExistsException e) {
             // another process created it first: use theirs
         } catch (IOException e) {
-            throw MailerException.usage("Cannot create the secret file " + file + " (" + reason(e)
+            throw MailerException.of(ErrorKind.CONFIG, "Cannot create the secret file " + file + " (" + reason(e)
                     + "); set MAILER_HOME to a directory you can write to, or set MAILER_SECRET.");
         } finally {
             Arrays.fill(text, (byte) 0);
@@ -158,7 +158,7 @@ public final class Secrets {
 
     private static byte[] read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw MailerException.usage("The secret file " + file + " is not a regular file; remove it to have a new"
+            throw MailerException.of(ErrorKind.CONFIG, "The secret file " + file + " is not a regular file; remove it to have a new"
                     + " secret created, or set MAILER_SECRET.");
         }
         try {
@@ -166,7 +166,7 @@ public final class Secrets {
             if (view != null) {
                 Set<PosixFilePermission> perms = view.readAttributes().permissions();
                 if (perms.stream().anyMatch(OTHERS::contains)) {
-                    throw MailerException.usage("The secret file " + file + " can be read or changed by other users;"
+                    throw MailerException.of(ErrorKind.CONFIG, "The secret file " + file + " can be read or changed by other users;"
                             + " run `chmod 600 " + file + "` (and consider replacing the secret).");
                 }
             }
@@ -177,7 +177,7 @@ public final class Secrets {
             try {
                 String text = new String(content, StandardCharsets.US_ASCII).strip();
                 if (text.isEmpty()) {
-                    throw MailerException.usage("The secret file " + file + " is empty; remove it to have a new"
+                    throw MailerException.of(ErrorKind.CONFIG, "The secret file " + file + " is empty; remove it to have a new"
                             + " secret created (links signed with the old secret stop working), or set MAILER_SECRET.");
                 }
                 byte[] secret;
@@ -195,15 +195,15 @@ public final class Secrets {
                 Arrays.fill(content, (byte) 0);
             }
         } catch (NoSuchFileException e) {
-            throw MailerException.usage("The secret file " + file + " disappeared while being read.");
+            throw MailerException.of(ErrorKind.CONFIG, "The secret file " + file + " disappeared while being read.");
         } catch (IOException e) {
-            throw MailerException.usage("Cannot read the secret file " + file + " (" + reason(e)
+            throw MailerException.of(ErrorKind.CONFIG, "Cannot read the secret file " + file + " (" + reason(e)
                     + "); it must be readable by the user running mailer, or set MAILER_SECRET.");
         }
     }
 
     private static MailerException malformed(Path file) {
-        return MailerException.usage("The secret file " + file + " is malformed: it must hold the base64 of at least "
+        return MailerException.of(ErrorKind.CONFIG, "The secret file " + file + " is malformed: it must hold the base64 of at least "
                 + SECRET_BYTES + " random bytes; remove it to have a new one created (links signed with the old"
                 + " secret stop working), or set MAILER_SECRET.");
     }

@@ -4,7 +4,7 @@ import dev.mailer.message.MailboxAddress;
 import dev.mailer.config.ConfigFileValues;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.message.MessageSettings;
@@ -206,7 +206,7 @@ public final class DoubleOptIn {
                 pool.release(connection);
             }
         }
-        throw new MailerException(ErrorCode.NO_RELAY, "No SMTP relay took the confirmation message for "
+        throw new MailerException(ErrorKind.NO_RELAY, "No SMTP relay took the confirmation message for "
                 + address.address() + (last == null || last.reply() == null ? "" : " (" + last.reply() + ")")
                 + "; nothing was sent, so run the same command again later.");
     }

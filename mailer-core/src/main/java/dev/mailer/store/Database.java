@@ -3,7 +3,7 @@ package dev.mailer.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.embedded.EmbeddedPostgres;
 import dev.mailer.transaction.Transactions;
@@ -41,7 +41,7 @@ public final class Database implements Transactions, AutoCloseable {
             user = embedded.user();
             password = embedded.password();
         } else if (!url.startsWith("jdbc:postgresql://")) {
-            throw MailerException.usage("The database URL must start with jdbc:postgresql://, not '"
+            throw MailerException.of(ErrorKind.CONFIG, "The database URL must start with jdbc:postgresql://, not '"
                     + DatabaseSettings.maskPassword(url) + "'.");
         }
         try {
@@ -80,7 +80,7 @@ public final class Database implements Transactions, AutoCloseable {
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
-            throw new MailerException(ErrorCode.USAGE, "Cannot connect to PostgreSQL at "
+            throw new MailerException(ErrorKind.DATABASE_UNREACHABLE, "Cannot connect to PostgreSQL at "
                     + DatabaseSettings.maskPassword(url) + ": " + rootMessage(e) + ".", e);
         }
     }
@@ -96,7 +96,7 @@ public final class Database implements Transactions, AutoCloseable {
                     .migrate();
             return result.targetSchemaVersion != null ? result.targetSchemaVersion : currentVersion();
         } catch (FlywayException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Migrating the database schema failed: "
+            throw new MailerException(ErrorKind.SCHEMA, "Migrating the database schema failed: "
                     + firstLine(e.getMessage()), e);
         }
     }
@@ -194,7 +194,28 @@ public final class Database implements Transactions, AutoCloseable {
     }
 
     static MailerException databaseError(SQLException e) {
-        return new MailerException(ErrorCode.INTERNAL, "Database error: " + firstLine(e.getMessage()) + ".", e);
+        if (connectionLost(e)) {
+            return new MailerException(ErrorKind.DATABASE_UNREACHABLE, "The database stopped answering ("
+                    + firstLine(e.getMessage()) + "); run the same command again when it is back.", e);
+        }
+        return new MailerException(ErrorKind.INTERNAL, "Database error: " + firstLine(e.getMessage()) + ".", e);
+    }
+
+    /**
+     * Whether the failure is the connection's, not the statement's: SQLSTATE class 08 (connection
+     * exception), 57P01-57P03 (the server shutting down or starting), or no connection in time.
+     */
+    private static boolean connectionLost(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().matches("57P0[1-3]"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.mailer.transport;
 
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -94,7 +95,7 @@ public record SmtpRelay(
      */
     public static SmtpRelay parse(String url) {
         if (url == null || url.isBlank()) {
-            throw MailerException.usage("An SMTP relay URL is empty; write it like smtp://relay.example:587.");
+            throw MailerException.of(ErrorKind.CONFIG, "An SMTP relay URL is empty; write it like smtp://relay.example:587.");
         }
         String text = url.strip();
         String shown = mask(text);
@@ -354,6 +355,6 @@ public record SmtpRelay(
     }
 
     private static MailerException bad(String shown, String problem) {
-        return MailerException.usage("The SMTP relay URL '" + shown + "' " + problem + ".");
+        return MailerException.of(ErrorKind.CONFIG, "The SMTP relay URL '" + shown + "' " + problem + ".");
     }
 }

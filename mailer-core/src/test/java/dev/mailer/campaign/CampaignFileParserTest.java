@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.mailer.contacts.EmailAddress;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.File;
 import java.io.IOException;
@@ -89,7 +89,7 @@ class CampaignFileParserTest {
         try {
             parser.parse(file, TODAY, nameOverride);
         } catch (MailerException e) {
-            assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+            assertThat(e.kind()).isEqualTo(ErrorKind.CAMPAIGN_FILE);
             assertThat(e.getMessage()).doesNotContain("\n");
             return e.getMessage().replace(dir + File.separator, "");
         }

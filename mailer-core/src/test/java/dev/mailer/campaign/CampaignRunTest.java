@@ -8,7 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.mailer.consent.ConsentService;
 import dev.mailer.contacts.ConsentStatement;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.FaultySmtpServer;
@@ -328,7 +328,7 @@ class CampaignRunTest {
 
         RunResult result = run("smtp://127.0.0.1:" + closedPort + "?tls=none&connections=4", giveUpSoon);
 
-        assertThat(result.stoppedBy()).isEqualTo(ErrorCode.NO_RELAY);
+        assertThat(result.stoppedBy()).isEqualTo(ErrorKind.NO_RELAY);
         assertThat(result.reason()).contains("no SMTP relay");
         assertThat(db.maps("select status, attempts, lease_owner from delivery"))
                 .hasSize(40)

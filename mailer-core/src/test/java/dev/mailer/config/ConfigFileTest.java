@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mailer.config.ConfigFileValues.Dkim;
 import dev.mailer.config.ConfigFileValues.Sender;
 import dev.mailer.contacts.EmailAddress;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.File;
 import java.io.IOException;
@@ -59,7 +59,7 @@ class ConfigFileTest {
         try {
             ConfigFile.read(write(yaml));
         } catch (MailerException e) {
-            assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+            assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG);
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
             assertThat(trace.toString()).as("stack trace, as --verbose shows it").doesNotContain(PASSWORD);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.mailer.contacts.ConsentStatement;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
@@ -289,7 +289,7 @@ class ConsentServiceTest {
 
     private static void assertUsage(Runnable action, String messagePart) {
         assertThatThrownBy(action::run)
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE))
                 .hasMessageContaining(messagePart);
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
@@ -480,7 +480,7 @@ class ContactImportTest {
         MailerException e = catchThrowableOfType(MailerException.class, () -> run(file));
 
         assertThat(e).isNotNull();
-        assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+        assertThat(e.kind()).isEqualTo(ErrorKind.INPUT_FILE);
         assertThat(e.getMessage()).startsWith("broken.csv line 5: ").doesNotContain("\n");
         assertThat(db.maps("select * from contact order by id")).isEqualTo(contactsBefore);
         assertThat(count("consent_record")).isZero();
@@ -490,13 +490,13 @@ class ContactImportTest {
     @Test
     void anEmptyFileIsAUsageError() throws Exception {
         assertThatThrownBy(() -> run(bytes("empty.csv", new byte[0])))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INPUT_FILE))
                 .hasMessageContaining("empty.csv is empty");
         assertThatThrownBy(() -> run(bytes("blank.csv", "\n\n".getBytes(StandardCharsets.UTF_8))))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INPUT_FILE))
                 .hasMessageContaining("blank.csv is empty");
         assertThatThrownBy(() -> run(bytes("bom-only.csv", new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF})))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INPUT_FILE))
                 .hasMessageContaining("bom-only.csv is empty");
         assertThat(count("audit_log")).isZero();
     }
@@ -504,7 +504,7 @@ class ContactImportTest {
     @Test
     void aHeaderWithoutEmailIsAUsageError() throws Exception {
         assertThatThrownBy(() -> run(csv("noemail.csv", "name,e-mail", "Anna,anna@example.com")))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INPUT_FILE))
                 .hasMessageContaining("noemail.csv line 1")
                 .hasMessageContaining("no 'email' column");
         assertThat(count("contact")).isZero();

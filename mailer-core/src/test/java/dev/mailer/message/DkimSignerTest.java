@@ -3,7 +3,7 @@ package dev.mailer.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -338,14 +338,14 @@ class DkimSignerTest {
                 {"kawiarnia.example", "s;h=to"}, {null, "s"}}) {
             assertThatThrownBy(() -> DkimSigner.load(bad[0], bad[1], file))
                     .isInstanceOf(MailerException.class)
-                    .satisfies(e -> assertThat(((MailerException) e).code()).isEqualTo(ErrorCode.USAGE));
+                    .satisfies(e -> assertThat(((MailerException) e).kind()).isEqualTo(ErrorKind.CONFIG));
         }
     }
 
     private static void assertUsage(Path file, String fileName, String why) {
         assertThatThrownBy(() -> DkimSigner.load("kawiarnia.example", "mail2026", file))
                 .isInstanceOf(MailerException.class)
-                .satisfies(e -> assertThat(((MailerException) e).code()).isEqualTo(ErrorCode.USAGE))
+                .satisfies(e -> assertThat(((MailerException) e).kind()).isEqualTo(ErrorKind.CONFIG))
                 .hasMessageContaining(fileName)
                 .hasMessageContaining(why);
     }

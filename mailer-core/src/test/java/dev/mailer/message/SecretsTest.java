@@ -3,7 +3,7 @@ package dev.mailer.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ class SecretsTest {
         assertThat(shortSecret).hasSize(31);
         assertThatThrownBy(() -> Secrets.load(temp, shortSecret))
                 .isInstanceOf(MailerException.class)
-                .satisfies(e -> assertThat(((MailerException) e).code()).isEqualTo(ErrorCode.USAGE))
+                .satisfies(e -> assertThat(((MailerException) e).kind()).isEqualTo(ErrorKind.CONFIG))
                 .hasMessageContaining("MAILER_SECRET")
                 .hasMessageContaining("32")
                 .hasMessageNotContaining(shortSecret);
@@ -105,7 +105,7 @@ class SecretsTest {
         String content = Files.readString(file).strip();
         assertThatThrownBy(() -> Secrets.load(home, null))
                 .isInstanceOf(MailerException.class)
-                .satisfies(e -> assertThat(((MailerException) e).code()).isEqualTo(ErrorCode.USAGE))
+                .satisfies(e -> assertThat(((MailerException) e).kind()).isEqualTo(ErrorKind.CONFIG))
                 .hasMessageContaining("chmod 600")
                 .hasMessageContaining(file.toString())
                 .hasMessageNotContaining(content);
@@ -127,7 +127,7 @@ class SecretsTest {
             assertThatThrownBy(() -> Secrets.load(home, null))
                     .as(content)
                     .isInstanceOf(MailerException.class)
-                    .satisfies(e -> assertThat(((MailerException) e).code()).isEqualTo(ErrorCode.USAGE))
+                    .satisfies(e -> assertThat(((MailerException) e).kind()).isEqualTo(ErrorKind.CONFIG))
                     .hasMessageContaining(file.toString());
         }
         assertThat(Files.readString(file)).isEqualTo("x".repeat(5000));
@@ -148,7 +148,7 @@ class SecretsTest {
         Files.writeString(blocker, "x");
         assertThatThrownBy(() -> Secrets.load(blocker.resolve("home"), null))
                 .isInstanceOf(MailerException.class)
-                .satisfies(e -> assertThat(((MailerException) e).code()).isEqualTo(ErrorCode.USAGE))
+                .satisfies(e -> assertThat(((MailerException) e).kind()).isEqualTo(ErrorKind.CONFIG))
                 .hasMessageContaining("MAILER_HOME");
     }
 }

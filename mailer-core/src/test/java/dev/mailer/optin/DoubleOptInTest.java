@@ -11,7 +11,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.mailer.config.ConfigFileValues;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.http.FeedbackServer;
 import dev.mailer.feedback.http.ServerSettings;
@@ -207,7 +207,7 @@ class DoubleOptInTest {
     void badInputIsAUsageError() {
         String email = unique("anna@example.pl");
         assertThatThrownBy(() -> optIn.request("not-an-address", "newsletter", null, pool))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE));
         assertThatThrownBy(() -> optIn.request(email, "News Letter", null, pool))
                 .hasMessageContaining("purpose");
         assertThatThrownBy(() -> optIn.request(email, "newsletter", "p l!", pool))
@@ -225,7 +225,7 @@ class DoubleOptInTest {
         try (SmtpPool dead = new SmtpPool(List.of(SmtpRelay.parse("smtp://127.0.0.1:" + closedPort + "?tls=none")))) {
             assertThatThrownBy(() -> optIn.request(email, "newsletter", null, dead))
                     .isInstanceOfSatisfying(MailerException.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.NO_RELAY);
+                        assertThat(e.kind()).isEqualTo(ErrorKind.NO_RELAY);
                         assertThat(e.getMessage()).contains("nothing was sent");
                     });
         }
@@ -250,7 +250,7 @@ class DoubleOptInTest {
 
         assertThatThrownBy(() -> DoubleOptIn.settings(config(null, null), null, SIGNER))
                 .isInstanceOfSatisfying(MailerException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.kind()).isEqualTo(ErrorKind.USAGE);
                     assertThat(e.getMessage()).contains("--from");
                 });
         assertThatThrownBy(() -> DoubleOptIn.settings(config(URI.create("http://localhost:8080"), null), null, SIGNER))
@@ -276,7 +276,7 @@ class DoubleOptInTest {
     private void assertRefused(String email, String why) {
         assertThatThrownBy(() -> optIn.request(email, "newsletter", null, pool))
                 .isInstanceOfSatisfying(MailerException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.kind()).isEqualTo(ErrorKind.USAGE);
                     assertThat(e.getMessage()).contains(why);
                 });
     }

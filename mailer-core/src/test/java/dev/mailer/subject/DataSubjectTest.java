@@ -10,7 +10,7 @@ import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.ContactImport;
 import dev.mailer.contacts.ImportResult;
 import dev.mailer.contacts.Reject;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.campaign.CampaignRecords;
 import dev.mailer.consent.ConsentStore;
@@ -217,7 +217,7 @@ class DataSubjectTest {
         ConsentService consent = db.engine().consent();
         assertThatThrownBy(() -> consent.grant(email, new ConsentStatement("newsletter", "granted", null, "web form",
                 null, null, null, "consent", false), null, ACTOR))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE))
                 .hasMessageContaining("erased");
         assertThat(db.count("select count(*) from contact where email_norm = ?", email)).isZero();
     }
@@ -249,9 +249,9 @@ class DataSubjectTest {
     @Test
     void invalidAddressIsAUsageError() {
         assertThatThrownBy(() -> subject.erase("not an address", ACTOR))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE));
         assertThatThrownBy(() -> subject.export("jan@@example.pl", ACTOR))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE));
     }
 
     // --- fixtures -------------------------------------------------------------------------------

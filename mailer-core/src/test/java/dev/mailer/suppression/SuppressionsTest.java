@@ -12,7 +12,7 @@ import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.ContactImport;
 import dev.mailer.contacts.ImportResult;
 import dev.mailer.contacts.Reject;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
@@ -268,6 +268,6 @@ class SuppressionsTest {
 
     private static void assertUsage(Runnable action) {
         assertThatThrownBy(action::run)
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE));
     }
 }

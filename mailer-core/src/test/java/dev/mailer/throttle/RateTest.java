@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class RateTest {
             "3 000/min", "3000/min/s", "99999999999999999999/s"})
     void refusesWhatIsNotARate(String text) {
         assertThatThrownBy(() -> Rate.parse(text))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE))
                 .hasMessage("A rate must look like 3000/min, 50/s or 10000/h, not '" + text + "'.");
     }
 

@@ -3,7 +3,7 @@ package dev.mailer.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.transport.SmtpRelay.Tls;
 import java.time.Duration;
@@ -146,7 +146,7 @@ class SmtpRelayTest {
     @Test
     void unknownOptionIsNamed() {
         assertThatThrownBy(() -> SmtpRelay.parse("smtp://relay.example?tls=starttls&pool=8"))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG))
                 .hasMessage("The SMTP relay URL 'smtp://relay.example?tls=starttls&pool=8' has the unknown option "
                         + "'pool'; known options are tls, connections, messages-per-connection, timeout.");
     }
@@ -172,7 +172,7 @@ class SmtpRelayTest {
     @Test
     void emptyUrlIsAUsageError() {
         assertThatThrownBy(() -> SmtpRelay.parse("  "))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG));
     }
 
     @Test
@@ -184,7 +184,7 @@ class SmtpRelayTest {
 
     private static void assertUsage(String url, String problem) {
         assertThatThrownBy(() -> SmtpRelay.parse(url))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONFIG))
                 .hasMessageStartingWith("The SMTP relay URL '" + url.strip() + "' ")
                 .hasMessageContaining(problem);
     }

@@ -1,5 +1,6 @@
 package dev.mailer.cli.bench;
 
+import dev.mailer.cli.ExitCodes;
 import dev.mailer.campaign.Audience;
 import dev.mailer.campaign.CampaignMessages;
 import dev.mailer.campaign.CampaignRun;
@@ -102,7 +103,7 @@ final class BenchSendCommand implements Callable<Integer> {
             } else {
                 out.forEach((k, v) -> context.out().printf("%-18s %s%n", k, v));
             }
-            return result.stoppedBy() == null ? 0 : result.stoppedBy().exitCode();
+            return result.stoppedBy() == null ? 0 : ExitCodes.of(result.stoppedBy());
         } finally {
             Directories.deleteTree(work);
         }

@@ -2,7 +2,7 @@ package dev.mailer.feedback.http;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mailer.optin.ConsentConfirmation;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackRecorder;
 import java.io.IOException;
@@ -62,7 +62,7 @@ public final class FeedbackServer implements AutoCloseable {
         } catch (BindException e) {
             throw bindFailure(address, e);
         } catch (IOException e) {
-            throw new MailerException(ErrorCode.USAGE, "Cannot listen on " + shown(address) + ": " + e.getMessage()
+            throw new MailerException(ErrorKind.USAGE, "Cannot listen on " + shown(address) + ": " + e.getMessage()
                     + ".", e);
         }
         ThreadPoolExecutor workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60,
@@ -118,14 +118,14 @@ public final class FeedbackServer implements AutoCloseable {
     private static MailerException bindFailure(InetSocketAddress address, BindException e) {
         String reason = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
         if (reason.contains("in use")) {
-            return new MailerException(ErrorCode.BUSY, "Port " + address.getPort() + " is already in use by another"
+            return new MailerException(ErrorKind.BUSY, "Port " + address.getPort() + " is already in use by another"
                     + " program; stop it or choose another port with --port.", e);
         }
         if (reason.contains("permission")) {
-            return new MailerException(ErrorCode.USAGE, "Not allowed to listen on port " + address.getPort()
+            return new MailerException(ErrorKind.USAGE, "Not allowed to listen on port " + address.getPort()
                     + " (ports below 1024 need extra rights); choose a port above 1024 with --port.", e);
         }
-        return new MailerException(ErrorCode.USAGE, "Cannot listen on " + shown(address) + " (" + e.getMessage()
+        return new MailerException(ErrorKind.USAGE, "Cannot listen on " + shown(address) + " (" + e.getMessage()
                 + "); give --bind an address of this machine.", e);
     }
 

@@ -1,6 +1,6 @@
 package dev.mailer.feedback.mailbox;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.Feedback;
 import dev.mailer.feedback.FeedbackParser;
@@ -80,9 +80,9 @@ public final class MailboxPoller {
                 folder.close(expunge);
             }
         } catch (AuthenticationFailedException e) {
-            throw MailerException.usage("The mailbox " + url.describe() + " refused the user name or password.");
+            throw MailerException.of(ErrorKind.CONFIG, "The mailbox " + url.describe() + " refused the user name or password.");
         } catch (MessagingException e) {
-            throw new MailerException(ErrorCode.NO_RELAY, "The mailbox " + url.describe() + " could not be read: "
+            throw new MailerException(ErrorKind.MAILBOX_UNREACHABLE, "The mailbox " + url.describe() + " could not be read: "
                     + oneLine(e) + ". Nothing was lost; the next poll reads it again.", e);
         }
         return counter.summary();

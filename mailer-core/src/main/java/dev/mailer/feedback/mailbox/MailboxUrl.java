@@ -1,5 +1,6 @@
 package dev.mailer.feedback.mailbox;
 
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.transport.SmtpRelay;
 import java.net.URI;
@@ -23,7 +24,7 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
     /** Parses the URL; every error is one sentence with the password masked. */
     public static MailboxUrl parse(String url) {
         if (url == null || url.isBlank()) {
-            throw MailerException.usage("No feedback mailbox is configured; give --mailbox URL, MAILER_MAILBOX_URL "
+            throw MailerException.of(ErrorKind.CONFIG, "No feedback mailbox is configured; give --mailbox URL, MAILER_MAILBOX_URL "
                     + "or 'mailbox:' in mailer.yaml, e.g. imaps://bounces%40example.com:secret@mail.example.com/INBOX.");
         }
         String shown = SmtpRelay.mask(url.strip());
@@ -108,6 +109,6 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
     }
 
     private static MailerException bad(String shown, String problem) {
-        return MailerException.usage("The mailbox URL " + shown + " " + problem + ".");
+        return MailerException.of(ErrorKind.CONFIG, "The mailbox URL " + shown + " " + problem + ".");
     }
 }

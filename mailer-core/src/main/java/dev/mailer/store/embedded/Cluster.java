@@ -1,6 +1,6 @@
 package dev.mailer.store.embedded;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -92,7 +92,7 @@ final class Cluster {
                     "--data-checksums",
                     "--no-instructions"), postgresDir, timeout.plus(Duration.ofMinutes(2)));
             if (!initdb.ok()) {
-                throw new MailerException(ErrorCode.INTERNAL, "Could not create the embedded PostgreSQL database in "
+                throw new MailerException(ErrorKind.INTERNAL, "Could not create the embedded PostgreSQL database in "
                         + dataDir + " (initdb: " + lastLines(initdb.output(), 4) + ").");
             }
             LOG.debug("initdb output:\n{}", initdb.output());
@@ -101,7 +101,7 @@ final class Cluster {
             LOG.debug("Created the cluster in {} ms", (System.nanoTime() - started) / 1_000_000);
             return password;
         } catch (IOException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Could not create the embedded PostgreSQL database in "
+            throw new MailerException(ErrorKind.INTERNAL, "Could not create the embedded PostgreSQL database in "
                     + dataDir + ": " + FileTrees.describe(e) + ".", e);
         }
     }
@@ -115,10 +115,10 @@ final class Cluster {
         } catch (NoSuchFileException e) {
             // reported below
         } catch (IOException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Could not read the embedded database's password file "
+            throw new MailerException(ErrorKind.INTERNAL, "Could not read the embedded database's password file "
                     + passwordFile + ": " + FileTrees.describe(e) + ".", e);
         }
-        throw new MailerException(ErrorCode.INTERNAL, "The embedded database's password file " + passwordFile
+        throw new MailerException(ErrorKind.INTERNAL, "The embedded database's password file " + passwordFile
                 + " is missing or empty; restore it, or move " + dataDir + " away to start with an empty database.");
     }
 
@@ -172,7 +172,7 @@ final class Cluster {
                 try {
                     Files.deleteIfExists(pidFile);
                 } catch (IOException e) {
-                    throw new MailerException(ErrorCode.INTERNAL, "Could not remove the stale " + pidFile + ": "
+                    throw new MailerException(ErrorKind.INTERNAL, "Could not remove the stale " + pidFile + ": "
                             + FileTrees.describe(e) + ".", e);
                 }
             }
@@ -181,7 +181,7 @@ final class Cluster {
                         pid.get());
                 ProcessRunner.Result stop = pgCtlStop();
                 if (!stop.ok() && Postmaster.isRunning(pid.get(), dataDir)) {
-                    throw new MailerException(ErrorCode.INTERNAL, "Could not stop the PostgreSQL server (pid "
+                    throw new MailerException(ErrorKind.INTERNAL, "Could not stop the PostgreSQL server (pid "
                             + pid.get() + ") left running in " + dataDir + " by an earlier mailer process ("
                             + lastLines(stop.output(), 3) + ").");
                 }
@@ -194,7 +194,7 @@ final class Cluster {
         try {
             log.prepare(user);
         } catch (IOException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Could not prepare " + log.file() + ": "
+            throw new MailerException(ErrorKind.INTERNAL, "Could not prepare " + log.file() + ": "
                     + FileTrees.describe(e) + ".", e);
         }
         for (int attempt = 1; ; attempt++) {
@@ -218,7 +218,7 @@ final class Cluster {
                 LOG.debug("Port {} was taken before the server could bind it; trying another", port);
                 continue;
             }
-            throw new MailerException(ErrorCode.INTERNAL, "The embedded PostgreSQL server in " + dataDir
+            throw new MailerException(ErrorKind.INTERNAL, "The embedded PostgreSQL server in " + dataDir
                     + " did not start (" + why + "); see " + log.file() + " for details.");
         }
     }
@@ -259,7 +259,7 @@ final class Cluster {
             if (pid.isEmpty() || !Postmaster.isRunning(pid.get(), dataDir)) {
                 return;
             }
-            throw new MailerException(ErrorCode.INTERNAL, "Could not stop the embedded PostgreSQL server in "
+            throw new MailerException(ErrorKind.INTERNAL, "Could not stop the embedded PostgreSQL server in "
                     + dataDir + " (" + lastLines(stop.output(), 3) + ").");
         }
     }
@@ -284,7 +284,7 @@ final class Cluster {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Could not find a free port on 127.0.0.1 for the"
+            throw new MailerException(ErrorKind.INTERNAL, "Could not find a free port on 127.0.0.1 for the"
                     + " embedded PostgreSQL: " + e.getMessage() + ".", e);
         }
     }

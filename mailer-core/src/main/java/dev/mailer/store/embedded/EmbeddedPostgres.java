@@ -1,6 +1,6 @@
 package dev.mailer.store.embedded;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -180,10 +180,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 Files.createDirectories(postgresDir, FileTrees.ownerOnlyDir());
             }
         } catch (AccessDeniedException | FileAlreadyExistsException e) {
-            throw new MailerException(ErrorCode.USAGE, "Could not create the mailer home " + home + " ("
+            throw new MailerException(ErrorKind.USAGE, "Could not create the mailer home " + home + " ("
                     + FileTrees.describe(e) + "); set MAILER_HOME to a directory you can write to.", e);
         } catch (IOException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Could not create the mailer home " + home + ": "
+            throw new MailerException(ErrorKind.INTERNAL, "Could not create the mailer home " + home + ": "
                     + FileTrees.describe(e) + ".", e);
         }
     }
@@ -211,7 +211,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 LOG.debug("Created database {}", DATABASE);
             }
         } catch (SQLException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "The embedded PostgreSQL server started but mailer"
+            throw new MailerException(ErrorKind.INTERNAL, "The embedded PostgreSQL server started but mailer"
                     + " could not connect to it on 127.0.0.1:" + port + " (" + e.getMessage() + ").", e);
         }
     }

@@ -1,6 +1,6 @@
 package dev.mailer.store.embedded;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -80,12 +80,12 @@ final class HomeLock implements AutoCloseable {
 
     private static MailerException cannotLock(Path home, Exception e) {
         String reason = e instanceof IOException io ? FileTrees.describe(io) : String.valueOf(e.getMessage());
-        return new MailerException(ErrorCode.INTERNAL, "Could not lock the embedded database in "
+        return new MailerException(ErrorKind.INTERNAL, "Could not lock the embedded database in "
                 + home + ": " + reason + ".", e);
     }
 
     private static MailerException busy(Path home) {
-        return new MailerException(ErrorCode.BUSY, "The embedded database in " + home
+        return new MailerException(ErrorKind.BUSY, "The embedded database in " + home
                 + " is in use by another mailer process; wait for it to finish, or run every mailer"
                 + " against one PostgreSQL server with --db or MAILER_DB_URL.");
     }

@@ -1,6 +1,6 @@
 package dev.mailer.store.embedded;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -54,7 +54,7 @@ final class PostgresBinaries {
                     break;
             }
         }
-        throw new MailerException(ErrorCode.USAGE, "No embedded PostgreSQL is available for "
+        throw new MailerException(ErrorKind.USAGE, "No embedded PostgreSQL is available for "
                 + osName + "/" + osArch
                 + "; point mailer at a PostgreSQL server with --db or MAILER_DB_URL.");
     }
@@ -93,7 +93,7 @@ final class PostgresBinaries {
                     (System.nanoTime() - started) / 1_000_000);
             return target;
         } catch (IOException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Could not unpack the embedded PostgreSQL into "
+            throw new MailerException(ErrorKind.INTERNAL, "Could not unpack the embedded PostgreSQL into "
                     + target + ": " + FileTrees.describe(e) + ".", e);
         }
     }
@@ -110,7 +110,7 @@ final class PostgresBinaries {
     private void unpack(Path into) throws IOException {
         InputStream raw = PostgresBinaries.class.getClassLoader().getResourceAsStream(resource);
         if (raw == null) {
-            throw new MailerException(ErrorCode.INTERNAL, "The embedded PostgreSQL binaries ("
+            throw new MailerException(ErrorKind.INTERNAL, "The embedded PostgreSQL binaries ("
                     + resource + ") are missing from mailer's class path; point mailer at a PostgreSQL"
                     + " server with --db or MAILER_DB_URL.");
         }

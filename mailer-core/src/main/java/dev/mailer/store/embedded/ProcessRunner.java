@@ -1,6 +1,6 @@
 package dev.mailer.store.embedded;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,16 +47,16 @@ final class ProcessRunner {
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
-                throw new MailerException(ErrorCode.INTERRUPTED, "Interrupted while waiting for " + program + ".", e);
+                throw new MailerException(ErrorKind.INTERRUPTED, "Interrupted while waiting for " + program + ".", e);
             }
             if (!finished) {
                 process.destroyForcibly();
-                throw new MailerException(ErrorCode.INTERNAL, program + " did not finish within "
+                throw new MailerException(ErrorKind.INTERNAL, program + " did not finish within "
                         + timeout.toSeconds() + " s: " + oneLine(read(output)));
             }
             return new Result(process.exitValue(), read(output));
         } catch (IOException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Could not run " + program + ": "
+            throw new MailerException(ErrorKind.INTERNAL, "Could not run " + program + ": "
                     + FileTrees.describe(e) + ".", e);
         } finally {
             if (output != null) {

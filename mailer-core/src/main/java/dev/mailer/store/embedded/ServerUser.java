@@ -1,6 +1,6 @@
 package dev.mailer.store.embedded;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ final class ServerUser {
         if (effectiveUid(workDir) != 0) {
             return new ServerUser(System.getProperty("user.name"), -1, -1, null);
         }
-        Path setpriv = findProgram("setpriv").orElseThrow(() -> new MailerException(ErrorCode.USAGE,
+        Path setpriv = findProgram("setpriv").orElseThrow(() -> new MailerException(ErrorKind.USAGE,
                 "mailer runs as root, PostgreSQL refuses to run as root, and setpriv (util-linux),"
                         + " which would start the embedded database as user '" + runAsUserWhenRoot
                         + "', is not installed; " + HOW_TO_AVOID));
@@ -47,7 +47,7 @@ final class ServerUser {
         int uid = ids[0];
         int gid = ids[1];
         if (uid == 0) {
-            throw new MailerException(ErrorCode.USAGE, "The embedded database cannot run as user '"
+            throw new MailerException(ErrorKind.USAGE, "The embedded database cannot run as user '"
                     + runAsUserWhenRoot + "' because that user is root and PostgreSQL refuses to run as root; "
                     + HOW_TO_AVOID);
         }
@@ -93,7 +93,7 @@ final class ServerUser {
                     .filter(line -> line.startsWith("setpriv:"))
                     .findFirst();
             if (setprivError.isPresent()) {
-                throw new MailerException(ErrorCode.USAGE, "mailer runs as root and could not start the"
+                throw new MailerException(ErrorKind.USAGE, "mailer runs as root and could not start the"
                         + " embedded PostgreSQL as user '" + name + "' (" + setprivError.get().strip()
                         + "); " + HOW_TO_AVOID);
             }
@@ -138,7 +138,7 @@ final class ServerUser {
         try {
             return Integer.parseInt(id.output().strip());
         } catch (NumberFormatException e) {
-            throw new MailerException(ErrorCode.INTERNAL, "Could not tell which user mailer runs as: "
+            throw new MailerException(ErrorKind.INTERNAL, "Could not tell which user mailer runs as: "
                     + ProcessRunner.oneLine(id.output()) + ".");
         }
     }
@@ -167,7 +167,7 @@ final class ServerUser {
                 // reported below
             }
         }
-        throw new MailerException(ErrorCode.USAGE, "mailer runs as root and PostgreSQL refuses to run as"
+        throw new MailerException(ErrorKind.USAGE, "mailer runs as root and PostgreSQL refuses to run as"
                 + " root, but user '" + user + "', who would run the embedded database, does not exist ("
                 + ProcessRunner.oneLine(id.output()) + "); " + HOW_TO_AVOID);
     }

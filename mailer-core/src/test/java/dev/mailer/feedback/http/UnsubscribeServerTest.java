@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.Token;
 import dev.mailer.message.TokenSigner;
@@ -450,7 +450,7 @@ class UnsubscribeServerTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Assertions.assertThatThrownBy(() -> db.engine().serve(ServerSettings.of(SIGNER, null, false), new InetSocketAddress(InetAddress.getLoopbackAddress(), taken.getLocalPort())))
                     .isInstanceOfSatisfying(MailerException.class, e -> {
-                        assertThat(e.code()).isEqualTo(ErrorCode.BUSY);
+                        assertThat(e.kind()).isEqualTo(ErrorKind.BUSY);
                         assertThat(e.getMessage()).contains("already in use", "--port");
                     });
         }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackParser;
 import dev.mailer.feedback.FeedbackRecorder;
@@ -87,7 +87,7 @@ class MailboxTlsTest {
 
         assertThatThrownBy(() -> poller.poll(url("imaps", mail.getImaps().getPort()), MailboxPoller.Disposal.FLAG))
                 .isInstanceOf(MailerException.class)
-                .satisfies(e -> assertThat(((MailerException) e).code()).isEqualTo(ErrorCode.NO_RELAY))
+                .satisfies(e -> assertThat(((MailerException) e).kind()).isEqualTo(ErrorKind.MAILBOX_UNREACHABLE))
                 .hasMessageContaining("could not be read")
                 .hasMessageNotContaining(PASSWORD);
     }

@@ -3,7 +3,7 @@ package dev.mailer.store.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mailer.error.ErrorCode;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.TestPostgres;
 import java.io.BufferedReader;
@@ -76,13 +76,13 @@ class EmbeddedPostgresTest {
     void secondStartOnTheSameHomeIsBusy() {
         try (EmbeddedPostgres first = start(home)) {
             assertThatThrownBy(() -> start(home))
-                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY))
+                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BUSY))
                     .hasMessageContaining(home.toString())
                     .hasMessageContaining("--db or MAILER_DB_URL");
             // The refused attempt must not have disturbed the first server or its lock.
             assertThat(queryOne(first, "SELECT 'alive'")).isEqualTo("alive");
             assertThatThrownBy(() -> start(home))
-                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY));
+                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BUSY));
         }
         start(home).close();
     }
@@ -127,7 +127,7 @@ class EmbeddedPostgresTest {
             orphanPid = Postmaster.pidFrom(home.resolve("postgres/data/postmaster.pid")).orElseThrow();
             // The lock between processes, not just within this JVM:
             assertThatThrownBy(() -> start(home))
-                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.BUSY));
+                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BUSY));
         } finally {
             child.destroyForcibly();
             assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -209,11 +209,11 @@ class EmbeddedPostgresTest {
         assertThat(PostgresBinaries.forPlatform("Linux", "x86_64").directoryName()).isEqualTo("bin-17.5.0-amd64");
         assertThat(PostgresBinaries.forPlatform("Linux", "aarch64").directoryName()).isEqualTo("bin-17.5.0-arm64v8");
         assertThatThrownBy(() -> PostgresBinaries.forPlatform("Mac OS X", "aarch64"))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE))
                 .hasMessage("No embedded PostgreSQL is available for Mac OS X/aarch64; point mailer at a"
                         + " PostgreSQL server with --db or MAILER_DB_URL.");
         assertThatThrownBy(() -> PostgresBinaries.forPlatform("Linux", "s390x"))
-                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.USAGE));
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE));
     }
 
     @Test
