@@ -1,5 +1,6 @@
 package dev.mailer.cli.demo;
 
+import dev.mailer.audience.ExclusionReason;
 import dev.mailer.cli.demo.ShopPeople.Person;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,9 +55,8 @@ public final class SampleShop {
             "consent_text", "confirmed_at", "lawful_basis", "parental_consent");
 
     /** SPEC §6 reason codes in gate order. */
-    public static final List<String> REASON_CODES = List.of("invalid_address", "suppressed_unsubscribed",
-            "suppressed_bounced", "suppressed_complaint", "suppressed_manual", "no_consent", "consent_withdrawn",
-            "unconfirmed", "consent_expired", "minor_without_parental_consent", "already_sent");
+    public static final List<String> REASON_CODES =
+            Arrays.stream(ExclusionReason.values()).map(ExclusionReason::code).toList();
 
     public static final String ELIGIBLE = "eligible";
 
