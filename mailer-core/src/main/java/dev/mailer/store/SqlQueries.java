@@ -5,21 +5,34 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Named SQL statements kept in one readable resource file per subject ({@code -- name: x} blocks,
- * as listmonk does). Loaded once; a missing name fails at start-up, not in the middle of a run.
+ * as listmonk does). Loaded and parsed once, when the store class that uses them loads: a missing
+ * name or a statement {@link NamedSql} cannot parse fails at start-up, not in the middle of a run.
+ * Every statement is complete as written; nothing is pieced together at run time.
  */
 final class SqlQueries {
     private final String resource;
     private final Map<String, String> byName;
+    private final Map<String, NamedSql> parsed;
 
     private SqlQueries(String resource, Map<String, String> byName) {
         this.resource = resource;
         this.byName = byName;
+        Map<String, NamedSql> parsed = new LinkedHashMap<>();
+        byName.forEach((name, sql) -> {
+            try {
+                parsed.put(name, NamedSql.parse(sql));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("query '" + name + "' in " + resource + ": " + e.getMessage(), e);
+            }
+        });
+        this.parsed = Collections.unmodifiableMap(parsed);
     }
 
     static SqlQueries load(String resource) {
@@ -35,6 +48,15 @@ final class SqlQueries {
 
     String get(String name) {
         String sql = byName.get(name);
+        if (sql == null) {
+            throw new IllegalStateException("no query '" + name + "' in " + resource);
+        }
+        return sql;
+    }
+
+    /** The named statement, parsed once at load. */
+    NamedSql named(String name) {
+        NamedSql sql = parsed.get(name);
         if (sql == null) {
             throw new IllegalStateException("no query '" + name + "' in " + resource);
         }
