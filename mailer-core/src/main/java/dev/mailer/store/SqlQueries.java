@@ -63,6 +63,11 @@ final class SqlQueries {
         return sql;
     }
 
+    /** Every statement of the file, by name, in file order (for the test that prepares them all). */
+    Map<String, NamedSql> all() {
+        return parsed;
+    }
+
     private static Map<String, String> parse(String text) {
         Map<String, String> queries = new LinkedHashMap<>();
         String name = null;
