@@ -29,8 +29,7 @@ import java.util.Optional;
 public final class DeliveryStore implements DeliveryRecords {
     private static final SqlQueries SQL = SqlQueries.load("delivery.sql");
     private static final NamedSql WRITE_LOG = NamedSql.parse(SQL.get("write-log"));
-    private static final NamedSql ENQUEUE = NamedSql.parse(
-            SQL.get("enqueue").replace("%GATE%", GateQuery.contactReasonsSql()));
+    private static final NamedSql ENQUEUE = SQL.named("enqueue");
 
     private final Database database;
 

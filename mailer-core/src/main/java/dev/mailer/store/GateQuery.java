@@ -22,29 +22,22 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Runs the consent gate's SQL (gate.sql) for a campaign's rules. */
+/**
+ * Runs the consent gate's statements (gate.sql) for a campaign's rules. The gate itself is the
+ * SQL function consent_gate (db/migration/R__consent_gate.sql); each statement selects from it.
+ */
 public final class GateQuery {
     private static final SqlQueries SQL = SqlQueries.load("gate.sql");
-    private static final NamedSql COUNT = NamedSql.parse(
-            "select reason, count(*) from (" + SQL.get("contact-reasons") + ") gate group by reason");
-    private static final String ELIGIBLE_SQL =
-            "select gate.contact_id, c.email, c.email_norm, c.name, c.locale, c.tags, c.attributes::text as attributes,"
-                    + " gate.consent_source, gate.consent_at, gate.confirmed_at"
-                    + " from (" + SQL.get("contact-reasons") + ") gate"
-                    + " join contact c on c.id = gate.contact_id where gate.reason is null";
-    private static final NamedSql ELIGIBLE = NamedSql.parse(ELIGIBLE_SQL + " order by gate.contact_id limit :limit");
+    private static final NamedSql COUNT = SQL.named("count");
+    private static final NamedSql ELIGIBLE = SQL.named("eligible");
     /** Unordered, so the first rows flow while PostgreSQL is still working through the rest. */
-    private static final NamedSql ELIGIBLE_STREAM = NamedSql.parse(ELIGIBLE_SQL);
-    private static final String INSPECT_SQL =
-            "select gate.contact_id, gate.reason, c.email, c.email_norm, c.name, c.locale, c.tags,"
-                    + " c.attributes::text as attributes, gate.consent_source, gate.consent_at, gate.confirmed_at"
-                    + " from (%s) gate join contact c on c.id = gate.contact_id";
-    private static final NamedSql INSPECT = NamedSql.parse(INSPECT_SQL.formatted(SQL.get("contact-reasons")));
+    private static final NamedSql ELIGIBLE_STREAM = SQL.named("eligible-stream");
+    private static final NamedSql INSPECT = SQL.named("inspect");
     /**
      * The same for a known set of contacts, with the id filter unconditional: an "is null or"
      * condition keeps PostgreSQL from using the primary key, and senders ask this for every batch.
      */
-    private static final NamedSql INSPECT_IDS = NamedSql.parse(INSPECT_SQL.formatted(onlyIds(SQL.get("contact-reasons"))));
+    private static final NamedSql INSPECT_IDS = SQL.named("inspect-ids");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int FETCH_SIZE = 2_000;
 
@@ -138,19 +131,6 @@ public final class GateQuery {
         return inspections;
     }
 
-    private static String onlyIds(String gate) {
-        String optional = "(:contact_ids::text[] is null or a.id = any (:contact_ids::text[]::bigint[]))";
-        if (!gate.contains(optional)) {
-            throw new IllegalStateException("gate.sql no longer has the contact id filter");
-        }
-        return gate.replace(optional, "a.id = any (:contact_ids::text[]::bigint[])");
-    }
-
-    /** The gate's SQL, for statements that select from it (enqueueing a campaign's recipients). */
-    static String contactReasonsSql() {
-        return SQL.get("contact-reasons");
-    }
-
     private static Recipient recipient(ResultSet rs) throws SQLException {
         Array tags = rs.getArray("tags");
         return new Recipient(rs.getLong("contact_id"), rs.getString("email"), rs.getString("email_norm"),
@@ -183,8 +163,6 @@ public final class GateQuery {
         params.put("campaign_id", rules.campaignId());
         params.put("tags", rules.tags().isEmpty() ? null : rules.tags());
         params.put("locales", rules.locales().isEmpty() ? null : rules.locales());
-        params.put("only_email", null);
-        params.put("contact_ids", null);
         return params;
     }
 }

@@ -5,21 +5,34 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Named SQL statements kept in one readable resource file per subject ({@code -- name: x} blocks,
- * as listmonk does). Loaded once; a missing name fails at start-up, not in the middle of a run.
+ * as listmonk does). Loaded and parsed once, when the store class that uses them loads: a missing
+ * name or a statement {@link NamedSql} cannot parse fails at start-up, not in the middle of a run.
+ * Every statement is complete as written; nothing is pieced together at run time.
  */
 final class SqlQueries {
     private final String resource;
     private final Map<String, String> byName;
+    private final Map<String, NamedSql> parsed;
 
     private SqlQueries(String resource, Map<String, String> byName) {
         this.resource = resource;
         this.byName = byName;
+        Map<String, NamedSql> parsed = new LinkedHashMap<>();
+        byName.forEach((name, sql) -> {
+            try {
+                parsed.put(name, NamedSql.parse(sql));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("query '" + name + "' in " + resource + ": " + e.getMessage(), e);
+            }
+        });
+        this.parsed = Collections.unmodifiableMap(parsed);
     }
 
     static SqlQueries load(String resource) {
@@ -39,6 +52,20 @@ final class SqlQueries {
             throw new IllegalStateException("no query '" + name + "' in " + resource);
         }
         return sql;
+    }
+
+    /** The named statement, parsed once at load. */
+    NamedSql named(String name) {
+        NamedSql sql = parsed.get(name);
+        if (sql == null) {
+            throw new IllegalStateException("no query '" + name + "' in " + resource);
+        }
+        return sql;
+    }
+
+    /** Every statement of the file, by name, in file order (for the test that prepares them all). */
+    Map<String, NamedSql> all() {
+        return parsed;
     }
 
     private static Map<String, String> parse(String text) {

@@ -3,10 +3,18 @@
 -- its outcome right after. A 'sending' row whose lease ran out was in flight when its sender
 -- died: nobody knows whether it arrived, so it becomes 'unknown' and is not sent again.
 
+-- A pending row for every contact the consent gate (R__consent_gate.sql) lets through.
 -- name: enqueue
 insert into delivery (campaign_id, contact_id)
 select :campaign_id, gate.contact_id
-  from (%GATE%) gate
+  from consent_gate(p_purpose           => :purpose::text,
+                    p_require_confirmed => :require_confirmed::boolean,
+                    p_allow_existing    => :allow_existing::boolean,
+                    p_max_age           => :max_age::interval,
+                    p_minimum_age       => :minimum_age::integer,
+                    p_campaign_id       => :campaign_id::bigint,
+                    p_tags              => :tags::text[],
+                    p_locales           => :locales::text[]) gate
  where gate.reason is null
 on conflict (campaign_id, contact_id) do nothing
 

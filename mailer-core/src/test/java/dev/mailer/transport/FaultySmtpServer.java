@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -65,6 +66,8 @@ public final class FaultySmtpServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger connectionsOpened = new AtomicInteger();
     private final AtomicInteger queueIds = new AtomicInteger();
+    private final AtomicInteger noops = new AtomicInteger();
+    private final AtomicInteger idleDrops = new AtomicInteger();
     private volatile boolean closed;
 
     // faults; volatile so that a test may change them between sends
@@ -72,6 +75,7 @@ public final class FaultySmtpServer implements AutoCloseable {
     private volatile boolean stallAtGreeting;
     private volatile boolean stallAfterData;
     private volatile int closeAfterMessages = Integer.MAX_VALUE;
+    private volatile int idleTimeoutMillis;
     private volatile String acceptReply = "250 2.0.0 Ok: queued as %s";
     private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
     private final Map<String, String> dataReplies = new ConcurrentHashMap<>();
@@ -116,6 +120,25 @@ public final class FaultySmtpServer implements AutoCloseable {
     public FaultySmtpServer closeAfterMessages(int n) {
         closeAfterMessages = n;
         return this;
+    }
+
+    /**
+     * Like a relay's idle timeout (Postfix's smtpd_timeout): a session that sends no command for
+     * this long is told "421 4.4.2 … timeout exceeded" and hung up on.
+     */
+    public FaultySmtpServer dropIdleAfter(Duration idle) {
+        idleTimeoutMillis = Math.toIntExact(idle.toMillis());
+        return this;
+    }
+
+    /** How many sessions were hung up on for being idle ({@link #dropIdleAfter}). */
+    public int idleDrops() {
+        return idleDrops.get();
+    }
+
+    /** How many NOOP commands were answered. */
+    public int noops() {
+        return noops.get();
     }
 
     /** Answers RCPT TO for this recipient with the line, e.g. "550 5.1.1 No such user". */
@@ -312,7 +335,7 @@ public final class FaultySmtpServer implements AutoCloseable {
                 return;
             }
             while (true) {
-                byte[] raw = readLine();
+                byte[] raw = readCommand();
                 if (raw == null) {
                     return;
                 }
@@ -359,7 +382,10 @@ public final class FaultySmtpServer implements AutoCloseable {
                         recipients.clear();
                         reply("250 2.0.0 Ok");
                     }
-                    case "NOOP" -> reply("250 2.0.0 Ok");
+                    case "NOOP" -> {
+                        noops.incrementAndGet();
+                        reply("250 2.0.0 Ok");
+                    }
                     case "QUIT" -> {
                         reply("221 2.0.0 Bye");
                         return;
@@ -538,6 +564,26 @@ public final class FaultySmtpServer implements AutoCloseable {
         private void reply(String text) throws IOException {
             out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
+        }
+
+        /** The next command line, or null at end of stream or when the idle timeout hung up. */
+        private byte[] readCommand() throws IOException {
+            int idle = idleTimeoutMillis;
+            if (idle <= 0) {
+                return readLine();
+            }
+            socket.setSoTimeout(idle);
+            try {
+                return readLine();
+            } catch (SocketTimeoutException e) {
+                idleDrops.incrementAndGet();
+                reply("421 4.4.2 faulty.test Error: timeout exceeded");
+                return null;
+            } finally {
+                if (!socket.isClosed()) {
+                    socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
+                }
+            }
         }
 
         /** A line with its CRLF (or bare LF), or null at end of stream. */
