@@ -133,6 +133,6 @@ public final class CampaignStore implements CampaignRecords {
 
     private static PreparedStatement prepare(Connection connection, String name, Map<String, ?> params)
             throws SQLException {
-        return NamedSql.parse(SQL.get(name)).prepare(connection, params);
+        return SQL.named(name).prepare(connection, params);
     }
 }

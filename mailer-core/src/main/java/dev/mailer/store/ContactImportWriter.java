@@ -129,7 +129,7 @@ final class ContactImportWriter implements ImportStore.Batch {
             execute("analyze-contacts", Map.of());
             execute("analyze-consents", Map.of());
         }
-        try (PreparedStatement statement = NamedSql.parse(SQL.get("count-rows")).prepare(connection, Map.of());
+        try (PreparedStatement statement = SQL.named("count-rows").prepare(connection, Map.of());
              ResultSet rs = statement.executeQuery()) {
             rs.next();
             long imported = rs.getLong("imported");
@@ -151,7 +151,7 @@ final class ContactImportWriter implements ImportStore.Batch {
 
     private void execute(String name, Map<String, ?> params) throws SQLException {
         long started = System.nanoTime();
-        try (PreparedStatement statement = NamedSql.parse(SQL.get(name)).prepare(connection, params)) {
+        try (PreparedStatement statement = SQL.named(name).prepare(connection, params)) {
             statement.execute();
         }
         LOG.debug("import step {} took {} ms", name, (System.nanoTime() - started) / 1_000_000);

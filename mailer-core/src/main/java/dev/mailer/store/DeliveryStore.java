@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 public final class DeliveryStore implements DeliveryRecords {
     private static final SqlQueries SQL = SqlQueries.load("delivery.sql");
-    private static final NamedSql WRITE_LOG = NamedSql.parse(SQL.get("write-log"));
+    private static final NamedSql WRITE_LOG = SQL.named("write-log");
     private static final NamedSql ENQUEUE = SQL.named("enqueue");
 
     private final Database database;
@@ -281,6 +281,6 @@ public final class DeliveryStore implements DeliveryRecords {
 
     private static PreparedStatement prepare(Connection connection, String name, Map<String, ?> params)
             throws SQLException {
-        return NamedSql.parse(SQL.get(name)).prepare(connection, params);
+        return SQL.named(name).prepare(connection, params);
     }
 }

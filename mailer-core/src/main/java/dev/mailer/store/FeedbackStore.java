@@ -10,8 +10,8 @@ import java.util.Optional;
 /** Feedback events and the campaigns that signed links name (feedback.sql). */
 final class FeedbackStore implements FeedbackEvents {
     private static final SqlQueries SQL = SqlQueries.load("feedback.sql");
-    private static final NamedSql CAMPAIGN = NamedSql.parse(SQL.get("campaign-by-id"));
-    private static final NamedSql INSERT = NamedSql.parse(SQL.get("insert-event"));
+    private static final NamedSql CAMPAIGN = SQL.named("campaign-by-id");
+    private static final NamedSql INSERT = SQL.named("insert-event");
 
     private final Database database;
 

@@ -24,7 +24,7 @@ import java.util.Optional;
 
 /**
  * Runs the consent gate's statements (gate.sql) for a campaign's rules. The gate itself is the
- * SQL function consent_gate (db/migration/R__consent_gate.sql); each statement selects from it.
+ * SQL function consent_gate (db/migration/V4__consent_gate.sql); each statement selects from it.
  */
 public final class GateQuery {
     private static final SqlQueries SQL = SqlQueries.load("gate.sql");

@@ -231,7 +231,7 @@ final class PeopleStore implements ConsentStore, SuppressionStore, SubjectStore 
 
     private static PreparedStatement prepare(Connection connection, String name, Map<String, ?> params)
             throws SQLException {
-        return NamedSql.parse(SQL.get(name)).prepare(connection, params);
+        return SQL.named(name).prepare(connection, params);
     }
 
     private static Map<String, Object> attributes(String json) {

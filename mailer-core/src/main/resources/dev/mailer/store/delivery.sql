@@ -3,7 +3,7 @@
 -- its outcome right after. A 'sending' row whose lease ran out was in flight when its sender
 -- died: nobody knows whether it arrived, so it becomes 'unknown' and is not sent again.
 
--- A pending row for every contact the consent gate (R__consent_gate.sql) lets through.
+-- A pending row for every contact the consent gate (V4__consent_gate.sql) lets through.
 -- name: enqueue
 insert into delivery (campaign_id, contact_id)
 select :campaign_id, gate.contact_id

@@ -1,5 +1,5 @@
 -- The consent gate's statements. The gate itself (SPEC §6: the rules, their order, the reason
--- codes) is one definition, the function consent_gate of db/migration/R__consent_gate.sql; every
+-- codes) is one definition, the function consent_gate of db/migration/V4__consent_gate.sql; every
 -- statement here, and delivery.sql's enqueue, selects from it. The planner inlines it, so a
 -- filter such as "gate.contact_id = any (…)" still reaches the contact table's primary key.
 

@@ -7,9 +7,11 @@
 -- whatever its lawful basis; a grant on the basis existing_customer counts only when the campaign
 -- allows it and the person has not objected before it.
 --
--- A repeatable migration: Flyway applies it after the versioned ones and again whenever this file
--- changes. "create or replace" cannot change the parameters or the result columns; a change of
--- those needs a "drop function consent_gate;" first.
+-- A versioned migration, not a repeatable one: senders of different builds may share one
+-- database during an upgrade, and an older build ignores newer versions but would re-apply its own
+-- copy of a repeatable gate. A change of the gate is a new migration with "create or replace"
+-- (or "drop function consent_gate;" first when the parameters or result columns change); the
+-- latest one is the definition in force.
 --
 -- Inlined by the planner, which is why it is language sql, stable, one select, with no SET clause,
 -- not strict and not security definer: the call then becomes a subquery of the statement that
