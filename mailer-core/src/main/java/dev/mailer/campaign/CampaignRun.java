@@ -12,6 +12,7 @@ import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transaction.Transactions;
+import dev.mailer.transport.Sender;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -242,7 +243,7 @@ public final class CampaignRun {
             BlockingQueue<SendWorker.Work> work = new ArrayBlockingQueue<>(Math.max(options.claimBatch(), workers * 4));
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < workers; i++) {
-                Thread thread = new Thread(new SendWorker(work, campaignId, messages, pool, throttle,
+                Thread thread = new Thread(new SendWorker(work, campaignId, messages, new Sender(pool, throttle),
                         options.retryPolicy(), options.noRelayLimit(), log, state), "smtp-worker-" + i);
                 thread.start();
                 threads.add(thread);

@@ -7,12 +7,11 @@ import dev.mailer.delivery.DeliveryOutcome;
 import dev.mailer.delivery.RetryPolicy;
 import dev.mailer.message.OutgoingMessage;
 import dev.mailer.template.TemplateProblem;
-import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.SendResult;
-import dev.mailer.transport.SmtpConnection;
-import dev.mailer.transport.SmtpPool;
+import dev.mailer.transport.Sender;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 
 /**
@@ -31,20 +30,18 @@ final class SendWorker implements Runnable {
     private final BlockingQueue<Work> queue;
     private final long campaignId;
     private final CampaignMessages messages;
-    private final SmtpPool pool;
-    private final Throttle throttle;
+    private final Sender sender;
     private final RetryPolicy retry;
     private final Duration noRelayLimit;
     private final DeliveryLog log;
     private final RunState state;
 
-    SendWorker(BlockingQueue<Work> queue, long campaignId, CampaignMessages messages, SmtpPool pool, Throttle throttle,
+    SendWorker(BlockingQueue<Work> queue, long campaignId, CampaignMessages messages, Sender sender,
                RetryPolicy retry, Duration noRelayLimit, DeliveryLog log, RunState state) {
         this.queue = queue;
         this.campaignId = campaignId;
         this.messages = messages;
-        this.pool = pool;
-        this.throttle = throttle;
+        this.sender = sender;
         this.retry = retry;
         this.noRelayLimit = noRelayLimit;
         this.log = log;
@@ -81,29 +78,15 @@ final class SendWorker implements Runnable {
             record(DeliveryOutcome.unrenderable(claim, problem.getMessage()));
             return;
         }
-        String domain = recipient.emailNormalized().substring(recipient.emailNormalized().lastIndexOf('@') + 1);
-        while (!throttle.acquire(domain, Duration.ofSeconds(1))) {
-            if (state.stopping()) {
-                return;
-            }
+        Optional<Sender.Delivery> sent = sender.send(message.envelopeFrom(), message.recipient(), message.bytes(),
+                () -> log.markSending(claim.deliveryId()), () -> {
+                    state.stopIfNoRelay(sender.pool(), noRelayLimit);
+                    return state.stopping();
+                });
+        if (sent.isEmpty()) {
+            return; // left claimed; the leases are released when the run ends
         }
-        SmtpConnection connection = null;
-        while (connection == null) {
-            connection = pool.borrow(Duration.ofSeconds(1));
-            if (connection == null) {
-                state.stopIfNoRelay(pool, noRelayLimit);
-                if (state.stopping()) {
-                    return;
-                }
-            }
-        }
-        SendResult result;
-        try {
-            log.markSending(claim.deliveryId());
-            result = connection.send(message.envelopeFrom(), message.recipient(), message.bytes());
-        } finally {
-            pool.release(connection);
-        }
+        SendResult result = sent.get().result();
         record(retry.outcome(claim, result, message.messageId(), Instant.now()));
     }
 

@@ -22,7 +22,8 @@ import dev.mailer.consent.Contact;
 import dev.mailer.transaction.Transactions;
 import dev.mailer.template.RenderedMessage;
 import dev.mailer.transport.SendResult;
-import dev.mailer.transport.SmtpConnection;
+import dev.mailer.transport.Sender;
+import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -115,6 +116,11 @@ public final class DoubleOptIn {
      *                         no-relay when no relay took the message
      */
     public Sent request(String email, String purpose, String locale, SmtpPool pool) {
+        return request(email, purpose, locale, new Sender(pool, new Throttle(null, Map.of())));
+    }
+
+    /** The same through a sender that may also be throttled (serve's sign-up form shares one). */
+    public Sent request(String email, String purpose, String locale, Sender sender) {
         EmailAddress address = EmailAddress.require(email);
         ConsentService.checkPurpose(purpose);
         String languageTag = checkLocale(locale);
@@ -136,7 +142,7 @@ public final class DoubleOptIn {
                 "optin:" + purpose + ":" + settings.fromDomain() + ":mailer", settings.fromDomain()), content);
         byte[] bytes = settings.dkim() == null ? composed.bytes() : settings.dkim().sign(composed.bytes());
 
-        String relay = deliver(pool, settings.bounceAddress(bounce), recipient, bytes, address);
+        String relay = deliver(sender, settings.bounceAddress(bounce), recipient, bytes, address);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("purpose", purpose);
         detail.put("language", addressee.language().tag());
@@ -184,27 +190,31 @@ public final class DoubleOptIn {
      *
      * @return the relay that accepted it
      */
-    private static String deliver(SmtpPool pool, String envelopeFrom, String recipient, byte[] bytes,
+    private static String deliver(Sender sender, String envelopeFrom, String recipient, byte[] bytes,
                                   EmailAddress address) {
         SendResult last = null;
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            SmtpConnection connection = pool.borrow(BORROW_WAIT);
-            if (connection == null) {
-                break;
-            }
-            try {
-                last = connection.send(envelopeFrom, recipient, bytes);
+        try {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                long deadline = System.nanoTime() + BORROW_WAIT.toNanos();
+                Optional<Sender.Delivery> delivery = sender.send(envelopeFrom, recipient, bytes, () -> { },
+                        () -> System.nanoTime() > deadline);
+                if (delivery.isEmpty()) {
+                    break;
+                }
+                last = delivery.get().result();
                 if (last.sent()) {
-                    return connection.relay().describe();
+                    return delivery.get().relay();
                 }
                 if (last.outcome() == SendResult.Outcome.PERMANENT) {
-                    throw MailerException.usage("The SMTP relay " + connection.relay().describe() + " refused the"
+                    throw MailerException.usage("The SMTP relay " + delivery.get().relay() + " refused the"
                             + " confirmation message for " + address.address() + " (" + last.reply() + ");"
                             + " nothing was sent.");
                 }
-            } finally {
-                pool.release(connection);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MailerException(ErrorKind.INTERRUPTED, "Interrupted before the confirmation message for "
+                    + address.address() + " was sent; nothing was sent.");
         }
         throw new MailerException(ErrorKind.NO_RELAY, "No SMTP relay took the confirmation message for "
                 + address.address() + (last == null || last.reply() == null ? "" : " (" + last.reply() + ")")
