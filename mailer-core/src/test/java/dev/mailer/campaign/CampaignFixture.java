@@ -1,5 +1,6 @@
 package dev.mailer.campaign;
 
+import dev.mailer.message.TestSecret;
 import dev.mailer.message.MailboxAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +35,7 @@ final class CampaignFixture {
     static final String PURPOSE = "newsletter";
     static final String SUBJECT = "December news";
     /** Fixed 32-byte secret for the unsubscribe tokens. */
-    static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] SECRET = TestSecret.BYTES;
     static final MailboxAddress FROM =
             new MailboxAddress("Kawiarnia", EmailAddress.parse("news@kawiarnia.example").orElseThrow());
 

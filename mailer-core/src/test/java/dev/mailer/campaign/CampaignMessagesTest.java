@@ -1,5 +1,6 @@
 package dev.mailer.campaign;
 
+import dev.mailer.message.TestSecret;
 import dev.mailer.message.MailboxAddress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -37,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Messages parsed back with Jakarta Mail: structure, charsets, headers, tokens, and injection attempts. */
 class CampaignMessagesTest {
-    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private static final TokenSigner TOKENS = new TokenSigner(SECRET);
+    private static final byte[] SECRET = TestSecret.BYTES;
+    private static final TokenSigner TOKENS = TestSecret.SIGNER;
 
     @TempDir
     Path templates;

@@ -1,5 +1,6 @@
 package dev.mailer.optin;
 
+import dev.mailer.message.TestSecret;
 import dev.mailer.consent.ConsentHistory;
 import dev.mailer.consent.ConsentRecord;
 import dev.mailer.consent.ConsentService;
@@ -54,10 +55,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DoubleOptInTest {
-    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SECRET = TestSecret.BYTES;
     private static final Pattern CONFIRM_LINK = Pattern.compile("(http://\\S+/c/[A-Za-z0-9_-]+)");
 
-    private static final TokenSigner SIGNER = new TokenSigner(SECRET);
+    private static final TokenSigner SIGNER = TestSecret.SIGNER;
     private static final AtomicInteger UNIQUE = new AtomicInteger();
     /** One database, mail server and web server for the class; each test mails its own people. */
     private static TestDatabase db;

@@ -1,5 +1,6 @@
 package dev.mailer.feedback.http;
 
+import dev.mailer.message.TestSecret;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailer.contacts.ConsentStatement;
@@ -51,11 +52,11 @@ class UnsubscribeServerTest {
         }
     }
 
-    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SECRET = TestSecret.BYTES;
     private static final String ORGANISATION = "Kawiarnia Nowak sp. z o.o.";
     private static final String ONE_CLICK = "List-Unsubscribe=One-Click";
 
-    private static final TokenSigner SIGNER = new TokenSigner(SECRET);
+    private static final TokenSigner SIGNER = TestSecret.SIGNER;
     private static final AtomicInteger UNIQUE = new AtomicInteger();
     /** One database and server for the class (a fresh database costs seconds); tests use their own people. */
     private static TestDatabase db;
