@@ -238,7 +238,7 @@ public final class CampaignRun {
 
     /** The producer on this thread, one worker per SMTP connection, and the delivery log between them. */
     private void send(long campaignId, GateRules rules, String owner) {
-        try (DeliveryLog log = new DeliveryLog(ports.deliveries(), campaignId, ports.bounces())) {
+        try (DeliveryLog log = new DeliveryLog(ports.deliveries(), campaignId, owner, ports.bounces())) {
             int workers = Math.max(1, pool.totalConnections());
             BlockingQueue<SendWorker.Work> work = new ArrayBlockingQueue<>(Math.max(options.claimBatch(), workers * 4));
             List<Thread> threads = new ArrayList<>();

@@ -84,7 +84,7 @@ final class SendWorker implements Runnable {
                     return state.stopping();
                 });
         if (sent.isEmpty()) {
-            return; // left claimed; the leases are released when the run ends
+            return; // stopping, or the row is no longer this sender's (fenced): nothing to record
         }
         SendResult result = sent.get().result();
         record(retry.outcome(claim, result, message.messageId(), Instant.now()));

@@ -4,6 +4,7 @@ import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -30,22 +31,25 @@ public final class DeliveryLog implements AutoCloseable {
 
     private final DeliveryRecords records;
     private final BounceRecorder bounces;
+    private final String owner;
     private final long campaignId;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile MailerException failure;
     private DeliveryWriter session;
 
-    private record Mark(long deliveryId, CompletableFuture<Void> committed) {
+    private record Mark(long deliveryId, CompletableFuture<Boolean> committed) {
     }
 
-    private record Flush(CompletableFuture<Void> committed) {
+    private record Flush(CompletableFuture<Boolean> committed) {
     }
 
     private static final Object STOP = new Object();
 
-    public DeliveryLog(DeliveryRecords records, long campaignId, BounceRecorder bounces) {
+    /** @param owner the sender's lease name: only rows it still holds are marked (the fence) */
+    public DeliveryLog(DeliveryRecords records, long campaignId, String owner, BounceRecorder bounces) {
         this.records = records;
+        this.owner = owner;
         this.bounces = bounces;
         this.campaignId = campaignId;
         this.writer = new Thread(this::write, "delivery-log");
@@ -53,11 +57,21 @@ public final class DeliveryLog implements AutoCloseable {
         writer.start();
     }
 
-    /** Marks the delivery as being sent, durably; returns when committed. */
-    public void markSending(long deliveryId) throws InterruptedException {
-        CompletableFuture<Void> committed = new CompletableFuture<>();
+    /**
+     * Marks the delivery as being sent, durably; returns when committed.
+     *
+     * @return false when this sender no longer holds the row's lease (it was frozen or cut off past
+     *     its lease and another sender may have the row now): the message must not be sent
+     */
+    public boolean markSending(long deliveryId) throws InterruptedException {
+        CompletableFuture<Boolean> committed = new CompletableFuture<>();
         enqueue(new Mark(deliveryId, committed));
-        wait(committed);
+        boolean marked = wait(committed);
+        if (!marked) {
+            LOG.warn("Delivery {} is no longer leased by this sender (paused past its lease?); it is left to"
+                    + " whoever holds it now and not sent from here.", deliveryId);
+        }
+        return marked;
     }
 
     /** Queues an outcome; it is written with the next commit. */
@@ -67,7 +81,7 @@ public final class DeliveryLog implements AutoCloseable {
 
     /** Returns when everything queued so far is committed. */
     public void flush() throws InterruptedException {
-        CompletableFuture<Void> committed = new CompletableFuture<>();
+        CompletableFuture<Boolean> committed = new CompletableFuture<>();
         enqueue(new Flush(committed));
         wait(committed);
     }
@@ -79,9 +93,9 @@ public final class DeliveryLog implements AutoCloseable {
         queue.add(op);
     }
 
-    private void wait(CompletableFuture<Void> committed) throws InterruptedException {
+    private boolean wait(CompletableFuture<Boolean> committed) throws InterruptedException {
         try {
-            committed.get();
+            return committed.get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof MailerException m ? m
                     : new MailerException(ErrorKind.INTERNAL, "Recording deliveries failed: " + e.getCause(), e.getCause());
@@ -101,12 +115,14 @@ public final class DeliveryLog implements AutoCloseable {
             boolean stop = batch.remove(STOP);
             List<DeliveryOutcome> outcomes = new ArrayList<>();
             List<Long> marks = new ArrayList<>();
-            List<CompletableFuture<Void>> waiting = new ArrayList<>();
+            List<Mark> waitingMarks = new ArrayList<>();
+            List<CompletableFuture<Boolean>> waiting = new ArrayList<>();
             for (Object op : batch) {
                 if (op instanceof DeliveryOutcome outcome) {
                     outcomes.add(outcome);
                 } else if (op instanceof Mark mark) {
                     marks.add(mark.deliveryId());
+                    waitingMarks.add(mark);
                     waiting.add(mark.committed());
                 } else if (op instanceof Flush flush) {
                     waiting.add(flush.committed());
@@ -115,10 +131,10 @@ public final class DeliveryLog implements AutoCloseable {
             batch.clear();
             long started = System.nanoTime();
             try {
-                if (!outcomes.isEmpty() || !marks.isEmpty()) {
-                    session().write(outcomes, marks);
-                }
-                waiting.forEach(f -> f.complete(null));
+                Set<Long> marked = outcomes.isEmpty() && marks.isEmpty() ? Set.of()
+                        : session().write(outcomes, marks);
+                waitingMarks.forEach(m -> m.committed().complete(marked.contains(m.deliveryId())));
+                waiting.forEach(f -> f.complete(true));
                 LOG.debug("wrote {} outcomes and {} marks in {} µs", outcomes.size(), marks.size(),
                         (System.nanoTime() - started) / 1000);
             } catch (RuntimeException e) {
@@ -146,7 +162,7 @@ public final class DeliveryLog implements AutoCloseable {
     /** The writer's own session, opened on first use and kept for the run. */
     private DeliveryWriter session() {
         if (session == null) {
-            session = records.openWriter(campaignId, bounces);
+            session = records.openWriter(campaignId, owner, bounces);
         }
         return session;
     }

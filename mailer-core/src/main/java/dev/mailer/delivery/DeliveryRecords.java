@@ -53,5 +53,5 @@ public interface DeliveryRecords {
      * one round trip each, outside any unit of work; failed rows with a bounce are handed to
      * {@code bounces} in the same transaction. Close it when the run ends.
      */
-    DeliveryWriter openWriter(long campaignId, BounceRecorder bounces);
+    DeliveryWriter openWriter(long campaignId, String owner, BounceRecorder bounces);
 }

@@ -196,7 +196,7 @@ public final class DoubleOptIn {
         try {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 long deadline = System.nanoTime() + BORROW_WAIT.toNanos();
-                Optional<Sender.Delivery> delivery = sender.send(envelopeFrom, recipient, bytes, () -> { },
+                Optional<Sender.Delivery> delivery = sender.send(envelopeFrom, recipient, bytes, () -> true,
                         () -> System.nanoTime() > deadline);
                 if (delivery.isEmpty()) {
                     break;

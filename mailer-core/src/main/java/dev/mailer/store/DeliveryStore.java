@@ -17,6 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 
@@ -143,36 +145,38 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     @Override
-    public DeliveryWriter openWriter(long campaignId, BounceRecorder bounces) {
-        return new Writer(campaignId, bounces);
+    public DeliveryWriter openWriter(long campaignId, String owner, BounceRecorder bounces) {
+        return new Writer(campaignId, owner, bounces);
     }
 
     /**
-     * The delivery log's session: its own pooled connection for the whole run, whose commits do not
-     * wait for the disk (see DeliveryLog), each batch one statement in autocommit mode; a
+     * The delivery log's session: its own pooled connection for the whole run, whose commits wait
+     * for the disk (see DeliveryLog), each batch one statement in autocommit mode; a
      * transaction only when bounces add statements. A deadlock or serialization failure (another
      * statement touching the same rows) is retried.
      */
     private final class Writer implements DeliveryWriter {
         private final long campaignId;
+        private final String owner;
         private final BounceRecorder bounces;
         private Connection connection;
 
-        Writer(long campaignId, BounceRecorder bounces) {
+        Writer(long campaignId, String owner, BounceRecorder bounces) {
             this.campaignId = campaignId;
+            this.owner = owner;
             this.bounces = bounces;
         }
 
         @Override
-        public void write(List<DeliveryOutcome> outcomes, List<Long> marks) {
+        public Set<Long> write(List<DeliveryOutcome> outcomes, List<Long> marks) {
             try {
-                writeWithRetry(outcomes, marks);
+                return writeWithRetry(outcomes, marks);
             } catch (SQLException e) {
                 throw Database.databaseError(e);
             }
         }
 
-        private void writeWithRetry(List<DeliveryOutcome> outcomes, List<Long> marks) throws SQLException {
+        private Set<Long> writeWithRetry(List<DeliveryOutcome> outcomes, List<Long> marks) throws SQLException {
             boolean bounces = outcomes.stream().anyMatch(o -> o.bounce() != null);
             for (int attempt = 1; ; attempt++) {
                 Connection connection = connection();
@@ -180,7 +184,7 @@ public final class DeliveryStore implements DeliveryRecords {
                     if (connection.getAutoCommit() == bounces) {
                         connection.setAutoCommit(!bounces);
                     }
-                    writeLog(connection, outcomes, marks);
+                    Set<Long> marked = writeLog(connection, owner, outcomes, marks);
                     if (bounces) {
                         database.joined(connection, c -> {
                             outcomes.stream().filter(o -> o.bounce() != null)
@@ -189,7 +193,7 @@ public final class DeliveryStore implements DeliveryRecords {
                         });
                         connection.commit();
                     }
-                    return;
+                    return marked;
                 } catch (SQLException | MailerException e) {
                     if (bounces) {
                         connection.rollback();
@@ -231,10 +235,11 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     /**
-     * Writes outcomes and marks the given rows 'sending', in one statement (one round trip).
+     * Writes outcomes and marks the given rows 'sending', in one statement (one round trip); a row is
+     * marked only while {@code owner} holds its lease. Returns the rows marked.
      */
-    private static void writeLog(Connection connection, List<DeliveryOutcome> outcomes, List<Long> marks)
-            throws SQLException {
+    private static Set<Long> writeLog(Connection connection, String owner, List<DeliveryOutcome> outcomes,
+                                      List<Long> marks) throws SQLException {
         List<Object> ids = new ArrayList<>();
         List<Object> statuses = new ArrayList<>();
         List<Object> codes = new ArrayList<>();
@@ -266,8 +271,18 @@ public final class DeliveryStore implements DeliveryRecords {
         params.put("next_attempts", nextAttempts);
         params.put("skip_reasons", skipReasons);
         params.put("marks", marks);
-        try (PreparedStatement statement = WRITE_LOG.prepare(connection, params)) {
-            statement.executeQuery().close();
+        params.put("owner", owner);
+        try (PreparedStatement statement = WRITE_LOG.prepare(connection, params);
+             ResultSet rs = statement.executeQuery()) {
+            rs.next();
+            java.sql.Array array = rs.getArray("marked");
+            Set<Long> marked = new HashSet<>();
+            if (array != null) {
+                for (Object id : (Object[]) array.getArray()) {
+                    marked.add(((Number) id).longValue());
+                }
+            }
+            return marked;
         }
     }
 

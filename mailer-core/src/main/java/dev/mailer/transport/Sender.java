@@ -25,10 +25,13 @@ public final class Sender {
     public record Delivery(SendResult result, String relay) {
     }
 
-    /** Runs just before the message is written to the connection (the durable in-flight mark). */
+    /**
+     * Runs just before the message is written to the connection (the durable in-flight mark);
+     * false stops the message there (the sender no longer holds it).
+     */
     @FunctionalInterface
     public interface BeforeData {
-        void run() throws InterruptedException;
+        boolean proceed() throws InterruptedException;
     }
 
     /**
@@ -36,7 +39,8 @@ public final class Sender {
      *
      * @param giveUp asked about once a second while waiting for a permit or a connection; true
      *               abandons the message before it reached a connection
-     * @return the answer; empty when given up before the message was handed to a connection
+     * @return the answer; empty when given up, or stopped by {@code beforeData}, before the message
+     *     was written to a connection
      */
     public Optional<Delivery> send(String envelopeFrom, String recipient, byte[] bytes, BeforeData beforeData,
                                    BooleanSupplier giveUp) throws InterruptedException {
@@ -54,7 +58,9 @@ public final class Sender {
             }
         }
         try {
-            beforeData.run();
+            if (!beforeData.proceed()) {
+                return Optional.empty();
+            }
             return Optional.of(new Delivery(connection.send(envelopeFrom, recipient, bytes),
                     connection.relay().describe()));
         } finally {

@@ -72,7 +72,8 @@ update delivery
  where campaign_id = :campaign_id and lease_owner = :owner and status in ('pending', 'deferred')
 
 -- Outcomes of earlier messages and in-flight marks of the next ones, in one statement: the
--- senders wait for this round trip before every DATA, so it is kept to exactly one.
+-- senders wait for this round trip before every DATA, so it is kept to exactly one. Returns the
+-- ids that were marked: only those may be sent.
 -- name: write-log
 with outcome as (
     update delivery d
@@ -98,8 +99,10 @@ mark as (
     update delivery
        set status = 'sending', attempts = attempts + 1, updated_at = now()
      where id = any (:marks::text[]::bigint[])
-    returning 1)
-select (select count(*) from outcome), (select count(*) from mark)
+       -- the fence: a sender paused past its lease no longer owns the row, and must not send it
+       and lease_owner = :owner and lease_until > now()
+    returning id)
+select (select count(*) from outcome) as outcomes, array(select id from mark) as marked
 
 -- name: forget-dead-senders
 delete from campaign_sender where heartbeat_at < now() - interval '10 minutes'
