@@ -33,6 +33,16 @@ public final class SendReportPrinter {
             out.println();
             out.printf("  sent %d, failed %d, deferred %d, unknown %d%n", report.sent(), report.failed(),
                     report.deferred(), report.unknown());
+            if (report.pending() != null && report.pending() > 0) {
+                out.printf("  %d not tried yet (the --limit, or rows another sender holds); run the same command"
+                        + " again to continue%n", report.pending());
+            }
+            if (report.nextAttemptAt() != null) {
+                out.printf("  %d deferred, next attempt at %s; run the same command again then (cron does)%n",
+                        report.deferred(), java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                                .format(java.time.Instant.parse(report.nextAttemptAt())
+                                        .atZone(java.time.ZoneId.systemDefault())));
+            }
         }
         if (report.rendered() != null) {
             out.println();

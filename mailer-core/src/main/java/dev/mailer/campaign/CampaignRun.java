@@ -229,7 +229,8 @@ public final class CampaignRun {
         ports.campaigns().setStatus(campaignId, counts.done() ? CampaignStatus.FINISHED : CampaignStatus.PAUSED);
         double seconds = state.elapsedSeconds();
         SendReport report = SendReport.sent(spec.name(), gate, counts.sent(), counts.failed(), counts.deferred(),
-                counts.unknown(), seconds, state.sent() / Math.max(seconds, 0.001));
+                counts.unknown(), seconds, state.sent() / Math.max(seconds, 0.001), counts.pending(),
+                counts.deferred() == 0 ? null : deliveries.nextDeferred(campaignId).orElse(null));
         if (progress != null) {
             progress.accept(state.progress());
         }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.mailer.audience.ExclusionReason;
 import dev.mailer.audience.GateReport;
 import java.util.LinkedHashMap;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
@@ -18,25 +20,34 @@ public record SendReport(String campaign, boolean dryRun, long considered, long 
                          long sent, long failed, long deferred, long unknown, List<CampaignError> errors,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Long rendered,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Double elapsedSeconds,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long pending,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String nextAttemptAt) {
 
     /** @param rendered messages rendered in memory, or null when templates were not looked at */
     public static SendReport dryRun(String campaign, GateReport gate, List<CampaignError> errors, Long rendered) {
         return new SendReport(campaign, true, gate.considered(), gate.eligible(), codes(gate), 0, 0, 0, 0,
-                List.copyOf(errors), rendered, null, null);
+                List.copyOf(errors), rendered, null, null, null, null);
     }
 
     /** After a real send: the campaign's delivery figures so far, and this run's speed. */
+    /**
+     * @param pending       rows not yet tried (left by --limit, or held by another sender)
+     * @param nextAttemptAt when the earliest deferred row is due again; null when none is deferred
+     */
     public static SendReport sent(String campaign, GateReport gate, long sent, long failed, long deferred, long unknown,
-                                  double elapsedSeconds, double messagesPerSecond) {
+                                  double elapsedSeconds, double messagesPerSecond, long pending,
+                                  Instant nextAttemptAt) {
         return new SendReport(campaign, false, gate.considered(), gate.eligible(), codes(gate), sent, failed, deferred,
                 unknown, List.of(), null, Math.round(elapsedSeconds * 100) / 100.0,
-                Math.round(messagesPerSecond * 10) / 10.0);
+                Math.round(messagesPerSecond * 10) / 10.0, pending,
+                nextAttemptAt == null ? null : nextAttemptAt.truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     /** A campaign that could not even be read: no counts, only its errors. */
     public static SendReport invalid(String campaign, boolean dryRun, List<CampaignError> errors) {
-        return new SendReport(campaign, dryRun, 0, 0, codes(null), 0, 0, 0, 0, List.copyOf(errors), null, null, null);
+        return new SendReport(campaign, dryRun, 0, 0, codes(null), 0, 0, 0, 0, List.copyOf(errors), null, null, null,
+                null, null);
     }
 
     public boolean valid() {

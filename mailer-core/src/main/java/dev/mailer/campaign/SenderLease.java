@@ -5,6 +5,8 @@ import dev.mailer.error.MailerException;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transaction.Transactions;
 import java.lang.management.ManagementFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  * and the sender unregistered.
  */
 final class SenderLease implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SenderLease.class);
     /** A sender heard from within this many seconds counts as live for the throttle's share. */
     static final int ALIVE_SECONDS = 30;
 
@@ -68,7 +71,9 @@ final class SenderLease implements AutoCloseable {
             });
             throttle.setShare(senders);
         } catch (MailerException e) {
-            // the next beat tries again; leases are long enough to miss a few
+            // the next beat tries again; a sender whose leases run out meanwhile is fenced off its rows
+            LOG.warn("Could not renew this sender's leases ({}); rows whose lease runs out will not be sent from"
+                    + " here.", e.getMessage());
         }
     }
 

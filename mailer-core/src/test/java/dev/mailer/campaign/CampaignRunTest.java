@@ -213,6 +213,9 @@ class CampaignRunTest {
             assertThat(db.count("select count(*) from delivery where status = 'sent' and queue_id like 'Q%'"))
                     .as("queue ids parsed from the 250 replies").isEqualTo(19);
             assertThat(result.report().deferred()).isEqualTo(1);
+            assertThat(Instant.parse(result.report().nextAttemptAt()))
+                    .as("the summary says when the deferred row is due").isAfter(before.plusSeconds(29));
+            assertThat(result.report().pending()).isZero();
             assertThat(result.report().sent()).isEqualTo(19);
             assertThat(db.count("select count(*) from feedback_event")).isZero();
             assertThat(db.rows("select status from campaign where name = ?", spec.name()))
@@ -231,6 +234,8 @@ class CampaignRunTest {
             assertThat(canary.report().sent()).isEqualTo(10);
             assertThat(db.count("select count(*) from delivery where status = 'sent'")).isEqualTo(10);
             assertThat(db.count("select count(*) from delivery where status = 'pending'")).isEqualTo(20);
+            assertThat(canary.report().pending()).as("the summary says how many are left").isEqualTo(20);
+            assertThat(canary.report().nextAttemptAt()).isNull();
 
             RunResult rest = run(server.url("connections=4"), CampaignRun.Options.defaults());
 
