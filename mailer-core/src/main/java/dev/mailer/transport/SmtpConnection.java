@@ -26,6 +26,10 @@ import org.eclipse.angus.mail.smtp.SMTPTransport;
  * as they are, never parsed, so a DKIM signature stays valid and no time goes into MIME.
  *
  * <p>Not thread-safe: one thread uses a connection at a time (the pool hands it out).
+ *
+ * <p>About 400 lines because one SMTP session is one state machine (greeting, EHLO, STARTTLS,
+ * AUTH, transactions, NOOP on reuse, QUIT) with its reply parsing; the pipelining client of the
+ * performance issue replaces it, so it is not split now.
  */
 public final class SmtpConnection implements AutoCloseable {
 
