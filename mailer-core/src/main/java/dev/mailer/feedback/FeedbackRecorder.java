@@ -74,11 +74,7 @@ public final class FeedbackRecorder {
             boolean isNew = events.insert(new FeedbackEvents.Event("smtp:" + deliveryId, FeedbackType.BOUNCE,
                     contactId, campaignId, hard, status, diagnostic));
             String email = contact.get().emailNormalized();
-            if (hard) {
-                suppressions.suppress(email, SuppressionReason.BOUNCED, diagnostic, origin);
-            } else {
-                suppressions.afterSoftBounce(contactId, email, policy, origin);
-            }
+            suppressBounce(hard, email, contactId, diagnostic);
             return isNew ? Result.RECORDED : Result.ALREADY_RECORDED;
         });
     }
@@ -189,8 +185,15 @@ public final class FeedbackRecorder {
     private void suppress(Feedback feedback, String email, Long contactId) {
         if (feedback.type() == FeedbackType.COMPLAINT) {
             suppressions.suppress(email, SuppressionReason.COMPLAINT, "spam complaint", origin);
-        } else if (feedback.hard()) {
-            suppressions.suppress(email, SuppressionReason.BOUNCED, bounceDetail(feedback), origin);
+        } else {
+            suppressBounce(feedback.hard(), email, contactId, feedback.hard() ? bounceDetail(feedback) : null);
+        }
+    }
+
+    /** A hard bounce suppresses the address; a soft one counts toward the policy's threshold. */
+    private void suppressBounce(boolean hard, String email, Long contactId, String hardDetail) {
+        if (hard) {
+            suppressions.suppress(email, SuppressionReason.BOUNCED, hardDetail, origin);
         } else if (contactId != null) {
             suppressions.afterSoftBounce(contactId, email, policy, origin);
         }

@@ -26,13 +26,9 @@ public final class CampaignStore implements CampaignRecords {
         this.database = database;
     }
 
-    private <T> T with(Database.SqlWork<T> work) {
-        return database.withConnection(work);
-    }
-
     @Override
     public Optional<Long> findId(String name) {
-        return with(c -> {
+        return database.withConnection(c -> {
             try (PreparedStatement statement = prepare(c, "find-campaign", Map.of("name", name));
                  ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
@@ -42,7 +38,7 @@ public final class CampaignStore implements CampaignRecords {
 
     @Override
     public long findOrCreate(String name, String purpose, String template, String specJson) {
-        return with(c -> {
+        return database.withConnection(c -> {
             try (PreparedStatement statement = prepare(c, "find-or-create-campaign",
                     Map.of("name", name, "purpose", purpose, "template", template, "spec", specJson));
                  ResultSet rs = statement.executeQuery()) {
@@ -54,7 +50,7 @@ public final class CampaignStore implements CampaignRecords {
 
     @Override
     public Optional<StoredCampaign> find(String name) {
-        return with(c -> {
+        return database.withConnection(c -> {
             try (PreparedStatement statement = prepare(c, "campaign-by-name", Map.of("name", name));
                  ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
@@ -70,7 +66,7 @@ public final class CampaignStore implements CampaignRecords {
 
     @Override
     public void setStatus(long campaignId, CampaignStatus status) {
-        with(c -> {
+        database.withConnection(c -> {
             try (PreparedStatement statement = prepare(c, "set-status",
                     Map.of("campaign_id", campaignId, "status", status.code()))) {
                 return statement.executeUpdate();
@@ -80,7 +76,7 @@ public final class CampaignStore implements CampaignRecords {
 
     @Override
     public CampaignFigures figures(long campaignId) {
-        return with(c -> {
+        return database.withConnection(c -> {
             try (PreparedStatement deliveries = prepare(c, "delivery-figures", Map.of("campaign_id", campaignId));
                  ResultSet d = deliveries.executeQuery();
                  PreparedStatement feedback = prepare(c, "feedback-figures", Map.of("campaign_id", campaignId));
@@ -102,7 +98,7 @@ public final class CampaignStore implements CampaignRecords {
      */
     @Override
     public void outcomes(long campaignId, Consumer<RecipientOutcome> consumer) {
-        with(c -> {
+        database.withConnection(c -> {
             try (PreparedStatement statement = prepare(c, "delivery-outcomes", Map.of("campaign_id", campaignId))) {
                 statement.setFetchSize(1000);
                 try (ResultSet rs = statement.executeQuery()) {
@@ -123,7 +119,7 @@ public final class CampaignStore implements CampaignRecords {
 
     @Override
     public void recordSent(long campaignId, long contactId, String smtpReply, String messageId) {
-        with(c -> {
+        database.withConnection(c -> {
             try (PreparedStatement statement = prepare(c, "record-sent", Map.of("campaign_id", campaignId,
                     "contact_id", contactId, "smtp_reply", smtpReply, "message_id", messageId))) {
                 return statement.executeUpdate();
