@@ -34,7 +34,6 @@ public final class TestDatabase implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database database;
-    private Stores stores;
     private Engine engine;
 
     private TestDatabase(Database database) {
@@ -61,10 +60,7 @@ public final class TestDatabase implements AutoCloseable {
 
     /** The store's implementations of the stages' interfaces, over this database. */
     public Stores stores() {
-        if (stores == null) {
-            stores = new Stores(database);
-        }
-        return stores;
+        return engine().stores();
     }
 
     @Override
