@@ -1,6 +1,9 @@
 package dev.mailer.cli;
 
+import dev.mailer.error.ErrorKind;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -22,12 +25,40 @@ final class Interrupts {
         void close();
     }
 
+    /**
+     * The command stops in time in every state, also one no stop request reaches at once (a
+     * statement waiting for a database that stopped answering): this long after the signal the
+     * process exits 130 anyway. Nothing is lost by it: in-flight marks are durable, and the next
+     * run finds what was on the wire in doubt.
+     */
+    static final Duration GRACE = Duration.ofSeconds(9);
+
     static Registration onInterrupt(Runnable action) {
         Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
+        AtomicBoolean signalled = new AtomicBoolean();
+        SignalHandler handler = s -> {
+            if (signalled.getAndSet(true)) {
+                System.err.println("mailer: stopping now (second signal); run the same command again to continue.");
+                Runtime.getRuntime().exit(ExitCodes.of(ErrorKind.INTERRUPTED));
+            }
+            Thread watchdog = new Thread(() -> {
+                try {
+                    Thread.sleep(GRACE.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                System.err.println("mailer: still stopping after " + GRACE.toSeconds() + " s; exiting now. Run the"
+                        + " same command again to continue.");
+                Runtime.getRuntime().exit(ExitCodes.of(ErrorKind.INTERRUPTED));
+            }, "interrupt-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
+            action.run();
+        };
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal signal = new Signal(name);
-                previous.put(signal, Signal.handle(signal, s -> action.run()));
+                previous.put(signal, Signal.handle(signal, handler));
             } catch (IllegalArgumentException e) {
                 // the platform has no such signal; the default behaviour stays
             }

@@ -16,6 +16,12 @@ public final class Main {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // HikariCP warns, with a stack trace, about every connection a vanished database refused; the
+        // person is told once, in mailer's own sentence (exit 6). --verbose shows them.
+        boolean verbose = java.util.Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        if (System.getProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", verbose ? "info" : "off");
+        }
         // GreenMail (demo) warns about every report it stores: multipart/report is all the feedback mailbox holds
         System.setProperty("org.slf4j.simpleLogger.log.com.icegreen.greenmail.store.SimpleMessageAttributes", "error");
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);

@@ -15,6 +15,7 @@ public final class SendProgress implements AutoCloseable {
     private final CliContext context;
     private final ProgressBar bar;
     private long lastLog;
+    private String lastWaiting;
 
     /** @param total messages this run will send, or 0 until the run reports it */
     public SendProgress(CliContext context, String campaign, long total) {
@@ -31,6 +32,10 @@ public final class SendProgress implements AutoCloseable {
     }
 
     public synchronized void update(CampaignRun.Progress progress) {
+        if (progress.waitingFor() != null && !progress.waitingFor().equals(lastWaiting)) {
+            context.err().println("mailer send: " + progress.waitingFor());
+        }
+        lastWaiting = progress.waitingFor();
         long done = progress.sent() + progress.failed() + progress.deferred();
         String extra = String.format("sent %d, failed %d, deferred %d", progress.sent(), progress.failed(),
                 progress.deferred());

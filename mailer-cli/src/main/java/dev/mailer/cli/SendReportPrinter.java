@@ -33,9 +33,13 @@ public final class SendReportPrinter {
             out.println();
             out.printf("  sent %d, failed %d, deferred %d, unknown %d%n", report.sent(), report.failed(),
                     report.deferred(), report.unknown());
-            if (report.pending() != null && report.pending() > 0) {
-                out.printf("  %d not tried yet (the --limit, or rows another sender holds); run the same command"
-                        + " again to continue%n", report.pending());
+            long withOthers = report.withOtherSenders() == null ? 0 : report.withOtherSenders();
+            if (withOthers > 0) {
+                out.printf("  %d being sent by another sender of this campaign that is still running%n", withOthers);
+            }
+            if (report.pending() != null && report.pending() > withOthers) {
+                out.printf("  %d left to send (after --limit, or given back by a sender that stopped); run the same"
+                        + " command again to continue%n", report.pending() - withOthers);
             }
             if (report.nextAttemptAt() != null) {
                 out.printf("  %d deferred, next attempt at %s; run the same command again then (cron does)%n",

@@ -169,9 +169,10 @@ public final class CampaignRun {
      *
      * @param total the campaign's open work when the run started (pending and deferred rows, at most
      *              the limit): what this run would send alone; cooperating senders share it
+     * @param waitingFor what the run waits for ("the rows of a sender that stopped beating"), or null
      */
     public record Progress(long sent, long failed, long deferred, long skipped, long queued, double perSecond,
-                           long elapsedMillis, long total) {
+                           long elapsedMillis, long total, String waitingFor) {
     }
 
     private final CampaignPorts ports;
@@ -218,9 +219,21 @@ public final class CampaignRun {
             long open = deliveries.counts(campaignId).open();
             state.total(options.limit() == null ? open : Math.min(open, options.limit()));
         });
-        try (lease) {
-            lease.keepAlive(throttle, progress == null ? null : () -> progress.accept(state.progress()));
-            send(campaignId, rules, lease.owner());
+        int unsettled;
+        try {
+            lease.keepAlive(throttle, progress == null ? null : () -> progress.accept(state.progress()), state::failed);
+            unsettled = send(campaignId, rules, lease.owner());
+        } finally {
+            if (state.databaseLost() == null) {
+                lease.close();
+            } else {
+                lease.abandon(); // nothing to give back to: the rows free themselves once this sender is silent
+            }
+        }
+        if (state.databaseLost() != null) {
+            // nothing more can be read or written: what this run leaves is said in the one sentence
+            throw state.databaseLost().leaving(unsettled == 1 ? "1 message is in doubt"
+                    : unsettled + " messages are in doubt");
         }
         if (state.failure() != null) {
             throw state.failure();
@@ -230,7 +243,8 @@ public final class CampaignRun {
         double seconds = state.elapsedSeconds();
         SendReport report = SendReport.sent(spec.name(), gate, counts.sent(), counts.failed(), counts.deferred(),
                 counts.unknown(), seconds, state.sent() / Math.max(seconds, 0.001), counts.pending(),
-                counts.deferred() == 0 ? null : deliveries.nextDeferred(campaignId).orElse(null));
+                counts.deferred() == 0 ? null : deliveries.nextDeferred(campaignId).orElse(null),
+                state.heldByOthers());
         if (progress != null) {
             progress.accept(state.progress());
         }
@@ -238,7 +252,7 @@ public final class CampaignRun {
     }
 
     /** The producer on this thread, one worker per SMTP connection, and the delivery log between them. */
-    private void send(long campaignId, GateRules rules, String owner) {
+    private int send(long campaignId, GateRules rules, String owner) {
         try (DeliveryLog log = new DeliveryLog(ports.deliveries(), campaignId, owner, ports.bounces())) {
             int workers = Math.max(1, pool.totalConnections());
             BlockingQueue<SendWorker.Work> work = new ArrayBlockingQueue<>(Math.max(options.claimBatch(), workers * 4));
@@ -261,6 +275,7 @@ public final class CampaignRun {
                 }
                 flushUninterruptibly(log);
             }
+            return log.unsettled();
         }
     }
 

@@ -8,10 +8,12 @@ import dev.mailer.delivery.DeliveryLog;
 import dev.mailer.delivery.DeliveryOutcome;
 import dev.mailer.delivery.DeliveryRecords;
 import dev.mailer.error.ErrorKind;
+import dev.mailer.error.MailerException;
 import dev.mailer.transaction.Transactions;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +27,11 @@ import java.util.function.Consumer;
  * limit, when nothing is left, or when the run stops.
  */
 final class ClaimProducer {
+    /**
+     * A live sender beats every {@link SenderLease#HEARTBEAT_MILLIS}: one silent for longer has
+     * likely stopped, and this run waits for its silence to reach the limit instead of ending.
+     */
+    private static final double SILENT_HINT_SECONDS = 2.5 * SenderLease.HEARTBEAT_MILLIS / 1000.0;
     private final Transactions transactions;
     private final DeliveryRecords deliveries;
     private final ConsentGate gate;
@@ -43,8 +50,22 @@ final class ClaimProducer {
         this.pool = pool;
     }
 
-    /** Claims until done; every eligible claim goes to {@code work}, every skipped one to {@code log}. */
+    /**
+     * Claims until done; every eligible claim goes to {@code work}, every skipped one to {@code log}.
+     * A database that stops answering stops the run (see {@link RunState#failed}).
+     */
     void produce(long campaignId, String owner, GateRules rules, DeliveryLog log, Consumer<SendWorker.Work> work) {
+        try {
+            claimUntilDone(campaignId, owner, rules, log, work);
+        } catch (MailerException e) {
+            state.failed(e);
+        } finally {
+            state.waitingFor(null);
+        }
+    }
+
+    private void claimUntilDone(long campaignId, String owner, GateRules rules, DeliveryLog log,
+                                Consumer<SendWorker.Work> work) {
         Long limit = options.limit();
         while (!state.stopping()) {
             long room = limit == null ? options.claimBatch() : Math.min(options.claimBatch(), limit - state.queued());
@@ -60,16 +81,12 @@ final class ClaimProducer {
             }
             if (claims.isEmpty()) {
                 // the messages still with the workers may yet be deferred: their outcomes count too
-                if (!awaitOutcomes(log)) {
+                if (!awaitOutcomes(log) || !workRemains(campaignId, owner)) {
                     return;
                 }
-                Optional<Instant> next = deliveries.nextDeferred(campaignId);
-                if (next.isEmpty() || Duration.between(Instant.now(), next.get()).compareTo(options.waitForDeferred()) > 0) {
-                    return; // nothing left, or only retries due later: a later run takes them
-                }
-                sleepUntil(next.get());
                 continue;
             }
+            state.waitingFor(null);
             claimedUpTo = claims.get(claims.size() - 1).deliveryId();
             Map<Long, Verdict> now = gate.recheck(rules, claims.stream().map(Claim::contactId).toList());
             for (Claim claim : claims) {
@@ -77,8 +94,8 @@ final class ClaimProducer {
                 if (verdict == null || !verdict.eligible()) {
                     DeliveryOutcome skipped = verdict == null ? DeliveryOutcome.leftAudience(claim)
                             : DeliveryOutcome.skipped(claim, verdict.reason());
-                    state.count(skipped);
                     log.record(skipped);
+                    state.count(skipped);
                     continue;
                 }
                 state.queuedOne();
@@ -86,6 +103,54 @@ final class ClaimProducer {
             }
             state.stopIfNoRelay(pool, options.noRelayLimit());
         }
+    }
+
+    /**
+     * Nothing is claimable now and nothing is in flight: whether this run could still send
+     * something, after waiting a moment (true: claim again). It could when rows this run let go
+     * of are free again; when a sender holding rows has died (its process is gone from this
+     * machine: at once; it stopped beating: once its silence passes the limit, waited for here);
+     * or when deferred rows are due within the run's wait. Rows held by a live cooperating sender
+     * are that sender's to send.
+     */
+    private boolean workRemains(long campaignId, String owner) {
+        transactions.inTransaction(() -> {
+            deliveries.markInDoubt(campaignId); // what dead senders had on the wire is in doubt now
+        });
+        if (deliveries.releaseLeases(campaignId, owner) > 0) {
+            return true; // rows handed on but dropped (fenced while this sender was silent): free again
+        }
+        List<DeliveryRecords.Holder> holders = deliveries.heldByOthers(campaignId, owner);
+        boolean freed = false;
+        DeliveryRecords.Holder silent = null;
+        for (DeliveryRecords.Holder holder : holders) {
+            if (SenderLease.goneFromThisMachine(holder.owner()).orElse(false)) {
+                deliveries.forgetSender(campaignId, holder.owner());
+                freed = true;
+            } else if (holder.silentSeconds() > SILENT_HINT_SECONDS
+                    && (silent == null || holder.silentSeconds() > silent.silentSeconds())) {
+                silent = holder;
+            }
+        }
+        if (freed) {
+            return true;
+        }
+        if (silent != null) {
+            long left = Math.max(1, Math.round(DeliveryRecords.SENDER_SILENT_SECONDS - silent.silentSeconds()));
+            state.waitingFor("waiting up to " + left + " s for sender " + silent.owner() + " (silent for "
+                    + Math.round(silent.silentSeconds()) + " s, holding " + silent.rows()
+                    + " rows) before taking its rows over");
+            pause(Duration.ofSeconds(1));
+            return true;
+        }
+        state.heldByOthers(holders.stream().mapToLong(DeliveryRecords.Holder::rows).sum());
+        Optional<Instant> next = deliveries.nextDeferred(campaignId);
+        if (next.isEmpty() || Duration.between(Instant.now(), next.get()).compareTo(options.waitForDeferred()) > 0) {
+            return false; // nothing left, or only retries due later: a later run takes them
+        }
+        state.waitingFor("waiting for deferred messages due at " + next.get().truncatedTo(ChronoUnit.SECONDS));
+        pause(Duration.between(Instant.now(), next.get()));
+        return true;
     }
 
     /**
@@ -108,8 +173,9 @@ final class ClaimProducer {
         }
     }
 
-    private void sleepUntil(Instant next) {
-        long millis = Math.min(1000, Math.max(50, Duration.between(Instant.now(), next).toMillis()));
+    /** Sleeps for {@code wait}, but at most a second (then the loop looks again), at least 50 ms. */
+    private void pause(Duration wait) {
+        long millis = Math.min(1000, Math.max(50, wait.toMillis()));
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -1,7 +1,9 @@
 package dev.mailer.campaign;
 
 import dev.mailer.delivery.DeliveryOutcome;
+import dev.mailer.error.DatabaseUnreachable;
 import dev.mailer.error.ErrorKind;
+import dev.mailer.error.MailerException;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,11 +19,16 @@ final class RunState {
     private final AtomicLong deferred = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
+    /** Handed to a sender but not sent: the run stopped first, or the row was no longer this sender's. */
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile String waitingFor;
+    private volatile long heldByOthers;
     private volatile long total;
     private volatile boolean stopping;
     private volatile ErrorKind stoppedBy;
     private volatile String stopReason;
     private volatile RuntimeException failure;
+    private volatile DatabaseUnreachable databaseLost;
 
     /** Asks every part to stop after the messages in flight; the first reason given wins. */
     synchronized void stop(ErrorKind code, String reason) {
@@ -36,6 +43,25 @@ final class RunState {
     void fail(RuntimeException e) {
         failure = e;
         stop(ErrorKind.INTERNAL, e.getMessage());
+    }
+
+    /**
+     * The database stopped answering: the run hands nothing more to SMTP and ends; {@link
+     * CampaignRun#run} throws this (exit 6). Other failures of the database are failures.
+     */
+    void failed(MailerException e) {
+        if (e instanceof DatabaseUnreachable gone) {
+            if (databaseLost == null) {
+                databaseLost = gone;
+            }
+            stop(ErrorKind.DATABASE_UNREACHABLE, gone.getMessage());
+        } else {
+            fail(e);
+        }
+    }
+
+    DatabaseUnreachable databaseLost() {
+        return databaseLost;
     }
 
     boolean stopping() {
@@ -72,7 +98,26 @@ final class RunState {
 
     /** Messages handed to the senders that have no outcome yet. */
     long inFlight() {
-        return queued.get() - sent.get() - failed.get() - deferred.get();
+        return queued.get() - sent.get() - failed.get() - deferred.get() - dropped.get();
+    }
+
+    /** A message handed to a sender was not sent (the run is stopping, or the row was fenced). */
+    void droppedOne() {
+        dropped.incrementAndGet();
+    }
+
+    /** Rows live cooperating senders held when this run found nothing more to do. */
+    void heldByOthers(long rows) {
+        heldByOthers = rows;
+    }
+
+    long heldByOthers() {
+        return heldByOthers;
+    }
+
+    /** What the run waits for, said on the progress line; null when it does not wait. */
+    void waitingFor(String what) {
+        waitingFor = what;
     }
 
     void queuedOne() {
@@ -101,6 +146,6 @@ final class RunState {
     CampaignRun.Progress progress() {
         long elapsed = (System.nanoTime() - started) / 1_000_000;
         return new CampaignRun.Progress(sent.get(), failed.get(), deferred.get(), skipped.get(), queued.get(),
-                sent.get() * 1000.0 / Math.max(elapsed, 1), elapsed, total);
+                sent.get() * 1000.0 / Math.max(elapsed, 1), elapsed, total, waitingFor);
     }
 }

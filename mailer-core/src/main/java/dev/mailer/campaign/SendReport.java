@@ -22,32 +22,36 @@ public record SendReport(String campaign, boolean dryRun, long considered, long 
                          @JsonInclude(JsonInclude.Include.NON_NULL) Double elapsedSeconds,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Long pending,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) String nextAttemptAt) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String nextAttemptAt,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long withOtherSenders) {
 
     /** @param rendered messages rendered in memory, or null when templates were not looked at */
     public static SendReport dryRun(String campaign, GateReport gate, List<CampaignError> errors, Long rendered) {
         return new SendReport(campaign, true, gate.considered(), gate.eligible(), codes(gate), 0, 0, 0, 0,
-                List.copyOf(errors), rendered, null, null, null, null);
+                List.copyOf(errors), rendered, null, null, null, null, null);
     }
 
-    /** After a real send: the campaign's delivery figures so far, and this run's speed. */
     /**
-     * @param pending       rows not yet tried (left by --limit, or held by another sender)
-     * @param nextAttemptAt when the earliest deferred row is due again; null when none is deferred
+     * After a real send: the campaign's delivery figures so far, and this run's speed.
+     *
+     * @param pending          rows not yet tried (left by --limit, or held by another sender)
+     * @param nextAttemptAt    when the earliest deferred row is due again; null when none is deferred
+     * @param withOtherSenders rows live cooperating senders were sending when this run ended
      */
     public static SendReport sent(String campaign, GateReport gate, long sent, long failed, long deferred, long unknown,
                                   double elapsedSeconds, double messagesPerSecond, long pending,
-                                  Instant nextAttemptAt) {
+                                  Instant nextAttemptAt, long withOtherSenders) {
         return new SendReport(campaign, false, gate.considered(), gate.eligible(), codes(gate), sent, failed, deferred,
                 unknown, List.of(), null, Math.round(elapsedSeconds * 100) / 100.0,
                 Math.round(messagesPerSecond * 10) / 10.0, pending,
-                nextAttemptAt == null ? null : nextAttemptAt.truncatedTo(ChronoUnit.SECONDS).toString());
+                nextAttemptAt == null ? null : nextAttemptAt.truncatedTo(ChronoUnit.SECONDS).toString(),
+                withOtherSenders);
     }
 
     /** A campaign that could not even be read: no counts, only its errors. */
     public static SendReport invalid(String campaign, boolean dryRun, List<CampaignError> errors) {
         return new SendReport(campaign, dryRun, 0, 0, codes(null), 0, 0, 0, 0, List.copyOf(errors), null, null, null,
-                null, null);
+                null, null, null);
     }
 
     public boolean valid() {

@@ -5,6 +5,7 @@ import dev.mailer.delivery.Claim;
 import dev.mailer.delivery.DeliveryLog;
 import dev.mailer.delivery.DeliveryOutcome;
 import dev.mailer.delivery.RetryPolicy;
+import dev.mailer.error.MailerException;
 import dev.mailer.message.OutgoingMessage;
 import dev.mailer.template.TemplateProblem;
 import dev.mailer.transport.SendResult;
@@ -57,14 +58,23 @@ final class SendWorker implements Runnable {
                     return;
                 }
                 if (state.stopping()) {
-                    continue; // left claimed; the leases are released when the run ends
+                    state.droppedOne(); // left claimed; the leases are released when the run ends
+                    continue;
                 }
-                deliver(item);
+                // a failure stops the run, but this worker keeps taking work (and dropping it) until
+                // DONE: the producer must never block on a full queue nobody empties
+                try {
+                    deliver(item);
+                } catch (MailerException e) {
+                    state.droppedOne();
+                    state.failed(e);
+                } catch (RuntimeException e) {
+                    state.droppedOne();
+                    state.fail(e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            state.fail(e);
         }
     }
 
@@ -84,14 +94,15 @@ final class SendWorker implements Runnable {
                     return state.stopping();
                 });
         if (sent.isEmpty()) {
-            return; // stopping, or the row is no longer this sender's (fenced): nothing to record
+            state.droppedOne(); // stopping, or the row is no longer this sender's (fenced): nothing to record
+            return;
         }
         SendResult result = sent.get().result();
         record(retry.outcome(claim, result, message.messageId(), Instant.now()));
     }
 
     private void record(DeliveryOutcome outcome) {
+        log.record(outcome); // first: when the log has failed this throws, and the message counts as dropped
         state.count(outcome);
-        log.record(outcome);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
@@ -36,6 +37,8 @@ public final class DeliveryLog implements AutoCloseable {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile MailerException failure;
+    /** Rows marked 'sending' (or maybe marked: the commit's answer was lost) whose outcome is not written. */
+    private final Set<Long> unsettled = ConcurrentHashMap.newKeySet();
     private DeliveryWriter session;
 
     private record Mark(long deliveryId, CompletableFuture<Boolean> committed) {
@@ -72,6 +75,14 @@ public final class DeliveryLog implements AutoCloseable {
                     + " whoever holds it now and not sent from here.", deliveryId);
         }
         return marked;
+    }
+
+    /**
+     * Messages marked 'sending' whose outcome is not written: after a failure of the log, those
+     * the next run finds in doubt ('unknown').
+     */
+    public int unsettled() {
+        return unsettled.size();
     }
 
     /** Queues an outcome; it is written with the next commit. */
@@ -133,6 +144,8 @@ public final class DeliveryLog implements AutoCloseable {
             try {
                 Set<Long> marked = outcomes.isEmpty() && marks.isEmpty() ? Set.of()
                         : session().write(outcomes, marks);
+                outcomes.forEach(o -> unsettled.remove(o.deliveryId()));
+                unsettled.addAll(marked);
                 waitingMarks.forEach(m -> m.committed().complete(marked.contains(m.deliveryId())));
                 waiting.forEach(f -> f.complete(true));
                 LOG.debug("wrote {} outcomes and {} marks in {} µs", outcomes.size(), marks.size(),
@@ -140,6 +153,7 @@ public final class DeliveryLog implements AutoCloseable {
             } catch (RuntimeException e) {
                 MailerException failed = e instanceof MailerException m ? m : new MailerException(ErrorKind.INTERNAL,
                         "Recording deliveries failed: " + e.getMessage(), e);
+                unsettled.addAll(marks); // the commit may have happened: these rows may be 'sending' now
                 failure = failed;
                 waiting.forEach(f -> f.completeExceptionally(failed));
                 queue.forEach(op -> {

@@ -11,10 +11,23 @@ import java.util.Optional;
  * unit of work running on the calling thread ({@code Transactions.inTransaction}), if any.
  */
 public interface DeliveryRecords {
+    /**
+     * A sender not heard from (heartbeat) for this long is taken for dead: its rows are taken
+     * over, its in-flight rows become 'unknown', and it may no longer mark rows itself.
+     */
+    int SENDER_SILENT_SECONDS = 10;
+
+    /** Rows another live sender holds now, and how long ago that sender last beat. */
+    record Holder(String owner, long rows, double silentSeconds) {
+    }
+
     /** Creates a pending row for every contact the gate lets through that has none; returns how many. */
     int enqueue(GateRules rules);
 
-    /** Rows left 'sending' by a sender that died (lease run out) become 'unknown'; returns how many. */
+    /**
+     * Rows left 'sending' by a sender that died (silent for {@link #SENDER_SILENT_SECONDS}, or its
+     * lease ran out) become 'unknown'; returns how many.
+     */
     int markInDoubt(long campaignId);
 
     /** 'unknown' rows become 'pending' again (send --resend-unknown); returns how many. */
@@ -23,7 +36,8 @@ public interface DeliveryRecords {
     /**
      * Claims up to {@code batch} due rows (pending, or deferred and due) with ids above
      * {@code afterId} (0: from the start) for {@code leaseSeconds}, in id order. Rows another
-     * sender holds are skipped, never waited for.
+     * sender holds are skipped, never waited for, unless that sender is dead (silent for
+     * {@link #SENDER_SILENT_SECONDS}): then they are taken over.
      */
     List<Claim> claim(long campaignId, String owner, int batch, int leaseSeconds, long afterId);
 
@@ -33,18 +47,26 @@ public interface DeliveryRecords {
     /** Renews the leases of the rows this sender holds. */
     void extendLeases(long campaignId, String owner, int leaseSeconds);
 
-    /** Gives back claimed rows that were never handed to SMTP, so another sender can take them at once. */
-    void releaseLeases(long campaignId, String owner);
+    /**
+     * Gives back claimed rows that were never handed to SMTP, so another sender can take them at
+     * once; returns how many.
+     */
+    int releaseLeases(long campaignId, String owner);
 
     /** Registers this sender; senders silent for ten minutes (killed) are forgotten on the way. */
     void registerSender(long campaignId, String owner);
 
-    void heartbeat(long campaignId, String owner);
+    /** Says this sender is alive; false when it was forgotten (taken for dead) and must register again. */
+    boolean heartbeat(long campaignId, String owner);
+
+    /** Who else holds rows of the campaign now: live senders only (dead ones' rows can be claimed). */
+    List<Holder> heldByOthers(long campaignId, String owner);
 
     /** Senders of the campaign heard from within {@code aliveSeconds}; at least 1. */
     int activeSenders(long campaignId, int aliveSeconds);
 
-    void unregisterSender(long campaignId, String owner);
+    /** Removes a sender's registration: its own at the end of its run, or one found dead. */
+    void forgetSender(long campaignId, String owner);
 
     DeliveryCounts counts(long campaignId);
 

@@ -36,12 +36,14 @@ final class ContactImportWriter implements ImportStore.Batch {
     private static final int FLUSH_BYTES = 1 << 18;
     private static final char TAG_SEPARATOR = 31;
 
+    private final Database database;
     private final Connection connection;
     private final CopyIn copy;
     private final StringBuilder buffer = new StringBuilder(FLUSH_BYTES + 4096);
     private long copied;
 
-    ContactImportWriter(Connection connection) throws SQLException {
+    ContactImportWriter(Database database, Connection connection) throws SQLException {
+        this.database = database;
         this.connection = connection;
         try (Statement statement = connection.createStatement()) {
             statement.execute(SQL.get("create-staging"));
@@ -76,7 +78,7 @@ final class ContactImportWriter implements ImportStore.Batch {
             try {
                 flush();
             } catch (SQLException e) {
-                throw Database.databaseError(e);
+                throw database.error(e);
             }
         }
     }
@@ -92,7 +94,7 @@ final class ContactImportWriter implements ImportStore.Batch {
         try {
             return mergeStaged(header, origin, erasedOut);
         } catch (SQLException e) {
-            throw Database.databaseError(e);
+            throw database.error(e);
         }
     }
 

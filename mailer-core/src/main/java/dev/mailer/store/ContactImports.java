@@ -12,6 +12,6 @@ final class ContactImports implements ImportStore {
 
     @Override
     public Batch begin() {
-        return database.withConnection(ContactImportWriter::new);
+        return database.withConnection(connection -> new ContactImportWriter(database, connection));
     }
 }

@@ -3,6 +3,7 @@ package dev.mailer.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.mailer.error.DatabaseUnreachable;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.embedded.EmbeddedPostgres;
@@ -68,8 +69,14 @@ public final class Database implements Transactions, AutoCloseable {
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(1);
         config.setPoolName("mailer-db");
-        config.setConnectionTimeout(10_000);
+        // a database that went away is noticed in seconds: a connection is waited for 5 s at most,
+        // a connection attempt gives up after 5 s, and a statement whose server stopped answering
+        // altogether (a network partition; a crashed server is noticed at once) after 60 s
+        config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(10_000);
+        config.addDataSourceProperty("connectTimeout", "5");
+        config.addDataSourceProperty("socketTimeout", "60");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         // batched INSERTs are rewritten into multi-row statements: the import and the delivery
         // writers depend on this for throughput
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
@@ -133,7 +140,7 @@ public final class Database implements Transactions, AutoCloseable {
             try {
                 return work.run(outer);
             } catch (SQLException e) {
-                throw databaseError(e);
+                throw error(e);
             }
         }
         try (Connection connection = pool.getConnection()) {
@@ -151,7 +158,7 @@ public final class Database implements Transactions, AutoCloseable {
                 connection.setAutoCommit(true);
             }
         } catch (SQLException e) {
-            throw databaseError(e);
+            throw error(e);
         }
     }
 
@@ -183,20 +190,20 @@ public final class Database implements Transactions, AutoCloseable {
             try {
                 return work.run(outer);
             } catch (SQLException e) {
-                throw databaseError(e);
+                throw error(e);
             }
         }
         try (Connection connection = pool.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
-            throw databaseError(e);
+            throw error(e);
         }
     }
 
-    static MailerException databaseError(SQLException e) {
+    /** The failure as the person at the terminal should hear it: the database gone, or a statement's error. */
+    MailerException error(SQLException e) {
         if (connectionLost(e)) {
-            return new MailerException(ErrorKind.DATABASE_UNREACHABLE, "The database stopped answering ("
-                    + firstLine(e.getMessage()) + "); run the same command again when it is back.", e);
+            return new DatabaseUnreachable(settings.describe(), firstLine(rootMessage(e)), e);
         }
         return new MailerException(ErrorKind.INTERNAL, "Database error: " + firstLine(e.getMessage()) + ".", e);
     }

@@ -56,7 +56,7 @@ public final class DeliveryStore implements DeliveryRecords {
 
     @Override
     public int markInDoubt(long campaignId) {
-        return update("mark-in-doubt", Map.of("campaign_id", campaignId));
+        return update("mark-in-doubt", Map.of("campaign_id", campaignId, "silent_seconds", SENDER_SILENT_SECONDS));
     }
 
     @Override
@@ -69,7 +69,8 @@ public final class DeliveryStore implements DeliveryRecords {
         return database.withConnection(connection -> {
             List<Claim> claims = new ArrayList<>();
             try (PreparedStatement statement = prepare(connection, "claim", Map.of("campaign_id", campaignId,
-                    "owner", owner, "batch", batch, "lease_seconds", leaseSeconds, "after_id", afterId));
+                    "owner", owner, "batch", batch, "lease_seconds", leaseSeconds, "after_id", afterId,
+                    "silent_seconds", SENDER_SILENT_SECONDS));
                  ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     claims.add(new Claim(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getTimestamp(4).toInstant()));
@@ -98,8 +99,8 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     @Override
-    public void releaseLeases(long campaignId, String owner) {
-        update("release-leases", Map.of("campaign_id", campaignId, "owner", owner));
+    public int releaseLeases(long campaignId, String owner) {
+        return update("release-leases", Map.of("campaign_id", campaignId, "owner", owner));
     }
 
     @Override
@@ -111,8 +112,23 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     @Override
-    public void heartbeat(long campaignId, String owner) {
-        update("heartbeat", Map.of("campaign_id", campaignId, "owner", owner));
+    public boolean heartbeat(long campaignId, String owner) {
+        return update("heartbeat", Map.of("campaign_id", campaignId, "owner", owner)) > 0;
+    }
+
+    @Override
+    public List<Holder> heldByOthers(long campaignId, String owner) {
+        return database.withConnection(connection -> {
+            List<Holder> holders = new ArrayList<>();
+            try (PreparedStatement statement = prepare(connection, "held-by-others", Map.of("campaign_id", campaignId,
+                    "owner", owner, "silent_seconds", SENDER_SILENT_SECONDS));
+                 ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    holders.add(new Holder(rs.getString("owner"), rs.getLong("rows"), rs.getDouble("silent_seconds")));
+                }
+            }
+            return holders;
+        });
     }
 
     @Override
@@ -128,8 +144,8 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     @Override
-    public void unregisterSender(long campaignId, String owner) {
-        update("unregister-sender", Map.of("campaign_id", campaignId, "owner", owner));
+    public void forgetSender(long campaignId, String owner) {
+        update("forget-sender", Map.of("campaign_id", campaignId, "owner", owner));
     }
 
     @Override
@@ -172,7 +188,7 @@ public final class DeliveryStore implements DeliveryRecords {
             try {
                 return writeWithRetry(outcomes, marks);
             } catch (SQLException e) {
-                throw Database.databaseError(e);
+                throw database.error(e);
             }
         }
 
@@ -184,7 +200,7 @@ public final class DeliveryStore implements DeliveryRecords {
                     if (connection.getAutoCommit() == bounces) {
                         connection.setAutoCommit(!bounces);
                     }
-                    Set<Long> marked = writeLog(connection, owner, outcomes, marks);
+                    Set<Long> marked = writeLog(connection, campaignId, owner, outcomes, marks);
                     if (bounces) {
                         database.joined(connection, c -> {
                             outcomes.stream().filter(o -> o.bounce() != null)
@@ -238,7 +254,7 @@ public final class DeliveryStore implements DeliveryRecords {
      * Writes outcomes and marks the given rows 'sending', in one statement (one round trip); a row is
      * marked only while {@code owner} holds its lease. Returns the rows marked.
      */
-    private static Set<Long> writeLog(Connection connection, String owner, List<DeliveryOutcome> outcomes,
+    private static Set<Long> writeLog(Connection connection, long campaignId, String owner, List<DeliveryOutcome> outcomes,
                                       List<Long> marks) throws SQLException {
         List<Object> ids = new ArrayList<>();
         List<Object> statuses = new ArrayList<>();
@@ -272,6 +288,8 @@ public final class DeliveryStore implements DeliveryRecords {
         params.put("skip_reasons", skipReasons);
         params.put("marks", marks);
         params.put("owner", owner);
+        params.put("campaign_id", campaignId);
+        params.put("silent_seconds", SENDER_SILENT_SECONDS);
         try (PreparedStatement statement = WRITE_LOG.prepare(connection, params);
              ResultSet rs = statement.executeQuery()) {
             rs.next();

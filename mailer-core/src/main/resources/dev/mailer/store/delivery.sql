@@ -1,7 +1,8 @@
 -- Delivery records: one durable row per (campaign, contact). A row is claimed by a sender with a
 -- lease (lease_owner, lease_until); it becomes 'sending' just before its DATA goes out, and gets
--- its outcome right after. A 'sending' row whose lease ran out was in flight when its sender
--- died: nobody knows whether it arrived, so it becomes 'unknown' and is not sent again.
+-- its outcome right after. A 'sending' row whose sender died (it stopped beating, or its lease
+-- ran out) was in flight at that instant: nobody knows whether it arrived, so it becomes
+-- 'unknown' and is not sent again. Liveness is sender_alive() (V5__sender_alive.sql).
 
 -- A pending row for every contact the consent gate (V4__consent_gate.sql) lets through.
 -- name: enqueue
@@ -23,19 +24,23 @@ on conflict (campaign_id, contact_id) do nothing
 -- name: analyze
 analyze delivery
 
+-- lease_owner stays: the sender that had it in flight may still write its outcome (it was frozen,
+-- not dead), and only that sender may.
 -- name: mark-in-doubt
 update delivery
-   set status = 'unknown', lease_owner = null, lease_until = null, updated_at = now()
- where campaign_id = :campaign_id and status = 'sending' and lease_until < now()
+   set status = 'unknown', lease_until = null, updated_at = now()
+ where campaign_id = :campaign_id and status = 'sending'
+   and (lease_until is null or lease_until < now()
+        or not sender_alive(:campaign_id, lease_owner, :silent_seconds))
 
 -- name: resend-unknown
 update delivery
-   set status = 'pending', updated_at = now()
+   set status = 'pending', lease_owner = null, lease_until = null, updated_at = now()
  where campaign_id = :campaign_id and status = 'unknown'
 
 -- :after_id lets a sender continue after the rows it claimed last: the index still holds entries
 -- for every row already sent, and scanning them from the start each time made claims slower and
--- slower as the campaign went on.
+-- slower as the campaign went on. A row leased by a sender that stopped beating is taken over.
 -- name: claim
 update delivery d
    set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease_seconds)
@@ -44,7 +49,8 @@ update delivery d
                  where campaign_id = :campaign_id
                    and id > :after_id
                    and (status = 'pending' or (status = 'deferred' and next_attempt_at <= now()))
-                   and (lease_until is null or lease_until < now())
+                   and (lease_until is null or lease_until < now()
+                        or not sender_alive(:campaign_id, lease_owner, :silent_seconds))
                  order by id
                  limit :batch
                    for update skip locked)
@@ -73,7 +79,9 @@ update delivery
 
 -- Outcomes of earlier messages and in-flight marks of the next ones, in one statement: the
 -- senders wait for this round trip before every DATA, so it is kept to exactly one. Returns the
--- ids that were marked: only those may be sent.
+-- ids that were marked: only those may be sent. Both are fenced: an outcome is written only to a
+-- row this sender still holds (a frozen sender's rows may have been taken over meanwhile), and a
+-- row is marked only while this sender holds its lease and is alive by its own heartbeat.
 -- name: write-log
 with outcome as (
     update delivery d
@@ -93,7 +101,7 @@ with outcome as (
                   :replies::text[], :queue_ids::text[], :message_ids::text[], :next_attempts::text[]::timestamptz[],
                   :skip_reasons::text[])
            as v(id, status, code, enhanced_status, reply, queue_id, message_id, next_attempt_at, skip_reason)
-     where d.id = v.id
+     where d.id = v.id and d.lease_owner = :owner
     returning 1),
 mark as (
     update delivery
@@ -101,6 +109,7 @@ mark as (
      where id = any (:marks::text[]::bigint[])
        -- the fence: a sender paused past its lease no longer owns the row, and must not send it
        and lease_owner = :owner and lease_until > now()
+       and sender_alive(:campaign_id, :owner, :silent_seconds)
     returning id)
 select (select count(*) from outcome) as outcomes, array(select id from mark) as marked
 
@@ -111,15 +120,33 @@ delete from campaign_sender where heartbeat_at < now() - interval '10 minutes'
 insert into campaign_sender (campaign_id, owner) values (:campaign_id, :owner)
 on conflict (campaign_id, owner) do update set heartbeat_at = now()
 
+-- 0 rows: the sender was forgotten (taken for dead); it registers again.
 -- name: heartbeat
 update campaign_sender set heartbeat_at = now() where campaign_id = :campaign_id and owner = :owner
+
+-- Rows other senders hold now, by sender: live ones are cooperating, silent ones are waited for
+-- (up to the silence limit) and then taken over.
+-- name: held-by-others
+select d.lease_owner                                   as owner,
+       count(*)                                        as rows,
+       extract(epoch from now() - s.heartbeat_at)      as silent_seconds
+  from delivery d
+  left join campaign_sender s on s.campaign_id = d.campaign_id and s.owner = d.lease_owner
+ where d.campaign_id = :campaign_id
+   and d.status in ('pending', 'deferred', 'sending')
+   and d.lease_owner <> :owner
+   and d.lease_until > now()
+   and sender_alive(:campaign_id, d.lease_owner, :silent_seconds)
+ group by d.lease_owner, s.heartbeat_at
+
+-- A sender found dead by other means (its process is gone from this machine): its rows are free.
+-- name: forget-sender
+delete from campaign_sender where campaign_id = :campaign_id and owner = :owner
 
 -- name: active-senders
 select count(*) from campaign_sender
  where campaign_id = :campaign_id and heartbeat_at > now() - make_interval(secs => :alive_seconds)
 
--- name: unregister-sender
-delete from campaign_sender where campaign_id = :campaign_id and owner = :owner
 
 -- name: counts
 select count(*) filter (where status = 'sent')     as sent,

@@ -265,7 +265,7 @@ class CampaignRunTest {
             assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(without(eligible, inDoubt));
             Map<String, Object> row = delivery(inDoubt);
             assertThat(row.get("status")).isEqualTo("unknown");
-            assertThat(row.get("lease_owner")).isNull();
+            assertThat(row.get("lease_owner")).as("who had it in flight").isEqualTo("dead:1");
             assertThat(row.get("attempts")).isEqualTo(1L);
             assertThat(List.of(resumed.report().sent(), resumed.report().unknown())).containsExactly(19L, 1L);
 
