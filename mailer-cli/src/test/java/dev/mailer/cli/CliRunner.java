@@ -19,9 +19,14 @@ final class CliRunner {
     private final Map<String, String> env = new HashMap<>();
 
     CliRunner() {
-        this.dbUrl = TestPostgres.freshDatabase();
-        env.put("MAILER_DB_USER", TestPostgres.server().user());
-        env.put("MAILER_DB_PASSWORD", TestPostgres.server().password());
+        this(TestPostgres.freshDatabase(), TestPostgres.server().user(), TestPostgres.server().password());
+    }
+
+    /** Against another server's database (one a test may crash: {@code CrashablePostgres}). */
+    CliRunner(String dbUrl, String user, String password) {
+        this.dbUrl = dbUrl;
+        env.put("MAILER_DB_USER", user);
+        env.put("MAILER_DB_PASSWORD", password);
     }
 
     String dbUrl() {

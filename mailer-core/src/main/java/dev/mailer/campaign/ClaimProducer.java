@@ -143,7 +143,11 @@ final class ClaimProducer {
             pause(Duration.ofSeconds(1));
             return true;
         }
-        state.heldByOthers(holders.stream().mapToLong(DeliveryRecords.Holder::rows).sum());
+        long held = holders.stream().mapToLong(DeliveryRecords.Holder::rows).sum();
+        if (deliveries.counts(campaignId).pending() > held) {
+            return true; // rows became free since the last claim (a sender found dead just now)
+        }
+        state.heldByOthers(held);
         Optional<Instant> next = deliveries.nextDeferred(campaignId);
         if (next.isEmpty() || Duration.between(Instant.now(), next.get()).compareTo(options.waitForDeferred()) > 0) {
             return false; // nothing left, or only retries due later: a later run takes them

@@ -150,6 +150,12 @@ final class SenderLease implements AutoCloseable {
     void abandon() {
         if (housekeeping != null) {
             housekeeping.shutdownNow();
+            try {
+                // a beat still running would otherwise register this sender again after close
+                housekeeping.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -17,7 +17,7 @@ public interface DeliveryRecords {
      */
     int SENDER_SILENT_SECONDS = 10;
 
-    /** Rows another live sender holds now, and how long ago that sender last beat. */
+    /** Rows (pending or deferred) another live sender holds now, and how long ago that sender last beat. */
     record Holder(String owner, long rows, double silentSeconds) {
     }
 

@@ -124,8 +124,8 @@ on conflict (campaign_id, owner) do update set heartbeat_at = now()
 -- name: heartbeat
 update campaign_sender set heartbeat_at = now() where campaign_id = :campaign_id and owner = :owner
 
--- Rows other senders hold now, by sender: live ones are cooperating, silent ones are waited for
--- (up to the silence limit) and then taken over.
+-- Rows waiting with other live senders, by sender: ones that beat are cooperating, silent ones
+-- are waited for (up to the silence limit) and then taken over.
 -- name: held-by-others
 select d.lease_owner                                   as owner,
        count(*)                                        as rows,
@@ -133,7 +133,7 @@ select d.lease_owner                                   as owner,
   from delivery d
   left join campaign_sender s on s.campaign_id = d.campaign_id and s.owner = d.lease_owner
  where d.campaign_id = :campaign_id
-   and d.status in ('pending', 'deferred', 'sending')
+   and d.status in ('pending', 'deferred')
    and d.lease_owner <> :owner
    and d.lease_until > now()
    and sender_alive(:campaign_id, d.lease_owner, :silent_seconds)

@@ -121,8 +121,14 @@ final class CampaignFixture {
     }
 
     RunResult run(TestDatabase db, String url, CampaignRun.Options options, Throttle throttle) {
+        return run(db, url, options, throttle, null);
+    }
+
+    /** With {@code progress} told the run's figures every second. */
+    RunResult run(TestDatabase db, String url, CampaignRun.Options options, Throttle throttle,
+                  java.util.function.Consumer<CampaignRun.Progress> progress) {
         try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)))) {
-            return new CampaignRun(db.engine().campaignPorts(), spec, messages, pool, throttle, options, null).run();
+            return new CampaignRun(db.engine().campaignPorts(), spec, messages, pool, throttle, options, progress).run();
         }
     }
 }

@@ -189,8 +189,11 @@ final class Cluster {
         }
     }
 
-    /** Starts the server on a free loopback port and returns the port once it accepts connections. */
-    int start() {
+    /**
+     * Starts the server on {@code preferredPort} (0: a free loopback port) and returns the port
+     * once it accepts connections.
+     */
+    int start(int preferredPort) {
         try {
             log.prepare(user);
         } catch (IOException e) {
@@ -198,7 +201,7 @@ final class Cluster {
                     + FileTrees.describe(e) + ".", e);
         }
         for (int attempt = 1; ; attempt++) {
-            int port = freePort();
+            int port = preferredPort != 0 ? preferredPort : freePort();
             long logOffset = log.size();
             ProcessRunner.Result start = user.run(List.of(program("pg_ctl"),
                     "-D", dataDir.toString(),
@@ -214,7 +217,7 @@ final class Cluster {
                 why = lastLines(start.output(), 3);
             }
             stopAfterFailedStart();
-            if (why.contains("Address already in use") && attempt < PORT_ATTEMPTS) {
+            if (why.contains("Address already in use") && attempt < PORT_ATTEMPTS && preferredPort == 0) {
                 LOG.debug("Port {} was taken before the server could bind it; trying another", port);
                 continue;
             }

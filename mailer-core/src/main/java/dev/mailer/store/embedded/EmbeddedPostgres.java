@@ -41,8 +41,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * @param runAsUserWhenRoot the user the server runs as when mailer runs as root, which
      *     PostgreSQL refuses to run as
      * @param startTimeout how long starting or stopping the server may take
+     * @param port the loopback port to listen on; 0 for a free one picked at every start
      */
-    public record Options(String runAsUserWhenRoot, Duration startTimeout) {
+    public record Options(String runAsUserWhenRoot, Duration startTimeout, int port) {
         private static final String DEFAULT_USER = "nobody";
         private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -56,10 +57,22 @@ public final class EmbeddedPostgres implements AutoCloseable {
             if (startTimeout.isNegative() || startTimeout.isZero()) {
                 throw new IllegalArgumentException("startTimeout must be positive: " + startTimeout);
             }
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("not a port: " + port);
+            }
+        }
+
+        public Options(String runAsUserWhenRoot, Duration startTimeout) {
+            this(runAsUserWhenRoot, startTimeout, 0);
         }
 
         public static Options defaults() {
-            return new Options(DEFAULT_USER, DEFAULT_TIMEOUT);
+            return new Options(DEFAULT_USER, DEFAULT_TIMEOUT, 0);
+        }
+
+        /** The same options with a fixed port (a server restarted where its clients look for it). */
+        public Options withPort(int port) {
+            return new Options(runAsUserWhenRoot, startTimeout, port);
         }
     }
 
@@ -98,7 +111,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
             cluster = new Cluster(postgresDir, installDir, user, options.startTimeout());
             String password = cluster.initialised() ? cluster.readPassword() : cluster.initialise();
             cluster.stopLeftover();
-            int port = cluster.start();
+            int port = cluster.start(options.port());
             running = true;
             EmbeddedPostgres server = new EmbeddedPostgres(home, cluster, lock, port, password);
             server.createDatabaseIfMissing();
