@@ -96,6 +96,6 @@ public final class Engine {
     /** Starts {@code mailer serve}'s HTTP endpoints over this database. */
     public FeedbackServer serve(ServerSettings settings, InetSocketAddress address) {
         return FeedbackServer.start(feedbackRecorder(SoftBouncePolicy.DEFAULT, FeedbackServer.ORIGIN),
-                confirmation(FeedbackServer.ORIGIN), settings, address);
+                confirmation(FeedbackServer.ORIGIN), database::answers, settings, address);
     }
 }

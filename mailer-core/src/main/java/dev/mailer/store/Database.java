@@ -114,6 +114,20 @@ public final class Database implements Transactions, AutoCloseable {
         return current == null ? "none" : current.getVersion().getVersion();
     }
 
+    /**
+     * Whether the database answers now (a pooled connection and {@code select 1}, within the
+     * pool's connection timeout): what {@code GET /healthz} reports.
+     */
+    public boolean answers() {
+        try (Connection connection = pool.getConnection(); var statement = connection.createStatement()) {
+            statement.setQueryTimeout(5);
+            statement.execute("select 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
     public DataSource dataSource() {
         return pool;
     }

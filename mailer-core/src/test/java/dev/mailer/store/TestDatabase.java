@@ -46,6 +46,11 @@ public final class TestDatabase implements AutoCloseable {
                 TestPostgres.server().user(), TestPostgres.server().password())));
     }
 
+    /** Opens (and migrates) the database at {@code jdbcUrl}: one of a test's own server. */
+    public static TestDatabase at(String jdbcUrl, String user, String password) {
+        return new TestDatabase(Database.open(DatabaseSettings.server(jdbcUrl, user, password)));
+    }
+
     public Database database() {
         return database;
     }

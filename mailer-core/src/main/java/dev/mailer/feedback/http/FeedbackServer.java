@@ -8,6 +8,7 @@ import dev.mailer.feedback.FeedbackRecorder;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -47,15 +48,17 @@ public final class FeedbackServer implements AutoCloseable {
     /**
      * Starts listening.
      *
+     * @param databaseAnswers whether the database answers now, for {@code GET /healthz}
      * @param address where to listen; port 0 picks a free one (see {@link #address()})
      * @throws MailerException busy when the port is taken; usage when the address cannot be used
      */
     public static FeedbackServer start(FeedbackRecorder recorder, ConsentConfirmation confirmation,
-                                       ServerSettings settings, InetSocketAddress address) {
+                                       BooleanSupplier databaseAnswers, ServerSettings settings,
+                                       InetSocketAddress address) {
         applyConnectionLimits();
         Pages pages = new Pages(settings.organisation());
         Router router = new Router(new UnsubscribeEndpoint(recorder, pages, settings),
-                new ConfirmEndpoint(confirmation, pages, settings), pages, settings.maxBodyBytes());
+                new ConfirmEndpoint(confirmation, pages, settings), databaseAnswers, pages, settings.maxBodyBytes());
         HttpServer server;
         try {
             server = HttpServer.create(address, BACKLOG);

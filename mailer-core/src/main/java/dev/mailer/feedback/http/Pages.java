@@ -84,7 +84,7 @@ final class Pages {
                 Map.of("days", Integer.toString(ConsentConfirmation.VALID_DAYS))) + "</p>\n");
     }
 
-    /** A plain page for a problem: {@code bad}, {@code notfound}, {@code method}, {@code toolarge}, {@code error}. */
+    /** A plain page for a problem: {@code bad}, {@code notfound}, {@code method}, {@code toolarge}, {@code error}, {@code unavailable}. */
     String problem(BuiltInLanguage language, String which) {
         return page(language, which + ".title", "<p>" + WORDING.html(language, which + ".text") + "</p>\n");
     }

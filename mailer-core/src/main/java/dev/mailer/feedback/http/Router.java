@@ -3,10 +3,12 @@ package dev.mailer.feedback.http;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.mailer.error.DatabaseUnreachable;
 import dev.mailer.i18n.BuiltInLanguage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * Sends each request to its endpoint and turns every outcome into a complete response with the
  * same protective headers: the pages carry personal tokens in their URLs, so nothing may be
  * cached, framed, sniffed or leaked through a Referer. Failures become plain pages; the log
- * gets the failure's kind and place, never its message (database errors quote values).
+ * gets the failure's kind and place, never its message (database errors quote values). While the
+ * database does not answer, every request that needs it gets 503 with Retry-After, never a 200
+ * for something not recorded; the pool reconnects by itself once the database is back.
  */
 final class Router implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
@@ -27,12 +31,15 @@ final class Router implements HttpHandler {
 
     private final UnsubscribeEndpoint unsubscribe;
     private final ConfirmEndpoint confirm;
+    private final BooleanSupplier databaseAnswers;
     private final Pages pages;
     private final int maxBodyBytes;
 
-    Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, Pages pages, int maxBodyBytes) {
+    Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, BooleanSupplier databaseAnswers, Pages pages,
+           int maxBodyBytes) {
         this.unsubscribe = unsubscribe;
         this.confirm = confirm;
+        this.databaseAnswers = databaseAnswers;
         this.pages = pages;
         this.maxBodyBytes = maxBodyBytes;
     }
@@ -48,6 +55,10 @@ final class Router implements HttpHandler {
                 response = problem(413, "toolarge", exchange).withHeader("Connection", "close");
             } catch (IOException e) {
                 return; // the client went away while sending: nobody to answer
+            } catch (DatabaseUnreachable e) {
+                LOG.warn("{} {}: the database does not answer; answered 503", exchange.getRequestMethod(),
+                        routeName(exchange));
+                response = problem(503, "unavailable", exchange).withHeader("Retry-After", "30");
             } catch (RuntimeException e) {
                 LOG.error("{} {} failed: {}", exchange.getRequestMethod(), routeName(exchange), describe(e));
                 response = problem(500, "error", exchange);
@@ -64,7 +75,11 @@ final class Router implements HttpHandler {
         String path = exchange.getRequestURI().getRawPath();
         String method = exchange.getRequestMethod();
         if (path.equals("/healthz")) {
-            return method.equals("GET") ? Response.text(200, "ok\n") : notAllowed(exchange, "GET");
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                return notAllowed(exchange, "GET, HEAD");
+            }
+            return databaseAnswers.getAsBoolean() ? Response.text(200, "ok\n")
+                    : Response.text(503, "the database does not answer\n").withHeader("Retry-After", "30");
         }
         boolean unsubscribeLink = path.startsWith("/u/");
         boolean confirmLink = path.startsWith("/c/");
