@@ -155,6 +155,9 @@ public final class MailboxPoller {
         p.setProperty(prefix + "connectiontimeout", millis);
         p.setProperty(prefix + "timeout", millis);
         p.setProperty(prefix + "writetimeout", millis);
+        // reading a message must not mark it read: only a message whose feedback was recorded is
+        // flagged, so one left behind by a failure (the database gone) still looks new to people
+        p.setProperty(prefix + "peek", "true");
         switch (url.tls()) {
             case STARTTLS -> {
                 p.setProperty(prefix + "starttls.enable", "true");
