@@ -432,6 +432,27 @@ class CampaignRunTest {
     }
 
     @Test
+    void aSmallCampaignWhoseRelaySays421ForAFewSecondsIsFinishedByTheSameRun() throws Exception {
+        // fewer 421s than open the relay's breaker (5): this is about the deferred rows, not the breaker
+        List<String> eligible = importContacts(4, 0);
+        // the default wait for deferred rows (90 s), a first retry after 2 s instead of Backoff's minute
+        CampaignRun.Options options = CampaignRun.Options.builder().firstRetry(Duration.ofSeconds(2)).build();
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
+            eligible.forEach(email -> server.dataReply(email, "421 4.7.0 Try again later, closing connection", 1));
+
+            RunResult result = run(server.url("connections=2"), options);
+
+            assertThat(result.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            assertThat(deliveries()).allSatisfy(row -> assertThat(row).containsEntry("status", "sent")
+                    .containsEntry("attempts", 2L));
+            assertThat(List.of(result.report().sent(), result.report().deferred(), result.report().pending()))
+                    .containsExactly(4L, 0L, 0L);
+            assertThat(result.report().nextAttemptAt()).isNull();
+        }
+    }
+
+    @Test
     void aRowThatKeepsBeingDeferredIsGivenUpAfterTheMaximumAttempts() throws Exception {
         List<String> eligible = importContacts(10, 0);
         String busy = eligible.get(3);
