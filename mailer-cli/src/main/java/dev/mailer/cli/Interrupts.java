@@ -4,6 +4,7 @@ import dev.mailer.error.ErrorKind;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Map;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -36,6 +37,7 @@ final class Interrupts {
     static Registration onInterrupt(Runnable action) {
         Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
         AtomicBoolean signalled = new AtomicBoolean();
+        AtomicReference<Thread> forcedStop = new AtomicReference<>();
         SignalHandler handler = s -> {
             if (signalled.getAndSet(true)) {
                 System.err.println("mailer: stopping now (second signal); run the same command again to continue.");
@@ -52,6 +54,7 @@ final class Interrupts {
                 Runtime.getRuntime().exit(ExitCodes.of(ErrorKind.INTERRUPTED));
             }, "interrupt-watchdog");
             watchdog.setDaemon(true);
+            forcedStop.set(watchdog);
             watchdog.start();
             action.run();
         };
@@ -63,6 +66,12 @@ final class Interrupts {
                 // the platform has no such signal; the default behaviour stays
             }
         }
-        return () -> previous.forEach(Signal::handle);
+        return () -> {
+            previous.forEach(Signal::handle);
+            Thread watchdog = forcedStop.get();
+            if (watchdog != null) {
+                watchdog.interrupt(); // the command stopped in time: no forced exit
+            }
+        };
     }
 }
