@@ -1,13 +1,13 @@
 package dev.mailer.delivery;
 
-import dev.mailer.feedback.BounceClassifier;
+import dev.mailer.reply.Replies;
 import dev.mailer.transport.SendResult;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * What an SMTP result means for the row: sent; a 5xx fails it and is recorded as a bounce (hard
- * or soft, {@link BounceClassifier#isHard}); a 4xx or a lost connection defers it with
+ * or soft, {@link Replies#isHard}); a 4xx or a lost connection defers it with
  * {@link Backoff}, until the maximum attempts or the maximum age, when the run gives up.
  *
  * @param maxAttempts attempts after which a temporary failure fails the row
@@ -21,7 +21,7 @@ public record RetryPolicy(int maxAttempts, Duration maxAge, Duration firstRetry)
         return switch (result.outcome()) {
             case SENT -> DeliveryOutcome.sent(claim, result, messageId);
             case PERMANENT -> DeliveryOutcome.failed(claim, result, messageId, new DeliveryOutcome.Bounce(
-                    BounceClassifier.isHard(result.code(), result.enhancedStatus(), result.reply()),
+                    Replies.isHard(result.code(), result.enhancedStatus(), result.reply()),
                     result.enhancedStatus(), result.reply()));
             case TRANSIENT, CONNECTION -> {
                 boolean tooOld = Duration.between(claim.createdAt(), now).compareTo(maxAge) > 0;

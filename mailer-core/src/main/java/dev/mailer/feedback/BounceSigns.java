@@ -1,5 +1,7 @@
 package dev.mailer.feedback;
 
+import dev.mailer.reply.Phrases;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 

@@ -1,5 +1,7 @@
 package dev.mailer.feedback;
 
+import dev.mailer.reply.Replies;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,7 +48,7 @@ final class DeliveryReports {
             }
             String status = specificStatus(record.status(), reason);
             boolean hard = "failed".equals(record.action())
-                    && BounceClassifier.isHard(SmtpReplies.code(reason), status, reason);
+                    && Replies.isHard(SmtpReplies.code(reason), status, reason);
             entries.add(message.bounce(recipient, status, record.action(), hard, diagnostic, entries.size()));
         }
         return entries;

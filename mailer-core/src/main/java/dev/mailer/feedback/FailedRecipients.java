@@ -1,5 +1,7 @@
 package dev.mailer.feedback;
 
+import dev.mailer.reply.Phrases;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.mailer.feedback;
 
+import dev.mailer.reply.Replies;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -114,7 +116,7 @@ final class SesNotifications {
             String given = blankToNull(recipient.path("action").asText(""));
             String action = given == null ? "failed" : given.toLowerCase(Locale.ROOT);
             boolean hard = !transientBounce && !action.equals("delayed")
-                    && (noSuchAddress || BounceClassifier.isHard(SmtpReplies.code(diagnostic), status, diagnostic));
+                    && (noSuchAddress || Replies.isHard(SmtpReplies.code(diagnostic), status, diagnostic));
             entries.add(message.bounce(address, status, action, hard, ParsedMessage.compact(diagnostic), entries.size()));
             if (entries.size() >= FailedRecipients.MAX_FAILURES) {
                 break;

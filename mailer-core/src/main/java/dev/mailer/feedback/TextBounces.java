@@ -1,5 +1,7 @@
 package dev.mailer.feedback;
 
+import dev.mailer.reply.Replies;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -48,7 +50,7 @@ final class TextBounces {
             // unknown. The following recipients were affected: …")
             String evidence = failures.size() == 1 ? reasonFirst(reason, parts.readable()) : reason;
             String status = SmtpReplies.status(evidence);
-            boolean hard = !delayed && BounceClassifier.isHard(SmtpReplies.code(evidence), status, evidence);
+            boolean hard = !delayed && Replies.isHard(SmtpReplies.code(evidence), status, evidence);
             entries.add(message.bounce(failure.address(), status, delayed ? "delayed" : "failed", hard,
                     ParsedMessage.compact(reason), entries.size()));
         }

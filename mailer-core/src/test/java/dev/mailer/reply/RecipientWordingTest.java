@@ -1,11 +1,11 @@
-package dev.mailer.feedback;
+package dev.mailer.reply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class BounceClassifierTest {
+class RecipientWordingTest {
 
     @ParameterizedTest(name = "{0} {1} {2} -> hard={3}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
@@ -55,6 +55,6 @@ class BounceClassifierTest {
             451 | 4.3.0  | Upstream error, please check postmaster pages                                       | false
             """)
     void hardOnlyWhenTheAddressIsPermanentlyUndeliverable(int code, String status, String text, boolean hard) {
-        assertThat(BounceClassifier.isHard(code, status, text)).isEqualTo(hard);
+        assertThat(RecipientWording.isHard(code, status, text)).isEqualTo(hard);
     }
 }

@@ -1,4 +1,4 @@
-package dev.mailer.feedback;
+package dev.mailer.reply;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * phrase is a vectorized {@link String#contains} and a pattern that starts with a word is
  * searched with Boyer-Moore. Bounce texts are short, but a mailbox poll reads thousands of them.
  */
-final class Phrases {
+public final class Phrases {
     private static final String REGEX_SYNTAX = "\\[](){}.*+?^$|";
     private final String[] literals;
     private final Pattern[] patterns;
@@ -22,7 +22,7 @@ final class Phrases {
     }
 
     /** @param phrases lower-case literal phrases or regular expressions */
-    static Phrases of(String... phrases) {
+    public static Phrases of(String... phrases) {
         List<String> literals = new ArrayList<>();
         List<Pattern> patterns = new ArrayList<>();
         for (String phrase : phrases) {
@@ -36,7 +36,7 @@ final class Phrases {
     }
 
     /** True when one of the phrases occurs in the text, which must already be lower case. */
-    boolean in(String lowerCaseText) {
+    public boolean in(String lowerCaseText) {
         for (String literal : literals) {
             if (lowerCaseText.contains(literal)) {
                 return true;
@@ -51,7 +51,7 @@ final class Phrases {
     }
 
     /** As {@link #in}, for text in any case. */
-    boolean inAnyCase(String text) {
+    public boolean inAnyCase(String text) {
         return text != null && in(text.toLowerCase(Locale.ROOT));
     }
 }

@@ -1,4 +1,4 @@
-package dev.mailer.feedback;
+package dev.mailer.reply;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -26,9 +26,10 @@ import java.util.regex.Pattern;
  *   <li>vaguer address wording ("mailbox unavailable", "recipient rejected") is hard only when
  *       the status is missing or generic (5.0.0, 5.5.x): under 5.7.x policy it is soft.</li>
  * </ol>
- * Thread-safe and allocation-light: it runs for every failed SMTP reply and every bounce.
+ * Thread-safe and allocation-light: it runs for every failed SMTP reply and every bounce. Replies
+ * that are the sender's fault or a rate limit are told apart before ({@link SenderWording}).
  */
-public final class BounceClassifier {
+final class RecipientWording {
     private static final Pattern HARD_STATUS = Pattern.compile("5\\.1\\.(0|1|2|3|6|10)|5\\.4\\.4");
     /** Statuses that name a reason other than the address, whatever the text adds. */
     private static final Pattern OTHER_REASON_STATUS = Pattern.compile("5\\.2\\.[23]|5\\.3\\.4|5\\.1\\.[78]");
@@ -124,7 +125,7 @@ public final class BounceClassifier {
      */
     private static final Phrases NO_MAIL_DOMAIN = Phrases.of("null mx", "rfc ?7505");
 
-    private BounceClassifier() {
+    private RecipientWording() {
     }
 
     /**
@@ -132,7 +133,7 @@ public final class BounceClassifier {
      * @param enhancedStatus RFC 3463 status such as 5.1.1, or null
      * @param text           the reply or diagnostic text
      */
-    public static boolean isHard(int code, String enhancedStatus, String text) {
+    static boolean isHard(int code, String enhancedStatus, String text) {
         String lower = text == null ? "" : text.toLowerCase(Locale.ROOT);
         if (NO_MAIL_DOMAIN.in(lower)) {
             return true;
