@@ -27,6 +27,7 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
             case USAGE, CONFIG, CAMPAIGN_FILE, TEMPLATE, INPUT_FILE, SCHEMA -> USAGE;
             case BUSY -> 3;
             case NO_RELAY -> 4;
+            case SENDER_REFUSED -> 5;
             case DATABASE_UNREACHABLE, MAILBOX_UNREACHABLE -> 6;
             case INTERRUPTED -> 130;
         };

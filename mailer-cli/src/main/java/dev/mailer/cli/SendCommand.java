@@ -105,8 +105,9 @@ final class SendCommand implements Callable<Integer> {
         if (result.stoppedBy() == null) {
             return 0;
         }
-        context.err().println("Stopped: " + result.reason() + ". Run the same command again to continue;"
-                + " nobody will be mailed twice.");
+        context.err().println(result.stoppedBy() == ErrorKind.SENDER_REFUSED ? "Stopped: " + result.reason() + "."
+                : "Stopped: " + result.reason() + ". Run the same command again to continue; nobody will be mailed"
+                + " twice.");
         return ExitCodes.of(result.stoppedBy());
     }
 

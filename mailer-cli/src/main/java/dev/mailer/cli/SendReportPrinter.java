@@ -33,6 +33,19 @@ public final class SendReportPrinter {
             out.println();
             out.printf("  sent %d, failed %d, deferred %d, unknown %d%n", report.sent(), report.failed(),
                     report.deferred(), report.unknown());
+            if (report.held() != null && report.held() > 0) {
+                out.printf("  %d held: the sender was refused (see below); fix the cause, then run the same command"
+                        + " again to send them%n", report.held());
+            }
+            if (report.warnings() != null) {
+                for (dev.mailer.campaign.SendWarning warning : report.warnings()) {
+                    out.printf("  ! %s%s, %d: %s%n", warning.code(), warning.domain() == null ? "" : " at "
+                            + warning.domain(), warning.count(), warning.reply());
+                    if (warning.hint() != null) {
+                        out.printf("    %s%n", warning.hint());
+                    }
+                }
+            }
             long withOthers = report.withOtherSenders() == null ? 0 : report.withOtherSenders();
             if (withOthers > 0) {
                 out.printf("  %d being sent by another sender of this campaign that is still running%n", withOthers);

@@ -211,6 +211,7 @@ public final class CampaignRun {
         transactions.inTransaction(() -> {
             lease.register();
             deliveries.markInDoubt(campaignId);
+            deliveries.releaseHeld(campaignId);
             if (options.resendUnknown()) {
                 deliveries.resendUnknown(campaignId);
             }
@@ -244,11 +245,20 @@ public final class CampaignRun {
         SendReport report = SendReport.sent(spec.name(), gate, counts.sent(), counts.failed(), counts.deferred(),
                 counts.unknown(), seconds, state.sent() / Math.max(seconds, 0.001), counts.pending(),
                 counts.deferred() == 0 ? null : deliveries.nextDeferred(campaignId).orElse(null),
-                state.heldByOthers());
+                state.heldByOthers(), counts.held(), warnings());
         if (progress != null) {
             progress.accept(state.progress());
         }
+        if (state.stoppedBy() == null && state.senderFaults().any()) {
+            // the run did what it could; the held rows wait for the sender's problem to be fixed
+            return new RunResult(report, ErrorKind.SENDER_REFUSED, state.senderFaults().sentence());
+        }
         return new RunResult(report, state.stoppedBy(), state.stopReason());
+    }
+
+    private List<SendWarning> warnings() {
+        return state.senderFaults().observed().stream().map(o -> new SendWarning(SendWarning.SENDER_FAULT,
+                o.domain(), o.count(), o.first().reply(), o.verdict().hint())).toList();
     }
 
     /** The producer on this thread, one worker per SMTP connection, and the delivery log between them. */

@@ -19,6 +19,9 @@ final class RunState {
     private final AtomicLong deferred = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong held = new AtomicLong();
+    private final SenderFaults senderFaults = new SenderFaults();
+    private final java.util.Set<String> heldDomains = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Handed to a sender but not sent: the run stopped first, or the row was no longer this sender's. */
     private final AtomicLong dropped = new AtomicLong();
     private volatile String waitingFor;
@@ -98,7 +101,20 @@ final class RunState {
 
     /** Messages handed to the senders that have no outcome yet. */
     long inFlight() {
-        return queued.get() - sent.get() - failed.get() - deferred.get() - dropped.get();
+        return queued.get() - sent.get() - failed.get() - deferred.get() - held.get() - dropped.get();
+    }
+
+    SenderFaults senderFaults() {
+        return senderFaults;
+    }
+
+    /** After enough sender faults from one domain its remaining rows are held without being tried. */
+    void holdDomain(String domain) {
+        heldDomains.add(domain);
+    }
+
+    boolean domainHeld(String domain) {
+        return heldDomains.contains(domain);
     }
 
     /** A message handed to a sender was not sent (the run is stopping, or the row was fenced). */
@@ -134,6 +150,7 @@ final class RunState {
             case SENT -> sent.incrementAndGet();
             case FAILED -> failed.incrementAndGet();
             case DEFERRED -> deferred.incrementAndGet();
+            case HELD -> held.incrementAndGet();
             case SKIPPED -> skipped.incrementAndGet();
             default -> throw new IllegalArgumentException("not an outcome: " + outcome.status());
         }

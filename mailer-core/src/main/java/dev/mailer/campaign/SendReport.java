@@ -23,12 +23,14 @@ public record SendReport(String campaign, boolean dryRun, long considered, long 
                          @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond,
                          @JsonInclude(JsonInclude.Include.NON_NULL) Long pending,
                          @JsonInclude(JsonInclude.Include.NON_NULL) String nextAttemptAt,
-                         @JsonInclude(JsonInclude.Include.NON_NULL) Long withOtherSenders) {
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long withOtherSenders,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long held,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) List<SendWarning> warnings) {
 
     /** @param rendered messages rendered in memory, or null when templates were not looked at */
     public static SendReport dryRun(String campaign, GateReport gate, List<CampaignError> errors, Long rendered) {
         return new SendReport(campaign, true, gate.considered(), gate.eligible(), codes(gate), 0, 0, 0, 0,
-                List.copyOf(errors), rendered, null, null, null, null, null);
+                List.copyOf(errors), rendered, null, null, null, null, null, null, null);
     }
 
     /**
@@ -37,21 +39,24 @@ public record SendReport(String campaign, boolean dryRun, long considered, long 
      * @param pending          rows not yet tried (left by --limit, or held by another sender)
      * @param nextAttemptAt    when the earliest deferred row is due again; null when none is deferred
      * @param withOtherSenders rows live cooperating senders were sending when this run ended
+     * @param held             rows held back because the relay or a provider refuses the sender
+     * @param warnings         what the relay or the providers said that the person must act on
      */
     public static SendReport sent(String campaign, GateReport gate, long sent, long failed, long deferred, long unknown,
                                   double elapsedSeconds, double messagesPerSecond, long pending,
-                                  Instant nextAttemptAt, long withOtherSenders) {
+                                  Instant nextAttemptAt, long withOtherSenders, long held,
+                                  List<SendWarning> warnings) {
         return new SendReport(campaign, false, gate.considered(), gate.eligible(), codes(gate), sent, failed, deferred,
                 unknown, List.of(), null, Math.round(elapsedSeconds * 100) / 100.0,
                 Math.round(messagesPerSecond * 10) / 10.0, pending,
                 nextAttemptAt == null ? null : nextAttemptAt.truncatedTo(ChronoUnit.SECONDS).toString(),
-                withOtherSenders);
+                withOtherSenders, held, List.copyOf(warnings));
     }
 
     /** A campaign that could not even be read: no counts, only its errors. */
     public static SendReport invalid(String campaign, boolean dryRun, List<CampaignError> errors) {
         return new SendReport(campaign, dryRun, 0, 0, codes(null), 0, 0, 0, 0, List.copyOf(errors), null, null, null,
-                null, null, null);
+                null, null, null, null, null);
     }
 
     public boolean valid() {

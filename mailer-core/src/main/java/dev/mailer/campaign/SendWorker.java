@@ -4,7 +4,9 @@ import dev.mailer.audience.Recipient;
 import dev.mailer.delivery.Claim;
 import dev.mailer.delivery.DeliveryLog;
 import dev.mailer.delivery.DeliveryOutcome;
+import dev.mailer.delivery.DeliveryState;
 import dev.mailer.delivery.RetryPolicy;
+import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.OutgoingMessage;
 import dev.mailer.template.TemplateProblem;
@@ -81,6 +83,13 @@ final class SendWorker implements Runnable {
     private void deliver(Work item) throws InterruptedException {
         Claim claim = item.claim();
         Recipient recipient = item.recipient();
+        String domain = domainOf(recipient.email());
+        if (state.domainHeld(domain)) {
+            // the domain refused the sender again and again: the rest of it waits for the cause to be fixed
+            state.senderFaults().heldUntried(domain);
+            record(DeliveryOutcome.held(claim, state.senderFaults().of(domain).orElseThrow().first(), null));
+            return;
+        }
         OutgoingMessage message;
         try {
             message = messages.build(recipient, campaignId);
@@ -98,7 +107,19 @@ final class SendWorker implements Runnable {
             return;
         }
         SendResult result = sent.get().result();
-        record(retry.outcome(claim, result, message.messageId(), Instant.now()));
+        DeliveryOutcome outcome = retry.outcome(claim, result, message.messageId(), Instant.now());
+        record(outcome);
+        if (outcome.status() == DeliveryState.HELD) {
+            switch (state.senderFaults().record(domain, result, RetryPolicy.verdict(result))) {
+                case HOLD_DOMAIN -> state.holdDomain(domain);
+                case STOP -> state.stop(ErrorKind.SENDER_REFUSED, state.senderFaults().sentence());
+                case GO_ON -> { }
+            }
+        }
+    }
+
+    private static String domainOf(String email) {
+        return email.substring(email.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
     }
 
     private void record(DeliveryOutcome outcome) {

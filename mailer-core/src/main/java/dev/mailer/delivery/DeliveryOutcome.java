@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * What became of one delivery attempt, as written to its row. Built by the factory for each
  * ending: {@link #sent}, {@link #deferred}, {@link #failed}, {@link #gaveUp}, {@link #unrenderable},
- * {@link #skipped}, {@link #leftAudience}.
+ * {@link #skipped}, {@link #leftAudience}, {@link #held}.
  */
 public final class DeliveryOutcome {
     /** The skip reason of a row whose contact is no longer in the campaign's audience at all. */
@@ -61,6 +61,16 @@ public final class DeliveryOutcome {
     public static DeliveryOutcome failed(Claim claim, SendResult result, String messageId, Bounce bounce) {
         return new DeliveryOutcome(claim, DeliveryState.FAILED, result.code(), result.enhancedStatus(), result.reply(),
                 null, messageId, null, null, bounce);
+    }
+
+    /**
+     * The relay or the receiving provider refused the sender, not the recipient (SPEC §6a): no
+     * bounce, nobody suppressed; the next run sends the row. {@code result} is the refusal, or the
+     * one that made the run hold the row's whole domain without trying it.
+     */
+    public static DeliveryOutcome held(Claim claim, SendResult result, String messageId) {
+        return new DeliveryOutcome(claim, DeliveryState.HELD, result.code(), result.enhancedStatus(), result.reply(),
+                null, messageId, null, null, null);
     }
 
     /** Temporary failures until the last attempt allowed, or until the row was too old: failed, no bounce. */

@@ -30,6 +30,9 @@ public interface DeliveryRecords {
      */
     int markInDoubt(long campaignId);
 
+    /** 'held' rows (the sender was refused) become 'pending' again for this run; returns how many. */
+    int releaseHeld(long campaignId);
+
     /** 'unknown' rows become 'pending' again (send --resend-unknown); returns how many. */
     int resendUnknown(long campaignId);
 

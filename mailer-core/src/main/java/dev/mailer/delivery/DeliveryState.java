@@ -4,7 +4,8 @@ package dev.mailer.delivery;
  * Where one delivery row stands (the {@code delivery.status} column, bound by {@link #code()}).
  * A row starts {@link #PENDING}; a sender makes it {@link #SENDING} just before its DATA goes out
  * and then gives it its outcome. A row left {@code SENDING} by a sender that died is
- * {@link #UNKNOWN}: nobody knows whether it arrived.
+ * {@link #UNKNOWN}: nobody knows whether it arrived. A row whose message the relay or the
+ * receiving provider refused because of the sender is {@link #HELD}: the next run sends it.
  */
 public enum DeliveryState {
     PENDING("pending"),
@@ -13,7 +14,8 @@ public enum DeliveryState {
     DEFERRED("deferred"),
     FAILED("failed"),
     SKIPPED("skipped"),
-    UNKNOWN("unknown");
+    UNKNOWN("unknown"),
+    HELD("held");
 
     private final String code;
 

@@ -26,6 +26,11 @@ public enum ErrorKind {
     BUSY,
     /** No SMTP relay is usable; the campaign can be resumed. */
     NO_RELAY,
+    /**
+     * The relay or the receiving providers refuse the sender (authentication, reputation, content,
+     * quota): rows are held; fix the cause, then run again.
+     */
+    SENDER_REFUSED,
     /** The database does not answer (down, unreachable, refusing connections); resumable. */
     DATABASE_UNREACHABLE,
     /** The feedback mailbox does not answer or refuses the login; resumable. */

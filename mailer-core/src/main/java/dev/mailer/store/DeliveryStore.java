@@ -60,6 +60,11 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     @Override
+    public int releaseHeld(long campaignId) {
+        return update("release-held", Map.of("campaign_id", campaignId));
+    }
+
+    @Override
     public int resendUnknown(long campaignId) {
         return update("resend-unknown", Map.of("campaign_id", campaignId));
     }
@@ -155,7 +160,8 @@ public final class DeliveryStore implements DeliveryRecords {
                  ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return new DeliveryCounts(rs.getLong("sent"), rs.getLong("failed"), rs.getLong("deferred"),
-                        rs.getLong("unknown"), rs.getLong("pending"), rs.getLong("skipped"), rs.getLong("total"));
+                        rs.getLong("unknown"), rs.getLong("pending"), rs.getLong("skipped"), rs.getLong("held"),
+                        rs.getLong("total"));
             }
         });
     }

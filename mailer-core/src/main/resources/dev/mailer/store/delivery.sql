@@ -33,6 +33,12 @@ update delivery
    and (lease_until is null or lease_until < now()
         or not sender_alive(:campaign_id, lease_owner, :silent_seconds))
 
+-- Rows held back by a refusal of the sender are sent again by the next run (after the cause is fixed).
+-- name: release-held
+update delivery
+   set status = 'pending', lease_owner = null, lease_until = null, updated_at = now()
+ where campaign_id = :campaign_id and status = 'held'
+
 -- name: resend-unknown
 update delivery
    set status = 'pending', lease_owner = null, lease_until = null, updated_at = now()
@@ -155,6 +161,7 @@ select count(*) filter (where status = 'sent')     as sent,
        count(*) filter (where status = 'unknown')  as unknown,
        count(*) filter (where status = 'pending')  as pending,
        count(*) filter (where status = 'skipped')  as skipped,
+       count(*) filter (where status = 'held')     as held,
        count(*)                                    as total
   from delivery
  where campaign_id = :campaign_id

@@ -81,6 +81,7 @@ public final class FaultySmtpServer implements AutoCloseable {
     private final Map<String, String> dataReplies = new ConcurrentHashMap<>();
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> dataRepliesLeft = new ConcurrentHashMap<>();
     private final Set<String> dropAfterData = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger dataRefusals = new java.util.concurrent.atomic.AtomicInteger();
 
     // security; null means off
     private volatile SSLContext startTls;
@@ -218,6 +219,11 @@ public final class FaultySmtpServer implements AutoCloseable {
     public FaultySmtpServer acceptReply(String format) {
         acceptReply = format;
         return this;
+    }
+
+    /** Messages answered with a {@link #dataReply} line instead of being accepted. */
+    public int dataRefusals() {
+        return dataRefusals.get();
     }
 
     public int connectionsOpened() {
@@ -428,6 +434,7 @@ public final class FaultySmtpServer implements AutoCloseable {
                 custom = null;
             }
             if (custom != null) {
+                dataRefusals.incrementAndGet();
                 reply(custom);
             } else {
                 received.add(new Received(from, List.copyOf(recipients), message.toByteArray(), tls, user));
