@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
         description = {"Read feedback messages (.eml files: bounces, complaints, unsubscribe mails, auto-replies) and"
                 + " print what each reports, one JSON object per line and per recipient.",
                 "Nothing is recorded and no database is opened: this shows what 'feedback poll' would make of a message.",
-                "Keys: file, type (bounce, complaint, unsubscribe, unknown), recipient, status, action, hard,"
+                "Keys: file, type (bounce, complaint, unsubscribe, unknown), recipient, status, action, hard, fault, reason,"
                         + " diagnostic, campaign, contact (campaign and contact only from tokens signed with this"
                         + " installation's secret)."},
         footer = {"", "Examples:",
@@ -79,6 +79,9 @@ final class FeedbackParseCommand implements Callable<Integer> {
         out.put("diagnostic", feedback.diagnostic());
         out.put("campaign", feedback.campaignId());
         out.put("contact", feedback.contactId());
+        var verdict = feedback.verdict();
+        out.put("fault", verdict == null ? null : verdict.fault().json());
+        out.put("reason", verdict == null ? null : verdict.reason().json());
         return out;
     }
 

@@ -1,5 +1,8 @@
 package dev.mailer.feedback;
 
+import dev.mailer.reply.Replies;
+import dev.mailer.reply.ReplyVerdict;
+
 /**
  * One event found in a feedback message: one failed recipient of a delivery report, one
  * complaint, one unsubscribe request, or one message that is none of these.
@@ -37,6 +40,14 @@ public record Feedback(FeedbackType type, String recipient, String status, Strin
                 diagnostic = diagnostic.substring(0, MAX_DIAGNOSTIC).strip();
             }
         }
+    }
+
+    /**
+     * Whose fault a bounce is, and why (SPEC §6a, §7), from its status and the remote server's
+     * words; null for anything but a bounce.
+     */
+    public ReplyVerdict verdict() {
+        return type == FeedbackType.BOUNCE ? Replies.classify(SmtpReplies.code(diagnostic), status, diagnostic) : null;
     }
 
     /** Feedback that names no purpose of its own: bounces, complaints, campaign unsubscribes. */

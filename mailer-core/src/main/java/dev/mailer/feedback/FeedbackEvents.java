@@ -1,5 +1,7 @@
 package dev.mailer.feedback;
 
+import dev.mailer.reply.Fault;
+
 import java.util.Optional;
 
 /** What the feedback stage needs from the store: feedback events, each once, and the campaigns they name. */
@@ -9,8 +11,9 @@ public interface FeedbackEvents {
     }
 
     /** One event to record; ids may be null when the feedback could not be tied to them. */
+    /** @param fault whose fault a bounce is; null for complaints and unsubscribes */
     record Event(String sourceKey, FeedbackType type, Long contactId, Long campaignId, Boolean hard, String status,
-                 String diagnostic) {
+                 String diagnostic, Fault fault) {
     }
 
     Optional<Campaign> campaign(long campaignId);

@@ -1,5 +1,8 @@
 package dev.mailer.feedback;
 
+import dev.mailer.reply.Fault;
+import dev.mailer.reply.ReplyVerdict;
+
 import dev.mailer.audit.AuditTrail;
 import dev.mailer.consent.ConsentRecord;
 import dev.mailer.consent.ConsentStore;
@@ -40,7 +43,12 @@ public final class FeedbackRecorder {
         /** not feedback to act on: an auto-reply, a delay warning, an erased person */
         IGNORED,
         /** no contact, campaign or address could be tied to it */
-        UNMATCHED
+        UNMATCHED,
+        /**
+         * a bounce that is the sender's fault or a rate limit (SPEC §6a): recorded, but nobody is
+         * suppressed and no one's soft-bounce count grows
+         */
+        SENDER_FAULT
     }
 
     /**
@@ -72,7 +80,7 @@ public final class FeedbackRecorder {
                 return Result.IGNORED; // erased while the message was on its way
             }
             boolean isNew = events.insert(new FeedbackEvents.Event("smtp:" + deliveryId, FeedbackType.BOUNCE,
-                    contactId, campaignId, hard, status, diagnostic));
+                    contactId, campaignId, hard, status, diagnostic, Fault.RECIPIENT));
             String email = contact.get().emailNormalized();
             suppressBounce(hard, email, contactId, diagnostic);
             return isNew ? Result.RECORDED : Result.ALREADY_RECORDED;
@@ -122,12 +130,18 @@ public final class FeedbackRecorder {
                         "unsubscribe e-mail", null, null);
             }
             Long contactId = contact.map(Contact::id).orElse(null);
+            ReplyVerdict verdict = feedback.verdict();
+            boolean recipientsFault = verdict == null || verdict.fault() == Fault.RECIPIENT;
             boolean isNew = events.insert(new FeedbackEvents.Event(feedback.sourceKey(), feedback.type(),
                     contactId, campaign.map(Campaign::id).orElse(null),
-                    feedback.type() == FeedbackType.BOUNCE ? feedback.hard() : null, feedback.status(),
-                    feedback.diagnostic()));
+                    feedback.type() == FeedbackType.BOUNCE ? feedback.hard() && recipientsFault : null,
+                    feedback.status(), feedback.diagnostic(), verdict == null ? null : verdict.fault()));
             if (!isNew) {
                 return Result.ALREADY_RECORDED;
+            }
+            if (!recipientsFault) {
+                // the provider refused the sender or asked to slow down: nothing about this person
+                return Result.SENDER_FAULT;
             }
             suppress(feedback, email, contactId);
             return Result.RECORDED;
@@ -161,7 +175,7 @@ public final class FeedbackRecorder {
         String key = "unsubscribe:" + (campaign == null ? 0 : campaign.id()) + ":" + contact.id()
                 + (everything ? ":all" : "");
         boolean isNew = events.insert(new FeedbackEvents.Event(key, FeedbackType.UNSUBSCRIBE, contact.id(),
-                campaign == null ? null : campaign.id(), null, null, purpose));
+                campaign == null ? null : campaign.id(), null, null, purpose, null));
         if (isWithdrawn(contact.id(), purpose)) {
             return isNew ? Result.RECORDED : Result.ALREADY_RECORDED;
         }

@@ -13,10 +13,16 @@ import java.util.regex.Pattern;
  * reply's enhanced status, its text, or either.
  */
 final class SenderWording {
-    private record Row(Fault fault, Reason reason, Pattern status, Pattern text, String provider, String hint,
-                       boolean unambiguous) {
+    private record Row(Fault fault, Reason reason, Pattern status, Pattern statusInText, Pattern text,
+                       String provider, String hint, boolean unambiguous) {
+        /**
+         * The status counts where the reporter put it (a DSN's Status field, the reply's first
+         * status) or anywhere in the text: a DSN may carry a generic 5.0.0 over the provider's
+         * "550-5.7.26" quoted in its diagnostic, a multi-line reply the status on every line.
+         */
         boolean matches(String status, String lowerText) {
             return (this.status != null && status != null && this.status.matcher(status).matches())
+                    || (statusInText != null && statusInText.matcher(lowerText).find())
                     || (text != null && text.matcher(lowerText).find());
         }
     }
@@ -40,7 +46,7 @@ final class SenderWording {
                     + "|sending (too )?fast|slow down", null, "the relay asks to send more slowly: lower `rate` or"
                     + " the relay's connections=N"),
             // --- the sender is not authenticated ------------------------------------------------------
-            sender(Reason.AUTH_FAILED, "5\\.7\\.26", "unauthenticated (email|mail|sender)|dmarc (policy|check)",
+            sender(Reason.AUTH_FAILED, "5\\.7\\.26", "unauthenticated (email|mail|sender)|sender is unauthenticated|dmarc (policy|check)",
                     "Gmail", "the message failed SPF, DKIM and DMARC: " + CHECK_AUTH, true),
             sender(Reason.AUTH_FAILED, "5\\.7\\.27", "does not pass spf|spf (check )?fail", "Gmail",
                     "SPF fails for the envelope sender's domain: add the relay's IPs to its SPF record", true),
@@ -103,13 +109,18 @@ final class SenderWording {
     }
 
     private static Row rate(String status, String text, String provider, String hint) {
-        return new Row(Fault.RATE_LIMIT, Reason.RATE_LIMITED, status == null ? null : Pattern.compile(status),
-                text == null ? null : Pattern.compile(text), provider, hint, true);
+        return row(Fault.RATE_LIMIT, Reason.RATE_LIMITED, status, text, provider, hint, true);
     }
 
     private static Row sender(Reason reason, String status, String text, String provider, String hint,
                               boolean unambiguous) {
-        return new Row(Fault.SENDER, reason, status == null ? null : Pattern.compile(status),
+        return row(Fault.SENDER, reason, status, text, provider, hint, unambiguous);
+    }
+
+    private static Row row(Fault fault, Reason reason, String status, String text, String provider, String hint,
+                           boolean unambiguous) {
+        return new Row(fault, reason, status == null ? null : Pattern.compile(status),
+                status == null ? null : Pattern.compile("(?<![\\d.])(" + status + ")(?![\\d.])"),
                 text == null ? null : Pattern.compile(text), provider, hint, unambiguous);
     }
 }

@@ -41,6 +41,7 @@ final class FeedbackStore implements FeedbackEvents {
         params.put("hard", event.hard());
         params.put("status", event.status());
         params.put("diagnostic", event.diagnostic());
+        params.put("fault", event.fault() == null ? null : event.fault().json());
         return database.withConnection(connection -> {
             try (PreparedStatement statement = INSERT.prepare(connection, params);
                  ResultSet rs = statement.executeQuery()) {

@@ -5,7 +5,7 @@ select id, name, purpose from campaign where id = :campaign_id
 
 -- Each event once: the source key is the feedback mail's Message-ID + recipient, or the token.
 -- name: insert-event
-insert into feedback_event (source_key, type, contact_id, campaign_id, hard, status, diagnostic)
-values (:source_key, :type, :contact_id, :campaign_id, :hard, :status, :diagnostic)
+insert into feedback_event (source_key, type, contact_id, campaign_id, hard, status, diagnostic, fault)
+values (:source_key, :type, :contact_id, :campaign_id, :hard, :status, :diagnostic, :fault)
 on conflict (source_key) do nothing
 returning id

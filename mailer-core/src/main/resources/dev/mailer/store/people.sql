@@ -62,10 +62,12 @@ select reason, detail, origin, created_at
  where email_hash = email_hash(:email_norm::text)
  order by created_at, id
 
--- Soft bounces count toward suppression whatever their source (feedback mail, SMTP reply).
+-- Soft bounces count toward suppression whatever their source (feedback mail, SMTP reply), but
+-- only the recipient's: a provider refusing the sender or asking to slow down says nothing of them.
 -- name: soft-bounces
 select count(*) from feedback_event
  where contact_id = :contact_id and type = 'bounce' and not hard
+   and (fault is null or fault = 'recipient')
    and received_at > now() - make_interval(days => :window_days)
 
 -- name: deliveries-of

@@ -81,6 +81,27 @@ class FeedbackRecorderTest {
     }
 
     @Test
+    void bouncesThatAreTheSendersFaultSuppressNobodyAndNeverCountAsSoftBounces() {
+        List<String> refusals = List.of(
+                "550-5.7.26 This mail has been blocked because the sender is unauthenticated.",
+                "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org",
+                "550 5.7.515 Access denied, sending domain does not meet the required authentication level.",
+                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints");
+        for (int i = 0; i < refusals.size(); i++) {
+            Feedback refusal = new Feedback(FeedbackType.BOUNCE, "bob@example.com", "5.7.1", "failed", true,
+                    refusals.get(i), campaignId, null, "sender-fault-" + i);
+            assertThat(recorder.record(refusal)).isEqualTo(FeedbackRecorder.Result.SENDER_FAULT);
+        }
+        recorder.record(bounce("bob@example.com", false, "5.2.2", "soft-after"));
+
+        assertThat(db.count("select count(*) from suppression where email_norm = 'bob@example.com'"))
+                .as("four sender faults and one soft bounce: below the threshold of 3 soft bounces").isZero();
+        assertThat(db.rows("select fault, hard::text, count(*) from feedback_event group by fault, hard order by fault"))
+                .containsExactly(List.of("rate_limit", "false", "1"), List.of("recipient", "false", "1"),
+                        List.of("sender", "false", "3"));
+    }
+
+    @Test
     void aComplaintSuppressesWithItsOwnReason() {
         Feedback complaint = new Feedback(FeedbackType.COMPLAINT, "carl@example.com", null, null, false, null,
                 campaignId, null, "arf-1");

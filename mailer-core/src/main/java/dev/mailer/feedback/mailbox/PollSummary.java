@@ -1,5 +1,12 @@
 package dev.mailer.feedback.mailbox;
 
+import dev.mailer.reply.Fault;
+import dev.mailer.reply.ReplyVerdict;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import dev.mailer.feedback.Feedback;
 import dev.mailer.feedback.FeedbackRecorder;
 import dev.mailer.feedback.FeedbackType;
@@ -16,9 +23,16 @@ import dev.mailer.feedback.FeedbackType;
  * @param ignored         auto-replies, delay warnings and mail that is not feedback
  * @param unmatched       feedback about no known contact
  * @param tooLarge        mails skipped because of their size
+ * @param senderFaults    bounces that were the sender's fault or a rate limit: recorded, nobody suppressed
+ * @param warnings        those bounces per campaign and recipient domain, with the provider's words
  */
 public record PollSummary(String mailbox, int messages, int bouncesHard, int bouncesSoft, int complaints,
-                          int unsubscribes, int alreadyRecorded, int ignored, int unmatched, int tooLarge) {
+                          int unsubscribes, int alreadyRecorded, int ignored, int unmatched, int tooLarge,
+                          int senderFaults, List<Warning> warnings) {
+
+    /** Sender-fault bounces of one campaign (null: none named) at one recipient domain. */
+    public record Warning(String code, Long campaign, String domain, int count, String reply, String hint) {
+    }
 
     static final class Counter {
         private final String mailbox;
@@ -31,6 +45,8 @@ public record PollSummary(String mailbox, int messages, int bouncesHard, int bou
         private int ignored;
         private int unmatched;
         private int tooLarge;
+        private int senderFaults;
+        private final Map<List<Object>, Warning> warnings = new LinkedHashMap<>();
 
         Counter(String mailbox) {
             this.mailbox = mailbox;
@@ -49,6 +65,7 @@ public record PollSummary(String mailbox, int messages, int bouncesHard, int bou
                 case ALREADY_RECORDED -> alreadyRecorded++;
                 case IGNORED -> ignored++;
                 case UNMATCHED -> unmatched++;
+                case SENDER_FAULT -> senderFault(feedback);
                 case RECORDED -> {
                     if (feedback.type() == FeedbackType.BOUNCE && feedback.hard()) {
                         bouncesHard++;
@@ -63,9 +80,21 @@ public record PollSummary(String mailbox, int messages, int bouncesHard, int bou
             }
         }
 
+        private void senderFault(Feedback feedback) {
+            senderFaults++;
+            ReplyVerdict verdict = feedback.verdict();
+            String recipient = feedback.recipient();
+            String domain = recipient == null ? null : recipient.substring(recipient.lastIndexOf('@') + 1);
+            List<Object> key = Arrays.asList(feedback.campaignId(), domain);
+            Warning seen = warnings.get(key);
+            warnings.put(key, new Warning(verdict.fault() == Fault.RATE_LIMIT ? "rate_limited" : "sender_fault",
+                    feedback.campaignId(), domain, seen == null ? 1 : seen.count() + 1,
+                    seen == null ? feedback.diagnostic() : seen.reply(), verdict.hint()));
+        }
+
         PollSummary summary() {
             return new PollSummary(mailbox, messages, bouncesHard, bouncesSoft, complaints, unsubscribes,
-                    alreadyRecorded, ignored, unmatched, tooLarge);
+                    alreadyRecorded, ignored, unmatched, tooLarge, senderFaults, List.copyOf(warnings.values()));
         }
     }
 }
