@@ -6,6 +6,7 @@ import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -83,10 +84,20 @@ final class RunState {
         return failure;
     }
 
-    /** Stops the run (NO_RELAY) once no relay has been usable for longer than {@code limit}. */
+    /**
+     * Stops the run (NO_RELAY) at once when every relay refused in a way retrying cannot mend, or
+     * once no relay has been usable for longer than {@code limit}; the sentence names each relay's cause.
+     */
     void stopIfNoRelay(SmtpPool pool, Duration limit) {
-        if (!pool.anyRelayUsable() && pool.unusableFor().compareTo(limit) > 0) {
-            stop(ErrorKind.NO_RELAY, "no SMTP relay has been usable for " + pool.unusableFor().toSeconds() + " s");
+        Optional<String> refused = pool.refusedForGood();
+        if (refused.isPresent()) {
+            // not retried in a loop: a wrong password tried again and again locks the account
+            stop(ErrorKind.NO_RELAY, "no SMTP relay can be used: " + refused.get()
+                    + " (fix the --smtp URL, its password or the trust of its certificate, then run again)");
+        } else if (!pool.anyRelayUsable() && pool.unusableFor().compareTo(limit) > 0) {
+            String causes = pool.lastFailures();
+            stop(ErrorKind.NO_RELAY, "no SMTP relay has been usable for " + pool.unusableFor().toSeconds() + " s"
+                    + (causes.isEmpty() ? "" : " (" + causes + ")"));
         }
     }
 

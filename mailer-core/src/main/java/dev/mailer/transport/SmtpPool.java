@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -151,6 +152,39 @@ public final class SmtpPool implements AutoCloseable {
         return unusableSince.get() == USABLE;
     }
 
+    /**
+     * Connect failures that trying again cannot mend, only the person: a refused login (530, 534,
+     * 535: retrying locks accounts at real providers), a certificate nobody trusts, a host name
+     * that does not exist.
+     */
+    static boolean refusedForGood(SendResult result) {
+        String reply = result.reply() == null ? "" : result.reply();
+        return result.code() == 530 || result.code() == 534 || result.code() == 535
+                || reply.contains("certification path") || reply.contains("PKIX")
+                || reply.contains("UnknownHostException");
+    }
+
+    /**
+     * When every relay failed in a way retrying cannot mend: each one's cause, e.g. {@code
+     * smtp://relay.example:587: 535 5.7.8 authentication failed}; empty while one is still worth trying.
+     */
+    public Optional<String> refusedForGood() {
+        lock.lock();
+        try {
+            if (relays.stream().anyMatch(r -> r.refusedForGood == null)) {
+                return Optional.empty();
+            }
+            return Optional.of(String.join("; ", relays.stream().map(r -> r.refusedForGood).toList()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Each relay's last failure, e.g. for "no relay has been usable for 60 s (…)"; empty when none failed. */
+    public String lastFailures() {
+        return String.join("; ", relays.stream().map(r -> r.lastFailure).filter(java.util.Objects::nonNull).toList());
+    }
+
     /** How long no relay has been usable; zero while one is. */
     public Duration unusableFor() {
         long since = unusableSince.get();
@@ -186,7 +220,8 @@ public final class SmtpPool implements AutoCloseable {
                 for (Relay r : relays) {
                     // room is checked before permission: a half-open breaker's single trial
                     // permit must not be taken by a borrower that then cannot use the relay
-                    if (failedNow.contains(r) || !r.hasRoom() || !r.breaker.tryAcquirePermission()) {
+                    if (r.refusedForGood != null || failedNow.contains(r) || !r.hasRoom()
+                            || !r.breaker.tryAcquirePermission()) {
                         continue;
                     }
                     SmtpConnection c = r.idle.pollFirst();
@@ -217,7 +252,16 @@ public final class SmtpPool implements AutoCloseable {
 
     /** Called by a connection after every send or connect attempt, on the borrower's thread. */
     private void record(Relay relay, SendResult result) {
+        if (result.outcome() == Outcome.CONNECTION && refusedForGood(result)) {
+            lock.lock();
+            try {
+                relay.refusedForGood = relay.config.describe() + ": " + result.reply();
+            } finally {
+                lock.unlock();
+            }
+        }
         if (result.outcome() == Outcome.CONNECTION || result.code() == 421) {
+            relay.lastFailure = relay.config.describe() + ": " + result.reply();
             relay.breaker.onError(0, TimeUnit.NANOSECONDS, new RelayFailure(result.reply()));
             if (relays.stream().allMatch(r -> r.breaker.getState() == CircuitBreaker.State.OPEN)) {
                 unusableSince.compareAndSet(USABLE, System.nanoTime());
@@ -234,6 +278,9 @@ public final class SmtpPool implements AutoCloseable {
         final SmtpRelay config;
         final CircuitBreaker breaker;
         final ArrayDeque<SmtpConnection> idle = new ArrayDeque<>();
+        /** Why the relay is not tried again in this run (a refused login, an untrusted certificate), or null. */
+        String refusedForGood;
+        volatile String lastFailure;
         /** Connections lent out or being opened for a borrower. */
         int leased;
 

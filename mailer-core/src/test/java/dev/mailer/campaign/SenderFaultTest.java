@@ -98,6 +98,39 @@ class SenderFaultTest {
         }
     }
 
+    @Test
+    void aRefusedPasswordStopsTheRunAtOnceNamingTheCauseAndIsNotTriedAgainAndAgain() throws Exception {
+        campaign.importContacts(db, 20, 0);
+        try (FaultySmtpServer relay = FaultySmtpServer.start()) {
+            relay.requireAuth("news", "right-password");
+            String url = "smtp://news:wrong-password@127.0.0.1:" + relay.port() + "?tls=none&connections=4";
+
+            RunResult result = campaign.run(db, url, CampaignRun.Options.defaults());
+
+            assertThat(result.stoppedBy()).isEqualTo(ErrorKind.NO_RELAY);
+            assertThat(result.reason()).contains("no SMTP relay can be used", "535").doesNotContain("wrong-password");
+            assertThat(relay.authFailures()).as("one try per connection at most, not a loop").isLessThanOrEqualTo(4);
+            assertThat(db.rows("select status, count(*) from delivery group by status"))
+                    .containsExactly(List.of("pending", "20"));
+        }
+    }
+
+    @Test
+    void aRelayWhoseCertificateIsNotTrustedStopsTheRunAtOnceSayingSo() throws Exception {
+        campaign.importContacts(db, 5, 0);
+        var certificate = dev.mailer.transport.TestCertificate.generate(templates, "localhost", "dns:localhost,ip:127.0.0.1");
+        try (FaultySmtpServer relay = FaultySmtpServer.start()) {
+            relay.startTls(certificate.serverContext());
+
+            RunResult result = campaign.run(db, "smtp://127.0.0.1:" + relay.port() + "?tls=starttls&connections=2",
+                    CampaignRun.Options.defaults());
+
+            assertThat(result.stoppedBy()).isEqualTo(ErrorKind.NO_RELAY);
+            assertThat(result.reason()).contains("no SMTP relay can be used", "certification path");
+            assertThat(relay.received()).isEmpty();
+        }
+    }
+
     /** Messages the server refused after DATA (not in received()). */
     private static int countRefusedAtData(FaultySmtpServer server) {
         return server.dataRefusals();
