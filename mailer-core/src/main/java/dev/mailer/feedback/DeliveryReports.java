@@ -47,11 +47,25 @@ final class DeliveryReports {
                 }
             }
             String status = specificStatus(record.status(), reason);
-            boolean hard = "failed".equals(record.action())
-                    && Replies.isHard(SmtpReplies.code(reason), status, reason);
+            boolean hard = "failed".equals(record.action()) && isHard(status, reason);
             entries.add(message.bounce(recipient, status, record.action(), hard, diagnostic, entries.size()));
         }
         return entries;
+    }
+
+    /**
+     * A failed record with a temporary address status is one the reporter gave up retrying ("450
+     * 4.1.1 user unknown" until it expired): final, so weighed as the permanent reply it has
+     * become. Other temporary statuses (4.0.0 DNS or network errors, 4.4.x) stay soft: their
+     * wording ("host not found") is often a passing fault.
+     */
+    private static boolean isHard(String status, String reason) {
+        int code = SmtpReplies.code(reason);
+        if (Replies.isHard(code, status, reason)) {
+            return true;
+        }
+        return status != null && status.startsWith("4.1.")
+                && Replies.isHard(code / 100 == 4 ? code + 100 : code, "5" + status.substring(1), reason);
     }
 
     /**

@@ -41,7 +41,7 @@ final class FailedRecipients {
             "following (recipient|address|destination|e-?mail)", "these recipients", "to these recipients",
             "(was|were) not delivered to", "could not be delivered to", "couldn't be delivered to",
             "failed to be delivered to", "unable to deliver (your|the|this) message to", "delivery to the following",
-            "failed to reach", "did not reach", "delivery has failed to", "address(es)? failed",
+            "failed to reach", "did not reach", "error delivering (your |the )?(mail|message) to", "delivery has failed to", "address(es)? failed",
             "recipient address", "undeliverable to", "not be delivered to", "the address to which",
             "(could not|cannot|can't) be reached", "the following message to", "message to the following",
             "folgende(n)? empfänger", "folgenden? adresse", "destinataires suivants", "destinatari",
@@ -78,7 +78,8 @@ final class FailedRecipients {
         List<Addresses.Found> all = Addresses.findAll(text);
         Set<String> preferred = new LinkedHashSet<>();
         Set<String> other = new LinkedHashSet<>();
-        // ignored or system addresses that stand alone on their line or in a transcript, where
+        // ignored or system addresses that stand alone on their line, in a transcript or right
+        // after an introduction ("error delivering your mail to <postmaster@…>"), where
         // failed ones do: people do mail themselves or a postmaster, so these are the failure
         // when the text names no other
         Set<String> listedButIgnored = new LinkedHashSet<>();
@@ -116,7 +117,7 @@ final class FailedRecipients {
                 firstOnLine = false;
                 boolean listed = ownLine || transcript || introduced || announced.contains(address);
                 if (unlikely) {
-                    if (ownLine || transcript) {
+                    if (ownLine || transcript || introduced) {
                         listedButIgnored.add(address);
                     }
                 } else if (listed) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Bounces without a delivery-status part: the failed addresses and reasons are read from the text. */
 final class TextBounces {
@@ -15,6 +16,12 @@ final class TextBounces {
     private static final String[] REPORTER_HEADERS = {"From", "Return-Path", "Reply-To", "Sender"};
     /** The returned original's sender headers: us again. */
     private static final String[] RETURNED_SENDER_HEADERS = {"From", "Sender", "Return-Path", "Reply-To"};
+
+    /** A quoted header field that only describes the message (trace, MIME, signatures), with its folded lines. */
+    private static final Pattern QUOTED_HEADER = Pattern.compile(
+            "(?im)^[ >]*(received|return-path|message-id|mime-version|content-[a-z-]+|dkim-signature"
+                    + "|authentication-results|arc-[a-z-]+|x-[a-z0-9-]+|references|in-reply-to|thread-[a-z]+)"
+                    + ":.*(\\r?\\n[ >]*[ \\t].*)*\\r?\\n?");
 
     /** How much of a bounce's text is weighed for its one failed address. */
     private static final int MAX_EVIDENCE = 8 * 1024;
@@ -48,13 +55,22 @@ final class TextBounces {
             // with one failed address the whole text is about it, and some systems give the
             // reason before the address ("Could not be delivered because of 550 5.1.1 User
             // unknown. The following recipients were affected: …")
-            String evidence = failures.size() == 1 ? reasonFirst(reason, parts.readable()) : reason;
+            String evidence = withoutQuotedHeaders(failures.size() == 1 ? reasonFirst(reason, parts.readable()) : reason);
             String status = SmtpReplies.status(evidence);
             boolean hard = !delayed && Replies.isHard(SmtpReplies.code(evidence), status, evidence);
             entries.add(message.bounce(failure.address(), status, delayed ? "delayed" : "failed", hard,
                     ParsedMessage.compact(reason), entries.size()));
         }
         return entries;
+    }
+
+    /**
+     * Header lines a text quotes (a forwarded bounce's "Received: … (authenticated bits=0)", the
+     * original's "Content-Type:") are no reason, and their words ("authenticated", "TLS") would
+     * read as one.
+     */
+    static String withoutQuotedHeaders(String text) {
+        return text == null ? null : QUOTED_HEADER.matcher(text).replaceAll("");
     }
 
     /** The address's own reason, then the rest of the text: its reply code and status come first. */

@@ -45,7 +45,10 @@ final class RecipientWording {
             "przepełnion", "(boîte|boite).{0,30}pleine", "casella.{0,20}piena", "buz[oó]n.{0,20}lleno",
             "sandu[čc]e.{0,20}pun", "pun[oa] sandu",
             // mailbox disabled or suspended
-            "disabled", "suspended", "deactivated", "inactive", "frozen", "\\blocked\\b", "on hold",
+            "disabled", "suspended", "deactivated",
+            // iCloud's "550 5.1.1 inactive email address" is the address, not a paused mailbox: the
+            // status decides
+            "inactive(?! (e-?mail )?address)", "frozen", "\\blocked\\b", "on hold",
             "gesperrt", "deaktiviert", "zablokowan", "wyłączon", "nieaktywn", "onemogu[ćc]en", "blokiran",
             // size
             "too (large|big)", "message size", "size limit", "exceeds? (the )?(maximum|size|limit|allowed)",
@@ -58,7 +61,7 @@ final class RecipientWording {
             "blocked", "denylist", "(?<!not )listed (at|in|on|by)", "\\bdnsbl", "\\brbl\\b", "reputation", "policy",
             "content (rejected|filter|policy|violat|not accepted|blocked)", "message content", "inappropriate content",
             "virus", "malware", "phish", "prohibited", "dmarc", "\\bspf\\b", "dkim",
-            "authenticat", "reverse dns", "\\bptr\\b", "not authori[sz]ed", "\\btls\\b", "starttls",
+            "authenticat", "reverse dns", "\\bptr\\b", "not authori[sz]ed", "pas autoris", "\\btls\\b", "starttls",
             "sender (address|domain)",
             // rate, greylisting, temporary
             "rate limit", "rate-limit", "ratelimit", "too many (connections|recipients|messages|mails)",
@@ -76,7 +79,8 @@ final class RecipientWording {
             "unknown (local[- ]?part|mailbox|address|e-?mail|alias)", "unknown or illegal alias",
             "no such (user|mailbox|recipient|address|person|account|local user)",
             "(user|recipient|mailbox|address|account|alias) (is )?(not found|unknown|not known)",
-            "does ?n[o']t exist", "doesn't exist", "not exist", "non-?existent (user|mailbox|address|account|host|domain)",
+            // "may not exist, or you may not have permission" (Google Groups) only guesses: not these
+            "does ?n[o']t exist", "doesn't exist", "(?<!may )(?<!might )not exist", "non-?existent (user|mailbox|address|account|host|domain)",
             "no mailbox", "mailbox (not found|unknown|invalid|not present)", "invalid (recipient|mailbox|user)",
             "not a valid (user|mailbox|recipient|address)", "is not a known user", "not a known user",
             "no (account|user) by that name", "there is no one at this address", "not our customer",
@@ -92,9 +96,13 @@ final class RecipientWording {
             "no longer (a valid|an active)",
             // no such domain or host, no mail accepted
             "unrouteable address", "unroutable address", "no such domain", "domain (does not exist|not found|unknown)",
-            "unknown domain", "host (or domain name )?not found", "host unknown", "unknown host",
+            "unknown domain", "host (or domain name )?not found",
+            // "DNS lookup failure: host mx.example.org not found" (DragonFly, older MTAs)
+            "host [a-z0-9.-]+\\.[a-z0-9-]+ not found", "host unknown", "unknown host",
             "(could not|couldn't|can't|cannot) find (any )?host", "name or service not known", "nxdomain",
-            "null mx", "no mx", "does not accept mail", "accepts no mail", "not accepting mail",
+            "null mx", "no mx", "does not accept mail",
+            // Exim: "an MX or SRV record indicated no SMTP service" (a null MX or "." target)
+            "indicated no smtp service", "accepts no mail", "not accepting mail",
             // Outlook.com's wording when the recipient's domain does not resolve
             "domain is not reachable",
             // moved

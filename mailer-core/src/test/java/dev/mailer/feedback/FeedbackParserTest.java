@@ -130,6 +130,72 @@ class FeedbackParserTest {
     }
 
     @Test
+    void aFailedRecordWithATemporaryAddressStatusIsFinal() {
+        Feedback entry = parse(dsn("<r10@mx.example.net>", """
+                Final-Recipient: rfc822; ewa@example.com
+                Action: failed
+                Status: 4.1.1
+                Diagnostic-Code: smtp; 450 4.1.1 <ewa@example.com>: Recipient address rejected: User unknown
+                """)).get(0);
+        assertThat(entry.hard()).isTrue();
+    }
+
+    @Test
+    void aFailedRecordWithAnotherTemporaryStatusStaysSoft() {
+        Feedback entry = parse(dsn("<r11@mx.example.net>", """
+                Final-Recipient: rfc822; ewa@example.com
+                Action: failed
+                Status: 4.4.7
+                Diagnostic-Code: smtp; 450 4.4.7 host mx.example.com not found, try again
+                """)).get(0);
+        assertThat(entry.hard()).isFalse();
+    }
+
+    @Test
+    void headerLinesQuotedInAForwardedBounceAreNoReason() {
+        String message = """
+                From: jan@example.org
+                To: bounces@example.org
+                Subject: Fwd: Returned mail: see transcript for details
+                Message-ID: <fwd1@example.org>
+
+                Begin forwarded message:
+                > From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+                > Subject: Returned mail: see transcript for details
+                >
+                >    ----- The following addresses had permanent fatal errors -----
+                > <olga@example.com>
+                >     (reason: 550 5.1.1 <olga@example.com>... User unknown)
+                >
+                > Received: from relay.example.org ([192.0.2.10])
+                > 	(authenticated bits=0)
+                > 	by mx.example.org with ESMTPSA id x1 for <olga@example.com>
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("olga@example.com");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
+    void aSystemAddressAfterAnIntroductionIsTheFailure() {
+        String message = """
+                From: MAILER-DAEMON <>
+                To: jan@example.org
+                Subject: Mail delivery failed
+                Message-ID: <dma1@example.org>
+
+                This is the mail agent at example.org.
+                There was an error delivering your mail to <postmaster@example.net>.
+                DNS lookup failure: host example.net not found
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("postmaster@example.net");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
     void aReportWithoutAnAddressTakesTheRecipientFromTheReturnedMessage() {
         String message = """
                 From: MAILER-DAEMON@mx.example.net

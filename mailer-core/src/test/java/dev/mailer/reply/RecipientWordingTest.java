@@ -30,7 +30,13 @@ class RecipientWordingTest {
             550 | -      | Skrzynka odbiorcy nie istnieje                                                      | true
             550 | -      | Korisnik ne postoji                                                                 | true
             0   | -      | The e-mail address you entered couldn't be found                                    | true
+            0   | -      | an MX or SRV record indicated no SMTP service                                       | true
+            0   | -      | DNS lookup failure: host mx.example.org not found                                   | true
+            550 | 5.1.1  | <jan@example.com>: inactive email address                                           | true
             # anything else is soft
+            550 | 5.2.1  | Account inactive                                                                    | false
+            0   | -      | The group you tried to contact may not exist, or you may not have permission to post | false
+            0   | -      | Il se peut que le groupe n'existe pas ou que vous ne soyez pas autorisé à lui écrire | false
             552 | 5.2.2  | Mailbox full                                                                        | false
             550 | 5.1.1  | user over quota                                                                     | false
             550 | 5.2.1  | The email account that you tried to reach is disabled                               | false
