@@ -66,6 +66,7 @@ final class ReportCommand implements Callable<Integer> {
         row("deferred (retried later)", report.deferred());
         row("unknown (in doubt after a crash)", report.unknown());
         row("pending", report.pending());
+        row("held (the sender was refused)", report.held());
         row("skipped (no longer eligible)", report.skipped());
         row("bounced hard", report.bouncedHard());
         row("bounced soft", report.bouncedSoft());

@@ -84,7 +84,7 @@ public final class CampaignStore implements CampaignRecords {
                 d.next();
                 f.next();
                 return new CampaignFigures(d.getLong("sent"), d.getLong("failed"), d.getLong("deferred"),
-                        d.getLong("unknown"), d.getLong("pending"), d.getLong("skipped"),
+                        d.getLong("unknown"), d.getLong("pending"), d.getLong("skipped"), d.getLong("held"),
                         d.getObject("first_sent_at", OffsetDateTime.class),
                         d.getObject("last_sent_at", OffsetDateTime.class), f.getLong("bounced_hard"),
                         f.getLong("bounced_soft"), f.getLong("complaints"), f.getLong("unsubscribes"));

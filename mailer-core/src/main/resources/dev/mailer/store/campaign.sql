@@ -36,6 +36,7 @@ select count(*) filter (where status = 'sent')     as sent,
        count(*) filter (where status = 'unknown')  as unknown,
        count(*) filter (where status = 'pending')  as pending,
        count(*) filter (where status = 'skipped')  as skipped,
+       count(*) filter (where status = 'held')     as held,
        min(sent_at) as first_sent_at,
        max(sent_at) as last_sent_at
   from delivery
