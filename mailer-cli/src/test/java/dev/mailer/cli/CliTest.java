@@ -155,7 +155,7 @@ class CliTest {
     }
 
     /** The highest versioned migration this build ships. */
-    private static final int LATEST_MIGRATION = 5;
+    private static final int LATEST_MIGRATION = 6;
 
     @Test
     void dbMigratePrintsTheSchemaVersion() {
