@@ -102,7 +102,7 @@ class FeedbackParseCommandTest {
         List<JsonNode> lines = lines(result.out());
         assertThat(lines).hasSize(5);
         assertThat(keys(lines.get(0))).containsExactly("file", "type", "recipient", "status", "action", "hard",
-                "diagnostic", "campaign", "contact");
+                "diagnostic", "campaign", "contact", "fault", "reason");
 
         JsonNode first = lines.get(0);
         assertThat(first.get("file").asText()).isEqualTo(multi.toString());
@@ -114,6 +114,8 @@ class FeedbackParseCommandTest {
         assertThat(first.get("diagnostic").asText()).contains("User unknown");
         assertThat(first.get("campaign").asLong()).isEqualTo(42);
         assertThat(first.get("contact").asLong()).isEqualTo(1001);
+        assertThat(first.get("fault").asText()).isEqualTo("recipient");
+        assertThat(first.get("reason").asText()).isEqualTo("user_unknown");
         assertThat(lines.subList(0, 3)).extracting(n -> n.get("hard").asBoolean()).containsExactly(true, false, false);
 
         JsonNode unsubscribed = lines.get(3);
@@ -121,6 +123,7 @@ class FeedbackParseCommandTest {
         assertThat(unsubscribed.get("recipient").asText()).isEqualTo("aleksandra.wrona@poczta.example");
         assertThat(unsubscribed.get("status").isNull()).isTrue();
         assertThat(unsubscribed.get("contact").asLong()).isEqualTo(1001);
+        assertThat(unsubscribed.get("fault").isNull()).as("only bounces have a fault").isTrue();
 
         JsonNode auto = lines.get(4);
         assertThat(auto.get("type").asText()).isEqualTo("unknown");
