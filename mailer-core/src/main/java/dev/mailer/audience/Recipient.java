@@ -17,4 +17,9 @@ public record Recipient(long contactId, String email, String emailNormalized, St
         int at = email.lastIndexOf('@');
         return email.substring(0, at) + emailNormalized.substring(emailNormalized.lastIndexOf('@'));
     }
+
+    /** The domain, lower case and in ASCII: what providers' limits and refusals are counted by. */
+    public String domain() {
+        return emailNormalized.substring(emailNormalized.lastIndexOf('@') + 1);
+    }
 }

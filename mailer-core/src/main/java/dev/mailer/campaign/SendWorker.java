@@ -83,7 +83,7 @@ final class SendWorker implements Runnable {
     private void deliver(Work item) throws InterruptedException {
         Claim claim = item.claim();
         Recipient recipient = item.recipient();
-        String domain = domainOf(recipient.email());
+        String domain = recipient.domain();
         if (state.domainHeld(domain)) {
             // the domain refused the sender again and again: the rest of it waits for the cause to be fixed
             state.senderFaults().heldUntried(domain);
@@ -116,10 +116,6 @@ final class SendWorker implements Runnable {
                 case GO_ON -> { }
             }
         }
-    }
-
-    private static String domainOf(String email) {
-        return email.substring(email.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT);
     }
 
     private void record(DeliveryOutcome outcome) {

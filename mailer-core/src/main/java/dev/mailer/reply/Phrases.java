@@ -35,6 +35,17 @@ public final class Phrases {
         return new Phrases(literals.toArray(String[]::new), patterns.toArray(Pattern[]::new));
     }
 
+    /** Every phrase of the parts, as one set (tables kept in named parts, asked about as one). */
+    public static Phrases anyOf(Phrases... parts) {
+        List<String> literals = new ArrayList<>();
+        List<Pattern> patterns = new ArrayList<>();
+        for (Phrases part : parts) {
+            literals.addAll(List.of(part.literals));
+            patterns.addAll(List.of(part.patterns));
+        }
+        return new Phrases(literals.toArray(String[]::new), patterns.toArray(Pattern[]::new));
+    }
+
     /** True when one of the phrases occurs in the text, which must already be lower case. */
     public boolean in(String lowerCaseText) {
         for (String literal : literals) {

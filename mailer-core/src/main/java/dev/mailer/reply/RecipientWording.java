@@ -36,20 +36,24 @@ final class RecipientWording {
     /** Statuses whose class is about the address or nothing in particular: the text decides. */
     private static final Pattern VAGUE_STATUS = Pattern.compile("5\\.0\\.\\d+|5\\.5\\.\\d+|5\\.1\\.\\d+|5\\.4\\.\\d+");
 
-    private static final Phrases SOFT_TEXT = Phrases.of(
-            // mailbox full
+    /** Mailbox full (also {@link Replies}' reason {@code mailbox_full}). */
+    static final Phrases MAILBOX_FULL = Phrases.of(
             "mailbox (is |was |has become )?full", "full mailbox", "mailbox.{0,20}(over|exceed)",
             "quota", "insufficient (system )?storage", "not enough (storage|space|disk)",
             "storage (allocation|space|limit)", "disk space", "mail ?folder is full", "mailbox size",
             "too many messages", "postfach (ist )?voll", "speicher(platz)? (ist )?voll", "pełn[aey]",
             "przepełnion", "(boîte|boite).{0,30}pleine", "casella.{0,20}piena", "buz[oó]n.{0,20}lleno",
-            "sandu[čc]e.{0,20}pun", "pun[oa] sandu",
-            // mailbox disabled or suspended
+            "sandu[čc]e.{0,20}pun", "pun[oa] sandu");
+
+    /** Mailbox disabled or suspended (also the reason {@code mailbox_disabled}). */
+    static final Phrases MAILBOX_DISABLED = Phrases.of(
             "disabled", "suspended", "deactivated",
             // iCloud's "550 5.1.1 inactive email address" is the address, not a paused mailbox: the
             // status decides
             "inactive(?! (e-?mail )?address)", "frozen", "\\blocked\\b", "on hold",
-            "gesperrt", "deaktiviert", "zablokowan", "wyłączon", "nieaktywn", "onemogu[ćc]en", "blokiran",
+            "gesperrt", "deaktiviert", "zablokowan", "wyłączon", "nieaktywn", "onemogu[ćc]en", "blokiran");
+
+    private static final Phrases OTHER_SOFT_TEXT = Phrases.of(
             // size
             "too (large|big)", "message size", "size limit", "exceeds? (the )?(maximum|size|limit|allowed)",
             "message length exceeds", "maximum (message )?size",
@@ -73,7 +77,9 @@ final class RecipientWording {
             // the 5.1.x status is about that address, not the recipient's
             "sender (address )?(was |is )?(rejected|refused|denied|blocked|not allowed)");
 
-    private static final Phrases HARD_TEXT = Phrases.of(
+    private static final Phrases SOFT_TEXT = Phrases.anyOf(MAILBOX_FULL, MAILBOX_DISABLED, OTHER_SOFT_TEXT);
+
+    private static final Phrases UNKNOWN_ADDRESS_TEXT = Phrases.of(
             // unknown user or mailbox
             "user unknown", "unknown user", "unknown recipient", "recipient unknown", "address unknown",
             "unknown (local[- ]?part|mailbox|address|e-?mail|alias)", "unknown or illegal alias",
@@ -93,8 +99,10 @@ final class RecipientWording {
             "(account|mailbox|user|address) (has been )?(deleted|removed|closed|terminated|cancel+ed)",
             "(address|account|mailbox) (is )?no longer (valid|in use|active|available|exists)",
             "(mailbox|account|casilla|cuenta) (has |ha )?expir",
-            "no longer (a valid|an active)",
-            // no such domain or host, no mail accepted
+            "no longer (a valid|an active)");
+
+    /** No such domain or host, no mail accepted (also the reason {@code host_unknown}). */
+    static final Phrases NO_SUCH_HOST = Phrases.of(
             "unrouteable address", "unroutable address", "no such domain", "domain (does not exist|not found|unknown)",
             "unknown domain", "host (or domain name )?not found",
             // "DNS lookup failure: host mx.example.org not found" (DragonFly, older MTAs)
@@ -104,7 +112,9 @@ final class RecipientWording {
             // Exim: "an MX or SRV record indicated no SMTP service" (a null MX or "." target)
             "indicated no smtp service", "accepts no mail", "not accepting mail",
             // Outlook.com's wording when the recipient's domain does not resolve
-            "domain is not reachable",
+            "domain is not reachable");
+
+    private static final Phrases MOVED_AND_OTHER_LANGUAGES = Phrases.of(
             // moved
             "(address|mailbox|user|recipient) (has )?moved", "has been replaced by", "address (has )?changed",
             // other languages: German, French, Polish, Serbian/Croatian, Spanish, Italian, Dutch
@@ -120,6 +130,9 @@ final class RecipientWording {
             "ディレクトリ.{0,12}(見つかりません|ありません)", "存在しません",
             // IMail: "Invalid final delivery userid"
             "invalid .{0,30}userid");
+
+    private static final Phrases HARD_TEXT = Phrases.anyOf(UNKNOWN_ADDRESS_TEXT, NO_SUCH_HOST,
+            MOVED_AND_OTHER_LANGUAGES);
 
     private static final Phrases VAGUE_HARD_TEXT = Phrases.of(
             "mailbox (is )?unavailable", "mailbox not available", "recipient (address )?rejected",

@@ -10,16 +10,6 @@ import java.util.Optional;
  * with its reason. Multi-line replies are read whole: the text is every line of the reply.
  */
 public final class Replies {
-    private static final Phrases FULL = Phrases.of("mailbox (is |was |has become )?full", "full mailbox",
-            "mailbox.{0,20}(over|exceed)", "quota", "insufficient (system )?storage", "not enough (storage|space|disk)",
-            "storage (allocation|space|limit)", "disk space", "mail ?folder is full", "mailbox size", "too many messages",
-            "postfach (ist )?voll", "pełn[aey]", "przepełnion", "(boîte|boite).{0,30}pleine");
-    private static final Phrases DISABLED = Phrases.of("disabled", "suspended", "deactivated", "inactive", "frozen",
-            "\\blocked\\b", "on hold", "gesperrt", "deaktiviert", "zablokowan", "nieaktywn");
-    private static final Phrases HOST = Phrases.of("no such domain", "domain (does not exist|not found|unknown)",
-            "unknown domain", "host (or domain name )?not found", "host unknown", "unknown host", "unrouteable",
-            "unroutable", "nxdomain", "null mx", "no mx", "does not accept mail", "accepts no mail",
-            "not accepting mail", "domain is not reachable", "name or service not known");
     private static final Phrases EXPIRED = Phrases.of("expired", "retry time", "timeout", "timed out",
             "delivery time", "too long", "given up", "giving up");
     private static final Phrases POLICY = Phrases.of("policy", "relay", "not permitted", "not allowed", "prohibited",
@@ -53,12 +43,12 @@ public final class Replies {
         if (hard) {
             boolean host = status != null && (status.equals("5.1.2") || status.equals("5.4.4")
                     || status.equals("5.1.10"));
-            return host || HOST.in(lower) ? Reason.HOST_UNKNOWN : Reason.USER_UNKNOWN;
+            return host || RecipientWording.NO_SUCH_HOST.in(lower) ? Reason.HOST_UNKNOWN : Reason.USER_UNKNOWN;
         }
-        if ("5.2.2".equals(status) || "4.2.2".equals(status) || FULL.in(lower)) {
+        if ("5.2.2".equals(status) || "4.2.2".equals(status) || RecipientWording.MAILBOX_FULL.in(lower)) {
             return Reason.MAILBOX_FULL;
         }
-        if ("5.2.1".equals(status) || DISABLED.in(lower)) {
+        if ("5.2.1".equals(status) || RecipientWording.MAILBOX_DISABLED.in(lower)) {
             return Reason.MAILBOX_DISABLED;
         }
         if ("4.4.7".equals(status) || "5.4.7".equals(status) || EXPIRED.in(lower)) {

@@ -31,6 +31,9 @@ final class SenderWording {
             + " and the SPF record of the envelope sender's domain are published and aligned, and that the domain has"
             + " a DMARC record";
 
+    private static final String CHECK_SPF = "SPF fails for the envelope sender's domain: add the relay's IPs to"
+            + " its SPF record";
+
     private static final List<Row> ROWS = List.of(
             // --- rate limits: slow down, fail nobody ---------------------------------------------------
             rate("4\\.7\\.28", null, "Gmail", "Gmail limits the rate from this IP: send more slowly, on fewer"
@@ -49,13 +52,13 @@ final class SenderWording {
             sender(Reason.AUTH_FAILED, "5\\.7\\.26", "unauthenticated (email|mail|sender)|sender is unauthenticated|dmarc (policy|check)",
                     "Gmail", "the message failed SPF, DKIM and DMARC: " + CHECK_AUTH, true),
             sender(Reason.AUTH_FAILED, "5\\.7\\.27", "does not pass spf|spf (check )?fail", "Gmail",
-                    "SPF fails for the envelope sender's domain: add the relay's IPs to its SPF record", true),
+                    CHECK_SPF, true),
             sender(Reason.AUTH_FAILED, "5\\.7\\.25", "reverse dns|\\bptr record", "Gmail",
                     "the sending IP has no reverse DNS (PTR) matching its host name: ask the relay's provider", true),
             sender(Reason.AUTH_FAILED, "5\\.7\\.515", "required authentication level", "Microsoft",
                     "Outlook.com requires SPF, DKIM and DMARC for bulk mail: " + CHECK_AUTH, true),
             sender(Reason.AUTH_FAILED, "5\\.7\\.23", null, "Microsoft",
-                    "SPF fails for the envelope sender's domain: add the relay's IPs to its SPF record", true),
+                    CHECK_SPF, true),
             sender(Reason.AUTH_FAILED, null, "(email address|identit(y|ies)|domain)s? (is |are )?not verified"
                     + "|not verified.{0,40}identit", "Amazon SES", "verify the sender's address or domain in SES"
                     + " (and leave the SES sandbox to mail unverified recipients)", true),
