@@ -39,7 +39,7 @@ public final class SendReportPrinter {
             }
             if (report.warnings() != null) {
                 for (dev.mailer.campaign.SendWarning warning : report.warnings()) {
-                    out.printf("  ! %s%s, %d: %s%n", warning.code(), warning.domain() == null ? "" : " at "
+                    out.printf("  ! %s%s, %d: %s%n", warning.code(), warning.domain() == null ? " at the relay" : " at "
                             + warning.domain(), warning.count(), warning.reply());
                     if (warning.hint() != null) {
                         out.printf("    %s%n", warning.hint());

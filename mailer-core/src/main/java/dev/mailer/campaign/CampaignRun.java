@@ -257,8 +257,12 @@ public final class CampaignRun {
     }
 
     private List<SendWarning> warnings() {
-        return state.senderFaults().observed().stream().map(o -> new SendWarning(SendWarning.SENDER_FAULT,
-                o.domain(), o.count(), o.first().reply(), o.verdict().hint())).toList();
+        List<SendWarning> warnings = new ArrayList<>();
+        state.senderFaults().observed().forEach(o -> warnings.add(new SendWarning(SendWarning.SENDER_FAULT,
+                o.domain(), o.count(), o.first().reply(), o.verdict().hint())));
+        state.rateLimits().observed().forEach(o -> warnings.add(new SendWarning(SendWarning.RATE_LIMITED,
+                o.domain(), o.count(), o.first().reply(), o.verdict().hint())));
+        return warnings;
     }
 
     /** The producer on this thread, one worker per SMTP connection, and the delivery log between them. */

@@ -9,6 +9,7 @@ import dev.mailer.delivery.DeliveryOutcome;
 import dev.mailer.delivery.DeliveryRecords;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
+import dev.mailer.throttle.Pace;
 import dev.mailer.transaction.Transactions;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
@@ -31,6 +32,8 @@ final class ClaimProducer {
      * A live sender beats every {@link SenderLease#HEARTBEAT_MILLIS}: one silent for longer has
      * likely stopped, and this run waits for its silence to reach the limit instead of ending.
      */
+    /** How long a run that was asked to slow down waits for its deferred rows: past the longest pause. */
+    static final Duration RATE_LIMIT_WAIT = Pace.Settings.DEFAULT.longestPause().plusMinutes(1);
     private static final double SILENT_HINT_SECONDS = 2.5 * SenderLease.HEARTBEAT_MILLIS / 1000.0;
     private final Transactions transactions;
     private final DeliveryRecords deliveries;
@@ -149,7 +152,10 @@ final class ClaimProducer {
         }
         state.heldByOthers(held);
         Optional<Instant> next = deliveries.nextDeferred(campaignId);
-        if (next.isEmpty() || Duration.between(Instant.now(), next.get()).compareTo(options.waitForDeferred()) > 0) {
+        // rows deferred because a relay or a provider asked to slow down are this run's to finish once it lifts
+        Duration wait = state.rateLimits().any() && options.waitForDeferred().compareTo(RATE_LIMIT_WAIT) < 0
+                ? RATE_LIMIT_WAIT : options.waitForDeferred();
+        if (next.isEmpty() || Duration.between(Instant.now(), next.get()).compareTo(wait) > 0) {
             return false; // nothing left, or only retries due later: a later run takes them
         }
         state.waitingFor("waiting for deferred messages due at " + next.get().truncatedTo(ChronoUnit.SECONDS));

@@ -6,6 +6,7 @@ import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.transport.SmtpPool;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,10 +23,16 @@ final class RunState {
     private final AtomicLong queued = new AtomicLong();
     private final AtomicLong held = new AtomicLong();
     private final SenderFaults senderFaults = new SenderFaults();
+    private final RateLimits rateLimits = new RateLimits();
     private final java.util.Set<String> heldDomains = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Handed to a sender but not sent: the run stopped first, or the row was no longer this sender's. */
     private final AtomicLong dropped = new AtomicLong();
+    /** How long the progress line keeps saying that the run was asked to slow down, after the pause. */
+    private static final long NOTE_SECONDS = 30;
+
     private volatile String waitingFor;
+    private volatile String slowedDown;
+    private volatile Instant slowedDownUntil = Instant.MIN;
     private volatile long heldByOthers;
     private volatile long total;
     private volatile boolean stopping;
@@ -115,6 +122,10 @@ final class RunState {
         return queued.get() - sent.get() - failed.get() - deferred.get() - held.get() - dropped.get();
     }
 
+    RateLimits rateLimits() {
+        return rateLimits;
+    }
+
     SenderFaults senderFaults() {
         return senderFaults;
     }
@@ -147,6 +158,12 @@ final class RunState {
         waitingFor = what;
     }
 
+    /** A relay or a provider asked to slow down: said on the progress line while its pause lasts. */
+    void slowedDown(String note, Instant until) {
+        slowedDown = note;
+        slowedDownUntil = until == null ? Instant.now() : until;
+    }
+
     void queuedOne() {
         queued.incrementAndGet();
     }
@@ -174,6 +191,8 @@ final class RunState {
     CampaignRun.Progress progress() {
         long elapsed = (System.nanoTime() - started) / 1_000_000;
         return new CampaignRun.Progress(sent.get(), failed.get(), deferred.get(), skipped.get(), queued.get(),
-                sent.get() * 1000.0 / Math.max(elapsed, 1), elapsed, total, waitingFor);
+                sent.get() * 1000.0 / Math.max(elapsed, 1), elapsed, total,
+                waitingFor != null || Instant.now().isAfter(slowedDownUntil.plusSeconds(NOTE_SECONDS))
+                        ? waitingFor : slowedDown);
     }
 }

@@ -11,4 +11,5 @@ package dev.mailer.campaign;
  */
 public record SendWarning(String code, String domain, long count, String reply, String hint) {
     public static final String SENDER_FAULT = "sender_fault";
+    public static final String RATE_LIMITED = "rate_limited";
 }

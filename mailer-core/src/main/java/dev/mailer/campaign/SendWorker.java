@@ -9,6 +9,8 @@ import dev.mailer.delivery.RetryPolicy;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.OutgoingMessage;
+import dev.mailer.reply.Fault;
+import dev.mailer.reply.ReplyVerdict;
 import dev.mailer.template.TemplateProblem;
 import dev.mailer.transport.SendResult;
 import dev.mailer.transport.Sender;
@@ -90,6 +92,14 @@ final class SendWorker implements Runnable {
             record(DeliveryOutcome.held(claim, state.senderFaults().of(domain).orElseThrow().first(), null));
             return;
         }
+        Optional<Instant> slowed = sender.slowedUntil(domain);
+        Optional<RateLimits.Observed> asked = state.rateLimits().of(domain);
+        if (slowed.isPresent() && asked.isPresent()) {
+            // its provider asked to slow down: the row waits in the database, not in a sending thread
+            state.rateLimits().deferredUntried(domain);
+            record(DeliveryOutcome.deferred(claim, asked.get().first(), null, slowed.get()));
+            return;
+        }
         OutgoingMessage message;
         try {
             message = messages.build(recipient, campaignId);
@@ -107,10 +117,15 @@ final class SendWorker implements Runnable {
             return;
         }
         SendResult result = sent.get().result();
-        DeliveryOutcome outcome = retry.outcome(claim, result, message.messageId(), Instant.now());
+        Instant slowedUntil = sent.get().slowedUntil();
+        DeliveryOutcome outcome = retry.outcome(claim, result, message.messageId(), Instant.now(), slowedUntil);
         record(outcome);
+        ReplyVerdict verdict = result.sent() ? null : RetryPolicy.verdict(result);
+        if (verdict != null && verdict.fault() == Fault.RATE_LIMIT) {
+            state.slowedDown(state.rateLimits().record(domain, result, verdict, slowedUntil), slowedUntil);
+        }
         if (outcome.status() == DeliveryState.HELD) {
-            switch (state.senderFaults().record(domain, result, RetryPolicy.verdict(result))) {
+            switch (state.senderFaults().record(domain, result, verdict)) {
                 case HOLD_DOMAIN -> state.holdDomain(domain);
                 case STOP -> state.stop(ErrorKind.SENDER_REFUSED, state.senderFaults().sentence());
                 case GO_ON -> { }

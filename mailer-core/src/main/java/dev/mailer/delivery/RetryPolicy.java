@@ -20,6 +20,15 @@ import java.time.Instant;
 public record RetryPolicy(int maxAttempts, Duration maxAge, Duration firstRetry) {
 
     public DeliveryOutcome outcome(Claim claim, SendResult result, String messageId, Instant now) {
+        return outcome(claim, result, messageId, now, null);
+    }
+
+    /**
+     * @param slowedUntil when the relay or the domain that asked to slow down takes mail again, or
+     *                    null; a rate-limited row is tried again then
+     */
+    public DeliveryOutcome outcome(Claim claim, SendResult result, String messageId, Instant now,
+                                   Instant slowedUntil) {
         int attempts = claim.attempts() + 1;
         if (result.outcome() == SendResult.Outcome.SENT) {
             return DeliveryOutcome.sent(claim, result, messageId);
@@ -33,7 +42,8 @@ public record RetryPolicy(int maxAttempts, Duration maxAge, Duration firstRetry)
         }
         if (verdict.fault() == Fault.RATE_LIMIT) {
             // nobody fails for the relay's or the provider's pace: tried again, however often
-            return DeliveryOutcome.deferred(claim, result, messageId, Backoff.next(attempts, now, firstRetry));
+            return DeliveryOutcome.deferred(claim, result, messageId,
+                    slowedUntil != null && slowedUntil.isAfter(now) ? slowedUntil : Backoff.next(1, now, firstRetry));
         }
         if (result.outcome() == SendResult.Outcome.PERMANENT) {
             return DeliveryOutcome.failed(claim, result, messageId, new DeliveryOutcome.Bounce(verdict.hard(),

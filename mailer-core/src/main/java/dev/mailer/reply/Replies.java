@@ -30,7 +30,7 @@ public final class Replies {
             return sender.get();
         }
         boolean hard = RecipientWording.isHard(code, status, text);
-        return new ReplyVerdict(Fault.RECIPIENT, recipientReason(hard, code, status, text), hard, null, null, false);
+        return new ReplyVerdict(Fault.RECIPIENT, recipientReason(hard, code, status, text), hard, null, null, false, null);
     }
 
     /** Whether the address itself is permanently undeliverable: {@code classify(…).hard()}. */

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 final class SenderWording {
     private record Row(Fault fault, Reason reason, Pattern status, Pattern statusInText, Pattern text,
-                       String provider, String hint, boolean unambiguous) {
+                       String provider, String hint, boolean unambiguous, LimitedBy limitedBy) {
         /**
          * The status counts where the reporter put it (a DSN's Status field, the reply's first
          * status) or anywhere in the text: a DSN may carry a generic 5.0.0 over the provider's
@@ -36,15 +36,15 @@ final class SenderWording {
 
     private static final List<Row> ROWS = List.of(
             // --- rate limits: slow down, fail nobody ---------------------------------------------------
-            rate("4\\.7\\.28", null, "Gmail", "Gmail limits the rate from this IP: send more slowly, on fewer"
+            rate(LimitedBy.PROVIDER, "4\\.7\\.28", null, "Gmail", "Gmail limits the rate from this IP: send more slowly, on fewer"
                     + " connections, and warm up new IPs or domains"),
-            rate(null, "\\[tss04\\]|\\bts0[1-4]\\b.{0,40}(defer|try again)", "Yahoo", "Yahoo defers mail from this IP"
+            rate(LimitedBy.PROVIDER, null, "\\[tss04\\]|\\bts0[1-4]\\b.{0,40}(defer|try again)", "Yahoo", "Yahoo defers mail from this IP"
                     + " for its rate or its complaints: send more slowly; check complaint rates"),
-            rate("4\\.7\\.650", "temporarily rate limited", "Microsoft", "Microsoft rate-limits this IP: send more"
+            rate(LimitedBy.PROVIDER, "4\\.7\\.650", "temporarily rate limited", "Microsoft", "Microsoft rate-limits this IP: send more"
                     + " slowly; new IPs need warming up"),
-            rate(null, "throttling failure|maximum sending rate exceeded", "Amazon SES", "your SES account's sending"
-                    + " rate is exceeded: lower the campaign's rate: or ask AWS for a higher quota"),
-            rate(null, "too many (connections|concurrent|simultaneous|sessions)|connection (rate|count) limit"
+            rate(LimitedBy.RELAY, null, "throttling failure|maximum sending rate exceeded", "Amazon SES", "your SES account's sending"
+                    + " rate is exceeded: lower the campaign's `rate`, or ask AWS for a higher quota"),
+            rate(LimitedBy.RELAY, null, "too many (connections|concurrent|simultaneous|sessions)|connection (rate|count) limit"
                     + "|too many (messages|mails|recipients) (in|per|from)|rate limit|ratelimit|rate-limit|throttl"
                     + "|sending (too )?fast|slow down", null, "the relay asks to send more slowly: lower `rate` or"
                     + " the relay's connections=N"),
@@ -105,25 +105,25 @@ final class SenderWording {
         for (Row row : ROWS) {
             if (row.matches(status, lower)) {
                 return Optional.of(new ReplyVerdict(row.fault(), row.reason(), false, row.provider(), row.hint(),
-                        row.unambiguous()));
+                        row.unambiguous(), row.limitedBy()));
             }
         }
         return Optional.empty();
     }
 
-    private static Row rate(String status, String text, String provider, String hint) {
-        return row(Fault.RATE_LIMIT, Reason.RATE_LIMITED, status, text, provider, hint, true);
+    private static Row rate(LimitedBy scope, String status, String text, String provider, String hint) {
+        return row(Fault.RATE_LIMIT, Reason.RATE_LIMITED, status, text, provider, hint, true, scope);
     }
 
     private static Row sender(Reason reason, String status, String text, String provider, String hint,
                               boolean unambiguous) {
-        return row(Fault.SENDER, reason, status, text, provider, hint, unambiguous);
+        return row(Fault.SENDER, reason, status, text, provider, hint, unambiguous, null);
     }
 
     private static Row row(Fault fault, Reason reason, String status, String text, String provider, String hint,
-                           boolean unambiguous) {
+                           boolean unambiguous, LimitedBy scope) {
         return new Row(fault, reason, status == null ? null : Pattern.compile(status),
                 status == null ? null : Pattern.compile("(?<![\\d.])(" + status + ")(?![\\d.])"),
-                text == null ? null : Pattern.compile(text), provider, hint, unambiguous);
+                text == null ? null : Pattern.compile(text), provider, hint, unambiguous, scope);
     }
 }

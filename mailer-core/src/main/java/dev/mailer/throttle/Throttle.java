@@ -18,6 +18,9 @@ import java.util.concurrent.ConcurrentMap;
  * than about one permit (see {@link Cadence}). When several processes send the same campaign,
  * {@link #setShare(int)} gives this one its part of every rate.
  *
+ * <p>A recipient domain whose provider asked us to slow down (Gmail's 4.7.28 …) also gets a
+ * {@link Pace}: how many of its messages may be under way at once, and when the next may start.
+ *
  * <p>Thread-safe; one instance is shared by all the sending threads of a process.
  */
 public final class Throttle {
@@ -30,6 +33,8 @@ public final class Throttle {
     private final SmoothLimiter global;
     private final Map<String, Rate> domainRates;
     private final ConcurrentMap<String, SmoothLimiter> domains = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Pace> paces = new ConcurrentHashMap<>();
+    private final Pace.Settings paceSettings;
     private volatile int share = 1;
 
     /**
@@ -37,6 +42,12 @@ public final class Throttle {
      * @param perDomain rates by recipient domain; domains not named are limited only globally
      */
     public Throttle(Rate global, Map<String, Rate> perDomain) {
+        this(global, perDomain, Pace.Settings.DEFAULT);
+    }
+
+    /** @param paceSettings how a domain that asked to slow down pauses and recovers */
+    public Throttle(Rate global, Map<String, Rate> perDomain, Pace.Settings paceSettings) {
+        this.paceSettings = paceSettings;
         this.globalRate = global;
         this.global = global == null ? null : new SmoothLimiter(registry, "global", global, 1);
         Map<String, Rate> rates = new HashMap<>();
@@ -90,6 +101,24 @@ public final class Throttle {
     /** This process's share of the global rate, in messages per second; infinite without one. */
     public double globalPerSecond() {
         return globalRate == null ? Double.POSITIVE_INFINITY : globalRate.perSecond() / share;
+    }
+
+    /** The pace of a domain that asked to slow down in this run; null for the others. */
+    public Pace pace(String recipientDomain) {
+        return paces.get(recipientDomain.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The domain's provider asked to slow down: from now on it has a pace, up to {@code ceiling}
+     * messages at once when recovered (the pool's connections).
+     *
+     * @return the domain's pace, slowed down
+     */
+    public Pace slowDown(String recipientDomain, int ceiling) {
+        Pace pace = paces.computeIfAbsent(recipientDomain.toLowerCase(Locale.ROOT),
+                d -> new Pace(ceiling, paceSettings));
+        pace.limited(System.nanoTime());
+        return pace;
     }
 
     /** The domain's limiter, made on first use; null when the domain has no rate of its own. */

@@ -1,7 +1,11 @@
 package dev.mailer.transport;
 
+import dev.mailer.reply.LimitedBy;
+import dev.mailer.reply.Replies;
+import dev.mailer.throttle.Pace;
 import dev.mailer.throttle.Throttle;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -9,6 +13,9 @@ import java.util.function.BooleanSupplier;
  * Hands one built message to SMTP the way every message of mailer goes out, campaign or double
  * opt-in request: a permit from the throttle for the recipient's domain, a pooled connection
  * (failover and circuit breakers are the pool's), then the relay's answer as a {@link SendResult}.
+ *
+ * <p>When a recipient domain's provider asks to slow down (SPEC §6a), the domain gets a pace in
+ * the throttle: its messages wait for it, while the other domains go on at full speed.
  */
 public final class Sender {
     private static final Duration WAIT_STEP = Duration.ofSeconds(1);
@@ -21,8 +28,13 @@ public final class Sender {
         this.throttle = throttle;
     }
 
-    /** The relay's answer, and which relay gave it. */
-    public record Delivery(SendResult result, String relay) {
+    /**
+     * The relay's answer, and which relay gave it.
+     *
+     * @param slowedUntil when the relay or the domain that asked to slow down may be tried again;
+     *                    null when nobody asked
+     */
+    public record Delivery(SendResult result, String relay, Instant slowedUntil) {
     }
 
     /**
@@ -45,6 +57,32 @@ public final class Sender {
     public Optional<Delivery> send(String envelopeFrom, String recipient, byte[] bytes, BeforeData beforeData,
                                    BooleanSupplier giveUp) throws InterruptedException {
         String domain = recipient.substring(recipient.lastIndexOf('@') + 1);
+        Pace pace = throttle.pace(domain);
+        while (pace != null && !pace.start(WAIT_STEP)) {
+            if (giveUp.getAsBoolean()) {
+                return Optional.empty();
+            }
+        }
+        try {
+            return sendPaced(envelopeFrom, recipient, domain, bytes, beforeData, giveUp);
+        } finally {
+            if (pace != null) {
+                pace.done();
+            }
+        }
+    }
+
+    /**
+     * When the domain that asked to slow down may be tried again; empty when it did not ask, or
+     * its pause is over. Its messages are better deferred than left waiting in a sending thread.
+     */
+    public Optional<Instant> slowedUntil(String recipientDomain) {
+        Pace pace = throttle.pace(recipientDomain);
+        return pace == null || !pace.paused(System.nanoTime()) ? Optional.empty() : Optional.of(pace.resumesAt());
+    }
+
+    private Optional<Delivery> sendPaced(String envelopeFrom, String recipient, String domain, byte[] bytes,
+                                         BeforeData beforeData, BooleanSupplier giveUp) throws InterruptedException {
         while (!throttle.acquire(domain, WAIT_STEP)) {
             if (giveUp.getAsBoolean()) {
                 return Optional.empty();
@@ -61,11 +99,28 @@ public final class Sender {
             if (!beforeData.proceed()) {
                 return Optional.empty();
             }
-            return Optional.of(new Delivery(connection.send(envelopeFrom, recipient, bytes),
-                    connection.relay().describe()));
+            SendResult result = connection.send(envelopeFrom, recipient, bytes);
+            return Optional.of(new Delivery(result, connection.relay().describe(),
+                    slowedUntil(domain, result, connection)));
         } finally {
             pool.release(connection);
         }
+    }
+
+    /** Slows the domain down when its provider asks; when the domain or the relay must wait now, until when. */
+    private Instant slowedUntil(String domain, SendResult result, SmtpConnection connection) {
+        if (result.sent()) {
+            Pace pace = throttle.pace(domain);
+            if (pace != null) {
+                pace.accepted();
+            }
+            return null;
+        }
+        if (result.code() >= 400
+                && Replies.classify(result.code(), result.enhancedStatus(), result.reply()).slowsDown(LimitedBy.PROVIDER)) {
+            return throttle.slowDown(domain, pool.totalConnections()).resumesAt();
+        }
+        return pool.slowedUntil(connection).orElse(null);
     }
 
     public SmtpPool pool() {

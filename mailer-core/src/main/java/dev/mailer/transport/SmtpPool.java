@@ -1,9 +1,13 @@
 package dev.mailer.transport;
 
+import dev.mailer.reply.LimitedBy;
+import dev.mailer.reply.Replies;
+import dev.mailer.throttle.Pace;
 import dev.mailer.transport.SendResult.Outcome;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +34,10 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>Each relay has a circuit breaker that counts failures of the relay itself (CONNECTION
  * outcomes and 421 replies, at connect or during a send) and opens after {@value #FAILURES_TO_OPEN}
  * in a row: the relay is then skipped for the cool-down, after which one borrower tries it again.
+ *
+ * <p>A relay that asks to slow down (SPEC §6a rate limit: "454 Throttling failure", "421 too many
+ * connections") is not failing: its {@link Pace} pauses it, then lends one connection at a time and
+ * more as messages are accepted again; connections beyond its pace are closed as they come back.
  */
 public final class SmtpPool implements AutoCloseable {
 
@@ -66,6 +74,12 @@ public final class SmtpPool implements AutoCloseable {
      *                   {@link SmtpConnection#SmtpConnection(SmtpRelay, SSLSocketFactory)})
      */
     public SmtpPool(List<SmtpRelay> relays, Duration coolDown, SSLSocketFactory tlsSockets) {
+        this(relays, coolDown, tlsSockets, Pace.Settings.DEFAULT);
+    }
+
+    /** @param paceSettings how a relay that asked to slow down pauses and recovers */
+    public SmtpPool(List<SmtpRelay> relays, Duration coolDown, SSLSocketFactory tlsSockets,
+                    Pace.Settings paceSettings) {
         this.tlsSockets = tlsSockets;
         if (relays.isEmpty()) {
             throw new IllegalArgumentException("no relays");
@@ -82,7 +96,8 @@ public final class SmtpPool implements AutoCloseable {
                 .build();
         for (int i = 0; i < relays.size(); i++) {
             SmtpRelay relay = relays.get(i);
-            this.relays.add(new Relay(relay, CircuitBreaker.of("relay-" + (i + 1) + " " + relay.describe(), config)));
+            this.relays.add(new Relay(relay, CircuitBreaker.of("relay-" + (i + 1) + " " + relay.describe(), config),
+                    new Pace(relay.connections(), paceSettings)));
         }
     }
 
@@ -127,7 +142,8 @@ public final class SmtpPool implements AutoCloseable {
                 // lent but unused: hand back a half-open breaker's trial permit (a no-op when closed)
                 r.breaker.releasePermission();
             }
-            closeIt = closed;
+            // a relay that asked to slow down keeps only the connections its pace allows
+            closeIt = closed || connection.isOpen() && r.openConnections() >= r.pace.allowed();
             if (!closeIt && connection.isOpen()) {
                 r.idle.addFirst(connection); // most recently used first: likeliest still alive
             } else if (!closeIt) {
@@ -140,6 +156,23 @@ public final class SmtpPool implements AutoCloseable {
         if (closeIt) {
             connection.close();
         }
+    }
+
+    /**
+     * When the relay that lent {@code connection} may be used again after it asked to slow down;
+     * empty when it is not paused. Ask before releasing the connection.
+     */
+    public Optional<Instant> slowedUntil(SmtpConnection connection) {
+        Relay relay;
+        lock.lock();
+        try {
+            Lease lease = leases.get(connection);
+            relay = lease == null ? null : lease.relay;
+        } finally {
+            lock.unlock();
+        }
+        return relay == null || !relay.pace.paused(System.nanoTime()) ? Optional.empty()
+                : Optional.of(relay.pace.resumesAt());
     }
 
     /** The most connections the pool opens at once, over all relays: how many senders can work. */
@@ -220,7 +253,7 @@ public final class SmtpPool implements AutoCloseable {
                 for (Relay r : relays) {
                     // room is checked before permission: a half-open breaker's single trial
                     // permit must not be taken by a borrower that then cannot use the relay
-                    if (r.refusedForGood != null || failedNow.contains(r) || !r.hasRoom()
+                    if (r.refusedForGood != null || failedNow.contains(r) || !r.hasRoom(System.nanoTime())
                             || !r.breaker.tryAcquirePermission()) {
                         continue;
                     }
@@ -260,6 +293,14 @@ public final class SmtpPool implements AutoCloseable {
                 lock.unlock();
             }
         }
+        if (result.code() >= 400 && Replies.classify(result.code(), result.enhancedStatus(), result.reply())
+                .slowsDown(LimitedBy.RELAY)) {
+            // not a failure of the relay: its pace, not its breaker (a 421 "too many connections" too)
+            if (relay.pace.limited(System.nanoTime())) {
+                closeIdleBeyondPace(relay);
+            }
+            return;
+        }
         if (result.outcome() == Outcome.CONNECTION || result.code() == 421) {
             relay.lastFailure = relay.config.describe() + ": " + result.reply();
             relay.breaker.onError(0, TimeUnit.NANOSECONDS, new RelayFailure(result.reply()));
@@ -267,6 +308,9 @@ public final class SmtpPool implements AutoCloseable {
                 unusableSince.compareAndSet(USABLE, System.nanoTime());
             }
         } else {
+            if (result.sent()) {
+                relay.pace.accepted();
+            }
             relay.breaker.onSuccess(0, TimeUnit.NANOSECONDS);
             if (unusableSince.get() != USABLE) {
                 unusableSince.set(USABLE);
@@ -274,9 +318,24 @@ public final class SmtpPool implements AutoCloseable {
         }
     }
 
+    private void closeIdleBeyondPace(Relay relay) {
+        List<SmtpConnection> surplus = new ArrayList<>();
+        lock.lock();
+        try {
+            while (relay.openConnections() > relay.pace.allowed() && !relay.idle.isEmpty()
+                    && relay.idle.peekFirst().isOpen()) {
+                surplus.add(relay.idle.pollFirst());
+            }
+        } finally {
+            lock.unlock();
+        }
+        surplus.forEach(SmtpConnection::close);
+    }
+
     private static final class Relay {
         final SmtpRelay config;
         final CircuitBreaker breaker;
+        final Pace pace;
         final ArrayDeque<SmtpConnection> idle = new ArrayDeque<>();
         /** Why the relay is not tried again in this run (a refused login, an untrusted certificate), or null. */
         String refusedForGood;
@@ -284,13 +343,19 @@ public final class SmtpPool implements AutoCloseable {
         /** Connections lent out or being opened for a borrower. */
         int leased;
 
-        Relay(SmtpRelay config, CircuitBreaker breaker) {
+        Relay(SmtpRelay config, CircuitBreaker breaker, Pace pace) {
             this.config = config;
             this.breaker = breaker;
+            this.pace = pace;
         }
 
-        boolean hasRoom() {
-            return !idle.isEmpty() || leased < config.connections();
+        boolean hasRoom(long now) {
+            return (!idle.isEmpty() || leased < config.connections()) && leased < pace.allowed() && !pace.paused(now);
+        }
+
+        /** Connections lent out and idle ones still open (idle ones are kept open first). */
+        int openConnections() {
+            return leased + (int) idle.stream().filter(SmtpConnection::isOpen).count();
         }
     }
 

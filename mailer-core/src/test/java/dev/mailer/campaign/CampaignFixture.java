@@ -11,6 +11,7 @@ import dev.mailer.message.MessageSettings;
 import dev.mailer.message.TokenSigner;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.template.MessageModel;
+import dev.mailer.throttle.Pace;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.SmtpPool;
 import dev.mailer.transport.SmtpRelay;
@@ -127,7 +128,13 @@ final class CampaignFixture {
     /** With {@code progress} told the run's figures every second. */
     RunResult run(TestDatabase db, String url, CampaignRun.Options options, Throttle throttle,
                   java.util.function.Consumer<CampaignRun.Progress> progress) {
-        try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)))) {
+        return run(db, url, options, throttle, progress, Pace.Settings.DEFAULT);
+    }
+
+    /** With a relay that asks to slow down paused and recovered by {@code pace}. */
+    RunResult run(TestDatabase db, String url, CampaignRun.Options options, Throttle throttle,
+                  java.util.function.Consumer<CampaignRun.Progress> progress, Pace.Settings pace) {
+        try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)), SmtpPool.DEFAULT_COOL_DOWN, null, pace)) {
             return new CampaignRun(db.engine().campaignPorts(), spec, messages, pool, throttle, options, progress).run();
         }
     }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mailer.error.ErrorKind;
 import dev.mailer.store.TestDatabase;
+import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.FaultySmtpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +90,8 @@ class SenderFaultTest {
         try (FaultySmtpServer throttling = FaultySmtpServer.start()) {
             throttling.dataReply(eligible.get(2), "454 Throttling failure: Maximum sending rate exceeded.", 5);
 
-            RunResult result = campaign.run(db, throttling.url("connections=2"), threeTries);
+            RunResult result = campaign.run(db, throttling.url("connections=2"), threeTries, new Throttle(null, Map.of()),
+                    null, RateLimitTest.QUICK);
 
             assertThat(result.stoppedBy()).isNull();
             assertThat(throttling.recipients()).containsExactlyInAnyOrderElementsOf(eligible);

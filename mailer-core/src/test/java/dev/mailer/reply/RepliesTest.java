@@ -47,5 +47,21 @@ class RepliesTest {
         if (!fault.equals("recipient")) {
             assertThat(verdict.hint()).as("what to check").isNotBlank();
         }
+        assertThat(verdict.limitedBy() != null).as("a scope only for rate limits").isEqualTo(fault.equals("rate_limit"));
+    }
+
+    @ParameterizedTest(name = "{0} slows down {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating from your IP address | PROVIDER
+            421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume | PROVIDER
+            451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation. | PROVIDER
+            454 Throttling failure: Maximum sending rate exceeded. | RELAY
+            421 4.7.0 Too many connections from your host, try again later | RELAY
+            """)
+    void aProvidersLimitSlowsItsDomainARelaysLimitSlowsTheRelay(String reply, LimitedBy scope) {
+        int code = Integer.parseInt(reply.substring(0, 3));
+        String status = reply.matches("^\\d{3}[ -]\\d\\.\\d+\\.\\d+ .*") ? reply.substring(4, reply.indexOf(' ', 4)) : null;
+
+        assertThat(Replies.classify(code, status, reply).limitedBy()).isEqualTo(scope);
     }
 }

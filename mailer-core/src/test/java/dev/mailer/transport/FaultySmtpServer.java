@@ -82,6 +82,13 @@ public final class FaultySmtpServer implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> dataRepliesLeft = new ConcurrentHashMap<>();
     private final Set<String> dropAfterData = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger dataRefusals = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String throttleVerb;
+    private volatile String throttleReply;
+    private final AtomicInteger throttlesLeft = new AtomicInteger();
+    private final AtomicInteger throttled = new AtomicInteger();
+    /** Mail transactions under way now, over all sessions: from MAIL's 250 to the end of DATA (or RSET). */
+    private final AtomicInteger transactions = new AtomicInteger();
+    private final List<Integer> transactionsAtAccept = new CopyOnWriteArrayList<>();
 
     // security; null means off
     private volatile SSLContext startTls;
@@ -215,6 +222,30 @@ public final class FaultySmtpServer implements AutoCloseable {
         return authFailures.get();
     }
 
+    /**
+     * Like a relay or a provider that says to slow down: the next {@code times} MAIL (or RCPT)
+     * commands, from any session, are answered with {@code line} ("454 Throttling failure …").
+     */
+    public FaultySmtpServer throttle(String verb, String line, int times) {
+        throttleVerb = verb.toUpperCase(Locale.ROOT);
+        throttleReply = line;
+        throttlesLeft.set(times);
+        return this;
+    }
+
+    /** Commands answered with the {@link #throttle} line. */
+    public int throttled() {
+        return throttled.get();
+    }
+
+    /**
+     * For every accepted message, in the order of {@link #received()}, how many mail transactions
+     * were under way at that moment over all connections, itself included: 1 when it was alone.
+     */
+    public List<Integer> transactionsAtAccept() {
+        return List.copyOf(transactionsAtAccept);
+    }
+
     /** The 250 reply after DATA; "%s" becomes a fresh queue id. */
     public FaultySmtpServer acceptReply(String format) {
         acceptReply = format;
@@ -283,7 +314,12 @@ public final class FaultySmtpServer implements AutoCloseable {
             SSLContext implicit = implicitTls;
             // the handshake runs on this connection's thread (with the greeting), not the acceptor's
             Socket conversation = implicit == null ? socket : serverSide(implicit, socket);
-            new Session(conversation, implicit != null).run();
+            Session session = new Session(conversation, implicit != null);
+            try {
+                session.run();
+            } finally {
+                session.endTransaction();
+            }
         } catch (IOException e) {
             // the client hung up or timed out: that is the end of this session either way
         } finally {
@@ -318,6 +354,7 @@ public final class FaultySmtpServer implements AutoCloseable {
         private String from;
         private final List<String> recipients = new ArrayList<>();
         private int accepted;
+        private boolean inTransaction;
 
         Session(Socket socket, boolean tls) throws IOException {
             use(socket);
@@ -360,9 +397,15 @@ public final class FaultySmtpServer implements AutoCloseable {
                         }
                         if (authUser != null && user == null) {
                             reply("530 5.7.0 Authentication required");
+                        } else if (throttles("MAIL")) {
+                            reply(throttleReply);
                         } else {
                             from = address(line);
                             recipients.clear();
+                            if (!inTransaction) {
+                                inTransaction = true;
+                                transactions.incrementAndGet();
+                            }
                             reply("250 2.1.0 Ok");
                         }
                     }
@@ -373,6 +416,8 @@ public final class FaultySmtpServer implements AutoCloseable {
                             reply("503 5.5.1 Error: need MAIL command");
                         } else if (custom != null) {
                             reply(custom);
+                        } else if (throttles("RCPT")) {
+                            reply(throttleReply);
                         } else {
                             recipients.add(to);
                             reply("250 2.1.5 Ok");
@@ -384,6 +429,7 @@ public final class FaultySmtpServer implements AutoCloseable {
                         }
                     }
                     case "RSET" -> {
+                        endTransaction();
                         from = null;
                         recipients.clear();
                         reply("250 2.0.0 Ok");
@@ -437,12 +483,32 @@ public final class FaultySmtpServer implements AutoCloseable {
                 dataRefusals.incrementAndGet();
                 reply(custom);
             } else {
-                received.add(new Received(from, List.copyOf(recipients), message.toByteArray(), tls, user));
+                synchronized (transactionsAtAccept) { // the same order in both lists
+                    transactionsAtAccept.add(transactions.get());
+                    received.add(new Received(from, List.copyOf(recipients), message.toByteArray(), tls, user));
+                }
                 accepted++;
+                endTransaction(); // before the reply: the client may start the next one as soon as it has it
                 reply(String.format(acceptReply, "Q" + queueIds.incrementAndGet()));
             }
+            endTransaction();
             from = null;
             recipients.clear();
+            return true;
+        }
+
+        void endTransaction() {
+            if (inTransaction) {
+                inTransaction = false;
+                transactions.decrementAndGet();
+            }
+        }
+
+        private boolean throttles(String verb) {
+            if (!verb.equals(throttleVerb) || throttlesLeft.getAndDecrement() <= 0) {
+                return false;
+            }
+            throttled.incrementAndGet();
             return true;
         }
 
