@@ -14,6 +14,7 @@ import dev.mailer.message.Secrets;
 import dev.mailer.message.TokenSigner;
 import dev.mailer.store.Database;
 import dev.mailer.store.DatabaseSettings;
+import dev.mailer.tls.ExtraTrust;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * What every command shares: the streams, the environment, the merged configuration and the
@@ -183,6 +185,15 @@ public final class CliContext implements AutoCloseable {
     /** The feedback mailbox URL: --mailbox, else MAILER_MAILBOX_URL, else the config file; null when none. */
     String mailboxUrl(String flag) {
         return first(flag, env("MAILER_MAILBOX_URL"), config().mailbox());
+    }
+
+    /**
+     * TLS sockets for relays and the mailbox that trust the JVM's authorities plus the PEM bundle
+     * of MAILER_TLS_CA, else of 'tls-ca' in mailer.yaml; null (the JVM's alone) when neither is set.
+     */
+    public SSLSocketFactory tlsSockets() {
+        String file = first(env("MAILER_TLS_CA"), config().tlsCa());
+        return file == null ? null : ExtraTrust.sockets(Path.of(file));
     }
 
     /** Signs and checks the tokens in links and addresses with this installation's secret. */

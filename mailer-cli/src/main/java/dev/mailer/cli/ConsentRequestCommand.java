@@ -58,7 +58,7 @@ final class ConsentRequestCommand implements Callable<Integer> {
         List<SmtpRelay> relays = context.smtpRelays(smtp);
         DoubleOptIn optIn = context.engine().doubleOptIn(DoubleOptIn.settings(context.config(), from, context.tokens()), context.actor());
         DoubleOptIn.Sent sent;
-        try (SmtpPool pool = new SmtpPool(relays)) {
+        try (SmtpPool pool = new SmtpPool(relays, SmtpPool.DEFAULT_COOL_DOWN, context.tlsSockets())) {
             sent = optIn.request(email, purpose, locale, pool);
         }
         if (json) {

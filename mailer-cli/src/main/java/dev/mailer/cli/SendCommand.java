@@ -88,7 +88,7 @@ final class SendCommand implements Callable<Integer> {
         CampaignRun.Options options = CampaignRun.Options.defaults()
                 .withLimit(limit == null ? null : limit.longValue()).withResendUnknown(resendUnknown);
         RunResult result;
-        try (SmtpPool pool = new SmtpPool(relays);
+        try (SmtpPool pool = new SmtpPool(relays, SmtpPool.DEFAULT_COOL_DOWN, context.tlsSockets());
              SendProgress progress = new SendProgress(context, spec.name(),
                      limit == null ? 0 : limit)) {
             CampaignRun run = new CampaignRun(ports(), spec, messages, pool,

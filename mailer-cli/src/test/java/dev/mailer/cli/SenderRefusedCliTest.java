@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailer.transport.FaultySmtpServer;
+import dev.mailer.transport.TestCertificate;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,46 @@ class SenderRefusedCliTest {
             assertThat(again.exitCode()).as(again.err()).isZero();
             assertThat(fixed.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
         }
+    }
+
+    @Test
+    void aRelayWithAnUntrustedCertificateExits4SayingSoAndIsUsedOnceItsCaIsInMailerTlsCa() throws Exception {
+        CliRunner cli = new CliRunner();
+        ShopFixture shop = ShopFixture.create(dir, cli);
+        Path campaign = shop.campaign("own-ca", null);
+        List<String> eligible = shop.importContacts(5);
+        TestCertificate certificate = TestCertificate.generate(dir, "localhost", "dns:localhost,ip:127.0.0.1");
+        try (FaultySmtpServer relay = FaultySmtpServer.start()) {
+            relay.startTls(certificate.serverContext());
+            String url = "smtp://127.0.0.1:" + relay.port() + "?tls=starttls&connections=2";
+
+            CliRunner.Result untrusted = shop.send(campaign, url);
+
+            assertThat(untrusted.exitCode()).as(untrusted.err()).isEqualTo(4);
+            assertThat(untrusted.err()).contains("certification path").doesNotContain("Exception\n\tat");
+            assertThat(relay.received()).isEmpty();
+
+            cli.env().put("MAILER_TLS_CA", certificate.writePem(dir.resolve("shop-ca.pem")).toString());
+            CliRunner.Result trusted = shop.send(campaign, url);
+
+            assertThat(trusted.exitCode()).as(trusted.err()).isZero();
+            assertThat(relay.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            assertThat(relay.received()).allSatisfy(r -> assertThat(r.overTls()).isTrue());
+        }
+    }
+
+    @Test
+    void aTlsCaFileThatIsNotABundleIsOneSentenceNamingIt() throws Exception {
+        CliRunner cli = new CliRunner();
+        ShopFixture shop = ShopFixture.create(dir, cli);
+        Path campaign = shop.campaign("bad-ca", null);
+        shop.importContacts(1);
+        Path notPem = java.nio.file.Files.writeString(dir.resolve("not-a-ca.pem"), "hello\n");
+        cli.env().put("MAILER_TLS_CA", notPem.toString());
+
+        CliRunner.Result result = shop.send(campaign, "smtp://localhost:1?tls=starttls");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains(notPem.toString(), "not a PEM bundle").doesNotContain("\tat ");
     }
 }

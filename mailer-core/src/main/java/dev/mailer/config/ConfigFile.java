@@ -26,7 +26,7 @@ public final class ConfigFile {
 
     public static final List<String> KEYS = List.of(
             "db", "smtp", "mailbox", "unsubscribe-base-url", "bounce-address", "unsubscribe-address",
-            "templates", "sender", "dkim");
+            "templates", "sender", "dkim", "tls-ca");
     static final List<String> SENDER_KEYS = List.of("organisation", "postal-address", "dpo-email");
     static final List<String> DKIM_KEYS = List.of("domain", "selector", "private-key");
 
@@ -74,9 +74,10 @@ public final class ConfigFile {
         String templates = root.optional("templates").map(ConfigFile::path).orElse(null);
         Sender sender = root.optional("sender").map(ConfigFile::sender).orElse(Sender.NONE);
         Dkim dkim = root.optional("dkim").map(ConfigFile::dkim).orElse(null);
+        String tlsCa = root.optional("tls-ca").map(ConfigFile::path).orElse(null);
 
         return new ConfigFileValues(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress,
-                unsubscribeAddress, templates, sender, dkim);
+                unsubscribeAddress, templates, sender, dkim, tlsCa);
     }
 
     /**

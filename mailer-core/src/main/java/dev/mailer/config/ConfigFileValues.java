@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param templates the templates directory
  * @param sender the organisation named in every message; never null, its fields may be
  * @param dkim DKIM signing settings, or null when the file has none
+ * @param tlsCa a PEM bundle of certificate authorities trusted besides the JVM's, for relays and the
+ *              mailbox; as written (relative to the working directory), or null
  */
 public record ConfigFileValues(
         Path file,
@@ -32,11 +34,12 @@ public record ConfigFileValues(
         EmailAddress unsubscribeAddress,
         String templates,
         Sender sender,
-        Dkim dkim) {
+        Dkim dkim,
+        String tlsCa) {
 
     /** The values when there is no config file. */
     public static final ConfigFileValues EMPTY =
-            new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null);
+            new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null);
 
     public ConfigFileValues {
         smtp = smtp == null ? List.of() : List.copyOf(smtp);

@@ -3,6 +3,7 @@ package dev.mailer.delivery;
 import dev.mailer.reply.Fault;
 import dev.mailer.reply.Replies;
 import dev.mailer.reply.ReplyVerdict;
+import dev.mailer.transport.RelayTrouble;
 import dev.mailer.transport.SendResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,12 @@ public record RetryPolicy(int maxAttempts, Duration maxAge, Duration firstRetry)
             return DeliveryOutcome.sent(claim, result, messageId);
         }
         if (result.outcome() == SendResult.Outcome.CONNECTION) {
+            if (RelayTrouble.forGood(result)) {
+                // the relay takes no mail from us at all (a login it demands, a certificate): nothing of this
+                // message went anywhere, so the row is due again at once, for the run after the fix, and is
+                // never given up for it
+                return DeliveryOutcome.deferred(claim, result, messageId, now);
+            }
             return temporary(claim, result, messageId, now, attempts);
         }
         ReplyVerdict verdict = verdict(result);

@@ -186,18 +186,6 @@ public final class SmtpPool implements AutoCloseable {
     }
 
     /**
-     * Connect failures that trying again cannot mend, only the person: a refused login (530, 534,
-     * 535: retrying locks accounts at real providers), a certificate nobody trusts, a host name
-     * that does not exist.
-     */
-    static boolean refusedForGood(SendResult result) {
-        String reply = result.reply() == null ? "" : result.reply();
-        return result.code() == 530 || result.code() == 534 || result.code() == 535
-                || reply.contains("certification path") || reply.contains("PKIX")
-                || reply.contains("UnknownHostException");
-    }
-
-    /**
      * When every relay failed in a way retrying cannot mend: each one's cause, e.g. {@code
      * smtp://relay.example:587: 535 5.7.8 authentication failed}; empty while one is still worth trying.
      */
@@ -285,10 +273,10 @@ public final class SmtpPool implements AutoCloseable {
 
     /** Called by a connection after every send or connect attempt, on the borrower's thread. */
     private void record(Relay relay, SendResult result) {
-        if (result.outcome() == Outcome.CONNECTION && refusedForGood(result)) {
+        if (result.outcome() == Outcome.CONNECTION && RelayTrouble.forGood(result)) {
             lock.lock();
             try {
-                relay.refusedForGood = relay.config.describe() + ": " + result.reply();
+                relay.refusedForGood = RelayTrouble.describe(relay.config, result);
             } finally {
                 lock.unlock();
             }
@@ -302,7 +290,7 @@ public final class SmtpPool implements AutoCloseable {
             return;
         }
         if (result.outcome() == Outcome.CONNECTION || result.code() == 421) {
-            relay.lastFailure = relay.config.describe() + ": " + result.reply();
+            relay.lastFailure = RelayTrouble.describe(relay.config, result);
             relay.breaker.onError(0, TimeUnit.NANOSECONDS, new RelayFailure(result.reply()));
             if (relays.stream().allMatch(r -> r.breaker.getState() == CircuitBreaker.State.OPEN)) {
                 unusableSince.compareAndSet(USABLE, System.nanoTime());

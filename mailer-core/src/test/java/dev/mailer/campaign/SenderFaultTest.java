@@ -119,6 +119,33 @@ class SenderFaultTest {
     }
 
     @Test
+    void aRelayThatDemandsALoginOrStartTlsTheUrlDoesNotGiveStopsTheRunAtOnceSayingWhatToChange() throws Exception {
+        campaign.importContacts(db, 6, 0);
+        var certificate = dev.mailer.transport.TestCertificate.generate(templates, "localhost", "dns:localhost,ip:127.0.0.1");
+        try (FaultySmtpServer loginRelay = FaultySmtpServer.start(); FaultySmtpServer tlsRelay = FaultySmtpServer.start();
+             FaultySmtpServer plainRelay = FaultySmtpServer.start()) {
+            loginRelay.requireAuth("news", "secret");
+            tlsRelay.startTls(certificate.serverContext()).requireTls();
+
+            RunResult noLogin = campaign.run(db, loginRelay.url("connections=2"), CampaignRun.Options.defaults());
+            RunResult noTls = campaign.run(db, tlsRelay.url("connections=2"), CampaignRun.Options.defaults());
+            RunResult noStartTls = campaign.run(db, "smtp://127.0.0.1:" + plainRelay.port() + "?tls=starttls",
+                    CampaignRun.Options.defaults());
+
+            assertThat(noLogin.stoppedBy()).isEqualTo(ErrorKind.NO_RELAY);
+            assertThat(noLogin.reason()).contains("530", "demands a login and the URL has none");
+            assertThat(noTls.stoppedBy()).isEqualTo(ErrorKind.NO_RELAY);
+            assertThat(noTls.reason()).contains("Must issue a STARTTLS", "remove tls=none");
+            assertThat(noStartTls.stoppedBy()).isEqualTo(ErrorKind.NO_RELAY);
+            assertThat(noStartTls.reason()).contains("does not offer STARTTLS");
+            assertThat(db.count("select count(*) from delivery where status in ('failed', 'held', 'sent')"))
+                    .as("nothing failed or held for it").isZero();
+            assertThat(db.count("select count(*) from delivery where status = 'deferred'"
+                    + " and next_attempt_at > now()")).as("what was tried is due again at once").isZero();
+        }
+    }
+
+    @Test
     void aRelayWhoseCertificateIsNotTrustedStopsTheRunAtOnceSayingSo() throws Exception {
         campaign.importContacts(db, 5, 0);
         var certificate = dev.mailer.transport.TestCertificate.generate(templates, "localhost", "dns:localhost,ip:127.0.0.1");
@@ -129,7 +156,7 @@ class SenderFaultTest {
                     CampaignRun.Options.defaults());
 
             assertThat(result.stoppedBy()).isEqualTo(ErrorKind.NO_RELAY);
-            assertThat(result.reason()).contains("no SMTP relay can be used", "certification path");
+            assertThat(result.reason()).contains("no SMTP relay can be used", "certification path", "tls-ca");
             assertThat(relay.received()).isEmpty();
         }
     }

@@ -88,7 +88,7 @@ class ConfigFileTest {
                 null,
                 new Sender("Kawiarnia Nowak sp. z o.o.", "ul. Floriańska 1, 31-019 Kraków, Polska",
                         address("iod@kawiarnia.example")),
-                new Dkim("kawiarnia.example", "mail2026", "/etc/mailer/dkim.pem")));
+                new Dkim("kawiarnia.example", "mail2026", "/etc/mailer/dkim.pem"), null));
     }
 
     @Test

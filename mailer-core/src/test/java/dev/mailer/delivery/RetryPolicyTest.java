@@ -69,4 +69,26 @@ class RetryPolicyTest {
         assertThat(old.code()).isZero();
         assertThat(old.reply()).isEqualTo("gave up after 1 attempts: connection reset");
     }
+
+    @Test
+    void aRateLimitDefersToTheEndOfThePauseAndIsNeverGivenUp() {
+        SendResult throttled = new SendResult(SendResult.Outcome.TRANSIENT, 454, null,
+                "454 Throttling failure: Maximum sending rate exceeded.", null);
+
+        DeliveryOutcome paused = POLICY.outcome(claim(9, Duration.ZERO), throttled, "<m@x>", NOW, NOW.plusSeconds(10));
+
+        assertThat(paused.status()).isEqualTo(DeliveryState.DEFERRED);
+        assertThat(paused.nextAttemptAt()).isEqualTo(NOW.plusSeconds(10));
+    }
+
+    @Test
+    void aRelayThatTakesNoMailFromUsLeavesTheRowDueAtOnceAndNeverGivesItUp() {
+        SendResult login = new SendResult(SendResult.Outcome.CONNECTION, 530, "5.7.0", "530 5.7.0 Authentication required",
+                null);
+
+        DeliveryOutcome outcome = POLICY.outcome(claim(9, Duration.ofDays(3)), login, "<m@x>", NOW);
+
+        assertThat(outcome.status()).isEqualTo(DeliveryState.DEFERRED);
+        assertThat(outcome.nextAttemptAt()).isEqualTo(NOW);
+    }
 }

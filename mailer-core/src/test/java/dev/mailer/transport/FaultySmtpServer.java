@@ -95,6 +95,7 @@ public final class FaultySmtpServer implements AutoCloseable {
     private volatile SSLContext implicitTls;
     private volatile String authUser;
     private volatile String authPassword;
+    private volatile boolean tlsRequired;
     private volatile List<String> authMechanisms = List.of("PLAIN", "LOGIN");
     private final AtomicInteger authFailures = new AtomicInteger();
 
@@ -208,6 +209,12 @@ public final class FaultySmtpServer implements AutoCloseable {
     public FaultySmtpServer requireAuth(String user, String password) {
         authUser = user;
         authPassword = password;
+        return this;
+    }
+
+    /** Like a relay with "smtpd_tls_security_level = encrypt": no mail before STARTTLS (set {@link #startTls} too). */
+    public FaultySmtpServer requireTls() {
+        tlsRequired = true;
         return this;
     }
 
@@ -395,7 +402,9 @@ public final class FaultySmtpServer implements AutoCloseable {
                             reply("421 4.4.2 faulty.test closing connection: too many messages");
                             return;
                         }
-                        if (authUser != null && user == null) {
+                        if (tlsRequired && !tls) {
+                            reply("530 5.7.0 Must issue a STARTTLS command first");
+                        } else if (authUser != null && user == null) {
                             reply("530 5.7.0 Authentication required");
                         } else if (throttles("MAIL")) {
                             reply(throttleReply);

@@ -37,6 +37,19 @@ public record TestCertificate(SSLContext serverContext, SSLSocketFactory clientS
         return new TestCertificate(serverContext(keyStore), trustingOnly(keyStore), store);
     }
 
+    /** Writes the certificate as a PEM file, the form a shop's CA bundle has; returns the file. */
+    public Path writePem(Path file) throws IOException, GeneralSecurityException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(this.keyStore)) {
+            keyStore.load(in, STORE_PASSWORD);
+        }
+        String base64 = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(keyStore.getCertificate(ALIAS).getEncoded());
+        Files.writeString(file, "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n",
+                StandardCharsets.US_ASCII);
+        return file;
+    }
+
     private static void keytool(Path store, String commonName, String subjectAltNames)
             throws IOException, InterruptedException {
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
