@@ -118,7 +118,7 @@ class ConfigFileTest {
     void unknownKeyNamesTheKnownKeys() {
         assertThat(error("db: jdbc:postgresql://h/db\ntemplate: x\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key 'template'; known keys are db, smtp, mailbox,"
-                        + " unsubscribe-base-url, bounce-address, unsubscribe-address, templates, sender, dkim.");
+                        + " unsubscribe-base-url, bounce-address, unsubscribe-address, templates, sender, dkim, tls-ca.");
     }
 
     @Test
@@ -256,7 +256,7 @@ class ConfigFileTest {
         assertThat(error("smtp:\nsmtp://u:" + PASSWORD + "@relay.example: 1\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key (not shown because it looks like a URL that may hold a"
                         + " password); known keys are db, smtp, mailbox, unsubscribe-base-url, bounce-address,"
-                        + " unsubscribe-address, templates, sender, dkim.");
+                        + " unsubscribe-address, templates, sender, dkim, tls-ca.");
     }
 
     @Test
