@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
         description = "A campaign's figures so far: who the gate excludes now and why, deliveries by outcome,"
-                + " bounces (hard/soft), complaints, unsubscribes and throughput.",
+                + " bounces (hard/soft), complaints, unsubscribes and throughput; first, what the relay or the"
+                + " providers said that you must act on (the sender refused, asked to slow down).",
         footer = {"", "Examples:", "  mailer report newsletter-2026-12", "  mailer report newsletter-2026-12 --json",
                 "  mailer report newsletter-2026-12 --csv > newsletter-2026-12-outcomes.csv"})
 final class ReportCommand implements Callable<Integer> {
@@ -53,6 +54,10 @@ final class ReportCommand implements Callable<Integer> {
         var out = context.out();
         out.printf("Campaign %s (%s)%s%n", report.campaign(), report.status(),
                 report.startedAt() == null ? "" : ", started " + report.startedAt().toLocalDateTime().withNano(0));
+        if (!report.warnings().isEmpty()) {
+            out.println();
+            SendReportPrinter.printWarnings(out, report.warnings());
+        }
         out.println();
         out.printf("  %-30s %9d%n", "considered now", report.considered());
         for (Map.Entry<String, Long> entry : report.excluded().entrySet()) {

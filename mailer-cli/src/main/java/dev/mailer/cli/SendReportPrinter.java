@@ -3,7 +3,9 @@ package dev.mailer.cli;
 import dev.mailer.campaign.CampaignError;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.campaign.SendReport;
+import dev.mailer.campaign.SendWarning;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 
 /** The compliance report as a readable table. */
@@ -37,15 +39,7 @@ public final class SendReportPrinter {
                 out.printf("  %d held: the sender was refused (see below); fix the cause, then run the same command"
                         + " again to send them%n", report.held());
             }
-            if (report.warnings() != null) {
-                for (dev.mailer.campaign.SendWarning warning : report.warnings()) {
-                    out.printf("  ! %s%s, %d: %s%n", warning.code(), warning.domain() == null ? " at the relay" : " at "
-                            + warning.domain(), warning.count(), warning.reply());
-                    if (warning.hint() != null) {
-                        out.printf("    %s%n", warning.hint());
-                    }
-                }
-            }
+            printWarnings(out, report.warnings());
             long withOthers = report.withOtherSenders() == null ? 0 : report.withOtherSenders();
             if (withOthers > 0) {
                 out.printf("  %d being sent by another sender of this campaign that is still running%n", withOthers);
@@ -81,5 +75,19 @@ public final class SendReportPrinter {
 
     private static String percent(long value, long total) {
         return total == 0 ? "" : String.format("  %5.1f%%", 100.0 * value / total);
+    }
+
+    /** One line per warning (SPEC §6a), the relay's own words, and what to check on the next. */
+    static void printWarnings(PrintStream out, List<SendWarning> warnings) {
+        if (warnings == null) {
+            return;
+        }
+        for (SendWarning warning : warnings) {
+            out.printf("  ! %s%s, %d: %s%n", warning.code(), warning.domain() == null ? " at the relay" : " at "
+                    + warning.domain(), warning.count(), warning.reply());
+            if (warning.hint() != null) {
+                out.printf("    %s%n", warning.hint());
+            }
+        }
     }
 }

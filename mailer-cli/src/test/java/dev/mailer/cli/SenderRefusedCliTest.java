@@ -37,6 +37,14 @@ class SenderRefusedCliTest {
             assertThat(report.get("warnings").get(0).get("code").asText()).isEqualTo("sender_fault");
         }
         assertThat(shop.count("select count(*) from suppression")).isZero();
+        CliRunner cli = shop.cli();
+        CliRunner.Result report = cli.run("report", "refused");
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(report.out().strip().lines().skip(1).filter(l -> !l.isBlank()).findFirst().orElse(""))
+                .as("warnings first").startsWith("  ! sender_fault at example.com, 12: 550 5.7.26");
+        JsonNode reportJson = JSON.readTree(cli.run("report", "refused", "--json").out());
+        assertThat(reportJson.get("warnings").get(0).get("count").asLong()).isEqualTo(12);
+        assertThat(reportJson.get("warnings").get(0).get("hint").asText()).contains("DKIM");
         try (FaultySmtpServer fixed = FaultySmtpServer.start()) {
             CliRunner.Result again = shop.send(campaign, fixed.url("connections=2"));
 

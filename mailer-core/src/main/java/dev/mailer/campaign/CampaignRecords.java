@@ -1,5 +1,7 @@
 package dev.mailer.campaign;
 
+import dev.mailer.delivery.DeliveryState;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -19,6 +21,16 @@ public interface CampaignRecords {
 
     /** Delivery and feedback figures of a campaign. */
     CampaignFigures figures(long campaignId);
+
+    /**
+     * Held and deferred rows of a campaign, grouped by recipient domain and the relay's last reply
+     * (the most frequent first, at most 1,000 groups).
+     */
+    List<Refusal> refusals(long campaignId);
+
+    /** @param domain the recipients' domain; null for erased people */
+    record Refusal(String domain, DeliveryState status, int code, String enhancedStatus, String reply, long rows) {
+    }
 
     /**
      * Every recipient's outcome in delivery order, streamed one at a time, so a million of them

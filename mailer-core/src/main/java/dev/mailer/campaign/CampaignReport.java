@@ -10,16 +10,18 @@ import dev.mailer.error.MailerException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code mailer report CAMPAIGN}: a campaign's figures so far (SPEC §7): the gate as it stands
- * now, deliveries by outcome, bounces, complaints, unsubscribes, throughput.
+ * now, deliveries by outcome, bounces, complaints, unsubscribes, throughput, and the warnings of
+ * SPEC §6a (the sender refused, asked to slow down) as the rows stand.
  */
 public record CampaignReport(String campaign, CampaignStatus status, OffsetDateTime startedAt, OffsetDateTime finishedAt,
                              long considered, Map<String, Long> excluded, long sent, long failed, long deferred,
                              long unknown, long pending, long skipped, long bouncedHard, long bouncedSoft,
-                             long complaints, long unsubscribes, long held,
+                             long complaints, long unsubscribes, long held, List<SendWarning> warnings,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Double elapsedSeconds,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond) {
 
@@ -42,6 +44,7 @@ public record CampaignReport(String campaign, CampaignStatus status, OffsetDateT
                 gate == null ? 0 : gate.considered(), excluded, sent, figures.failed(), figures.deferred(),
                 figures.unknown(), figures.pending(), figures.skipped(), figures.bouncedHard(), figures.bouncedSoft(),
                 figures.complaints(), figures.unsubscribes(), figures.held(),
+                StoredWarnings.of(ports.campaigns().refusals(campaign.id())),
                 elapsed == null ? null : Math.round(elapsed * 100) / 100.0,
                 elapsed == null ? null : Math.round(sent / elapsed * 10) / 10.0);
     }

@@ -5,11 +5,14 @@ import dev.mailer.campaign.CampaignRecords;
 import dev.mailer.campaign.CampaignStatus;
 import dev.mailer.campaign.RecipientOutcome;
 import dev.mailer.campaign.StoredCampaign;
+import dev.mailer.delivery.DeliveryState;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -88,6 +91,23 @@ public final class CampaignStore implements CampaignRecords {
                         d.getObject("first_sent_at", OffsetDateTime.class),
                         d.getObject("last_sent_at", OffsetDateTime.class), f.getLong("bounced_hard"),
                         f.getLong("bounced_soft"), f.getLong("complaints"), f.getLong("unsubscribes"));
+            }
+        });
+    }
+
+    @Override
+    public List<Refusal> refusals(long campaignId) {
+        return database.withConnection(c -> {
+            try (PreparedStatement statement = prepare(c, "delivery-refusals", Map.of("campaign_id", campaignId));
+                 ResultSet rs = statement.executeQuery()) {
+                List<Refusal> refusals = new ArrayList<>();
+                while (rs.next()) {
+                    String domain = rs.getString("domain");
+                    refusals.add(new Refusal(domain == null || domain.isEmpty() ? null : domain,
+                            DeliveryState.ofCode(rs.getString("status")), rs.getInt("smtp_code"),
+                            rs.getString("enhanced_status"), rs.getString("smtp_reply"), rs.getLong("rows")));
+                }
+                return refusals;
             }
         });
     }

@@ -42,6 +42,19 @@ select count(*) filter (where status = 'sent')     as sent,
   from delivery
  where campaign_id = :campaign_id
 
+-- Held and deferred rows by recipient domain and the relay's words, for the report's warnings.
+-- name: delivery-refusals
+select split_part(c.email_norm, '@', 2) as domain, d.status, d.smtp_code, d.enhanced_status, d.smtp_reply,
+       count(*) as rows
+  from delivery d
+  left join contact c on c.id = d.contact_id
+ where d.campaign_id = :campaign_id
+   and d.status in ('held', 'deferred')
+   and d.smtp_reply is not null
+ group by 1, 2, 3, 4, 5
+ order by rows desc
+ limit 1000
+
 -- name: feedback-figures
 select count(*) filter (where type = 'bounce' and hard)       as bounced_hard,
        count(*) filter (where type = 'bounce' and not hard)   as bounced_soft,
