@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -21,10 +22,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "parse", mixinStandardHelpOptions = true,
         description = {"Read feedback messages (.eml files: bounces, complaints, unsubscribe mails, auto-replies) and"
                 + " print what each reports, one JSON object per line and per recipient.",
-                "Nothing is recorded and no database is opened: this shows what 'feedback poll' would make of a message.",
+                "Nothing is recorded, no database is opened and nothing is created (not even MAILER_HOME): this shows"
+                        + " what 'feedback poll' would make of a message.",
                 "Keys: file, type (bounce, complaint, unsubscribe, unknown), recipient, status, action, hard, fault, reason,"
                         + " diagnostic, campaign, contact (campaign and contact only from tokens signed with this"
-                        + " installation's secret)."},
+                        + " installation's secret; without one, they are null and stderr says so once).",
+                "A message whose token does not verify gets a line on stderr: '" + Feedback.TOKEN_DOES_NOT_VERIFY + "'."},
         footer = {"", "Examples:",
                 "  mailer feedback parse bounce.eml",
                 "  mailer feedback parse ~/Maildir/cur/* | jq -c 'select(.hard)'"})
@@ -40,7 +43,7 @@ final class FeedbackParseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FeedbackParser parser = new FeedbackParser(new TokenSigner(Secrets.load(context.home(), context.env("MAILER_SECRET"))));
+        FeedbackParser parser = parser();
         boolean unreadable = false;
         for (Path file : files) {
             List<Feedback> found;
@@ -55,8 +58,27 @@ final class FeedbackParseCommand implements Callable<Integer> {
             for (Feedback feedback : found) {
                 context.printJson(json(file, feedback));
             }
+            if (found.stream().anyMatch(Feedback::tokenDoesNotVerify)) {
+                // on stderr: stdout stays the JSON lines SPEC §7 lists, for jq and scripts
+                context.err().println(file + ": " + Feedback.TOKEN_DOES_NOT_VERIFY + ".");
+            }
         }
         return unreadable ? ExitCodes.USAGE : 0;
+    }
+
+    /**
+     * With this installation's secret when there is one; never creates MAILER_HOME or a secret
+     * (a fresh secret could verify nothing anyway), and says once that without it campaign and
+     * contact cannot be read.
+     */
+    private FeedbackParser parser() {
+        Optional<byte[]> secret = Secrets.loadExisting(context.home(), context.env("MAILER_SECRET"));
+        if (secret.isPresent()) {
+            return new FeedbackParser(new TokenSigner(secret.get()));
+        }
+        context.err().println("No secret (MAILER_SECRET is not set and " + context.home().resolve(Secrets.FILE_NAME)
+                + " does not exist): campaign and contact cannot be read; the classification still can.");
+        return FeedbackParser.withoutSecret();
     }
 
     private static List<Feedback> read(FeedbackParser parser, Path file) throws IOException {

@@ -32,7 +32,7 @@ class DemoTest {
         assertThat(out).contains("3. The consent gate's dry run", "6. The same command again resumes the same campaign: 0 new"
                 + " messages");
         assertThat(out).contains("recorded: 1 hard bounce, 1 soft bounce, 1 complaint, 1 unsubscribe",
-                "not feedback (auto-replies, delay warnings): 1", "polled again: 0 new mails");
+                "not feedback (auto-replies, people writing): 1, moved unread to 'mailer-unrecognised'", "polled again: 0 new mails");
         assertThat(out).containsPattern("POST https://mail\\.kawiarnia\\.example/u/\\S+ .*→ HTTP 200");
         assertThat(out).contains("bounced 1 hard + 1 soft, 1 complaint, 2 unsubscribes");
         assertThat(out).containsPattern("suppressed_bounced +← hard bounce")

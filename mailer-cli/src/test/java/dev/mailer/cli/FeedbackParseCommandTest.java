@@ -161,6 +161,30 @@ class FeedbackParseCommandTest {
             assertThat(line.get("campaign").isNull()).isTrue();
             assertThat(line.get("contact").isNull()).isTrue();
         });
+        assertThat(result.err().lines().toList())
+                .containsExactly(bounce + ": token does not verify: not from us, or another secret.");
+    }
+
+    @Test
+    void withoutASecretItClassifiesSaysSoOnceAndCreatesNothing() throws IOException {
+        Path bounce = fixture("postfix-user-unknown.eml");
+        Path autoReply = fixture("autoreply-polish.eml");
+        Path home = dir.resolve("not-yet-created");
+        env.put("MAILER_HOME", home.toString());
+        env.remove("MAILER_SECRET");
+
+        Result result = run("feedback", "parse", bounce.toString(), autoReply.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(home).as("MAILER_HOME is not created").doesNotExist();
+        assertThat(result.err().lines().toList()).singleElement().asString()
+                .contains("campaign and contact cannot be read").doesNotContain("token does not verify");
+        List<JsonNode> lines = lines(result.out());
+        assertThat(lines).extracting(n -> n.get("type").asText()).containsExactly("bounce", "unknown");
+        assertThat(lines.get(0).get("hard").asBoolean()).isTrue();
+        assertThat(lines.get(0).get("reason").asText()).isEqualTo("user_unknown");
+        assertThat(lines.get(0).get("campaign").isNull()).isTrue();
+        assertThat(lines.get(0).get("contact").isNull()).isTrue();
     }
 
     @Test

@@ -37,6 +37,10 @@ class FeedbackPollCommandTest {
             box.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
                     SimulatedFeedback.hardBounce("bounces@example.com", "anna@example.com",
                             "To: anna@example.com\r\nSubject: News\r\n"))));
+            box.deliver(new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(
+                    ("From: jan@example.org\r\nTo: bounces@example.com\r\nSubject: Please stop\r\n"
+                            + "Message-ID: <stop-1@example.org>\r\n\r\nPlease stop writing to me.\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             String url = "imap://bounces%40example.com:pw@127.0.0.1:" + mail.getImap().getPort() + "/INBOX?tls=none";
 
             CliRunner.Result first = cli.run("feedback", "poll", "--mailbox", url, "--json");
@@ -44,15 +48,38 @@ class FeedbackPollCommandTest {
 
             assertThat(first.exitCode()).as(first.err()).isZero();
             JsonNode summary = JSON.readTree(first.out());
-            assertThat(summary.get("messages").asInt()).isEqualTo(1);
+            assertThat(summary.get("messages").asInt()).isEqualTo(2);
             assertThat(summary.get("bouncesHard").asInt()).isEqualTo(1);
+            assertThat(summary.get("unrecognised").asInt()).as("the person's mail is not feedback").isEqualTo(1);
+            assertThat(summary.get("unrecognisedTo").asText()).isEqualTo("mailer-unrecognised");
+            assertThat(summary.get("tokenDoesNotVerify").asInt()).isZero();
+            assertThat(mail.getReceivedMessages()).as("moved for a person, not flagged read")
+                    .filteredOn(m -> "Please stop".equals(subject(m))).singleElement()
+                    .satisfies(m -> assertThat(m.isSet(jakarta.mail.Flags.Flag.SEEN)).isFalse());
             assertThat(summary.get("mailbox").asText()).contains(":***@").doesNotContain(":pw@");
-            assertThat(JSON.readTree(second.out()).get("messages").asInt()).as("flagged: not read again").isZero();
+            assertThat(JSON.readTree(second.out()).get("messages").asInt()).as("flagged or moved: not read again")
+                    .isZero();
             CliRunner.Result list = cli.run("suppress", "list", "--json");
             assertThat(list.out()).contains("anna@example.com").contains("bounced");
         } finally {
             mail.stop();
         }
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void helpNamesTheFolderForMailThatIsNotFeedbackWithAnExample() {
+        CliRunner.Result help = new CliRunner().runRaw("feedback", "poll", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--other-to=FOLDER", "mailer-unrecognised", "mailer feedback poll --other-to");
+        assertThat(help.out().replaceAll("\\s+", " ")).contains("token does not verify: not from us, or another secret");
     }
 
     @Test

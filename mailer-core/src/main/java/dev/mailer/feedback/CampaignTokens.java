@@ -13,7 +13,12 @@ import java.util.regex.Pattern;
  * carry (SPEC §7): the VERP envelope sender {@code bounces+TOKEN@domain}, to which bounces and
  * auto-replies are addressed, and the List-Unsubscribe header ({@code …/u/TOKEN},
  * {@code unsubscribe+TOKEN@domain}) of the original, which bounces and complaints return.
- * Only tokens that verify count: anything else in a message is written by strangers.
+ * Only tokens that verify count: anything else in a message is written by strangers. A message
+ * that carries a token-shaped string of which none verifies is told apart from one that carries
+ * none, so that the poll can say so (SPEC §7: "token does not verify").
+ *
+ * <p>Without a secret ({@code feedback parse} on a machine that has none) nothing verifies and
+ * nothing is said about tokens: campaign and contact are simply unknown.
  */
 final class CampaignTokens {
     /** A plus-address tag that may be a token: {@code local+TOKEN@}. */
@@ -24,8 +29,10 @@ final class CampaignTokens {
     static final int SCAN_CHARS = 512 * 1024;
     private static final int MAX_CANDIDATES = 32;
 
+    /** null when there is no secret: then no token verifies, and none is said not to */
     private final TokenSigner signer;
 
+    /** @param signer the secret's signer, or null when there is no secret */
     CampaignTokens(TokenSigner signer) {
         this.signer = signer;
     }
@@ -34,8 +41,20 @@ final class CampaignTokens {
     record Found(String text, Token token) {
     }
 
+    /**
+     * What the tokens in a message say.
+     *
+     * @param found          a verified token, if any
+     * @param doesNotVerify  no token verifies, but at least one string has a token's shape
+     */
+    record Lookup(Optional<Found> found, boolean doesNotVerify) {
+    }
+
     /** A verified bounce token anywhere in the texts, else a verified unsubscribe token. */
-    Optional<Found> find(CharSequence... texts) {
+    Lookup find(CharSequence... texts) {
+        if (signer == null) {
+            return new Lookup(Optional.empty(), false);
+        }
         Set<String> candidates = new LinkedHashSet<>();
         for (CharSequence text : texts) {
             if (text != null) {
@@ -46,16 +65,18 @@ final class CampaignTokens {
             for (String candidate : candidates) {
                 Optional<Token> token = signer.verify(candidate, kind);
                 if (token.isPresent()) {
-                    return Optional.of(new Found(candidate, token.get()));
+                    return new Lookup(Optional.of(new Found(candidate, token.get())), false);
                 }
             }
         }
-        return Optional.empty();
+        // one of ours of another kind (a confirmation link) is not a token that fails to verify
+        return new Lookup(Optional.empty(), candidates.stream()
+                .anyMatch(c -> TokenSigner.hasTokenShape(c) && signer.verify(c).isEmpty()));
     }
 
     /** The token of a plus-addressed {@code local+TOKEN@domain}, if it is an unsubscribe token. */
     Optional<Token> unsubscribe(String tag) {
-        return signer.verify(tag, Token.Kind.UNSUBSCRIBE);
+        return signer == null ? Optional.empty() : signer.verify(tag, Token.Kind.UNSUBSCRIBE);
     }
 
     private static void candidates(CharSequence text, Set<String> found) {

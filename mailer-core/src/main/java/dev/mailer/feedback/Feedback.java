@@ -21,9 +21,16 @@ import dev.mailer.reply.ReplyVerdict;
  *                    the message is read
  * @param purpose     the consent purpose a verified unsubscribe token names (that of a double
  *                    opt-in message), or null: then the campaign's purpose applies
+ * @param tokenDoesNotVerify the message carries something shaped like one of our tokens, but none
+ *                    verifies: forged, tampered, or signed with another secret. Then the recipient
+ *                    it names is only trusted if we mailed them (see {@link FeedbackRecorder}).
  */
 public record Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
-                       String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose) {
+                       String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose,
+                       boolean tokenDoesNotVerify) {
+
+    /** What the poll summary and {@code feedback parse} say about such a message (SPEC §7). */
+    public static final String TOKEN_DOES_NOT_VERIFY = "token does not verify: not from us, or another secret";
 
     /** The longest diagnostic kept, in characters. */
     public static final int MAX_DIAGNOSTIC = 1000;
@@ -48,6 +55,23 @@ public record Feedback(FeedbackType type, String recipient, String status, Strin
      */
     public ReplyVerdict verdict() {
         return type == FeedbackType.BOUNCE ? Replies.classify(SmtpReplies.code(diagnostic), status, diagnostic) : null;
+    }
+
+    /** Feedback whose token verified, or that carries none. */
+    public Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
+                    String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose) {
+        this(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey, purpose, false);
+    }
+
+    /** The same, marked as coming from a message whose token does not verify. */
+    Feedback withTokenThatDoesNotVerify() {
+        return new Feedback(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey,
+                purpose, true);
+    }
+
+    /** Whether this is bounce, complaint or unsubscribe feedback at all, rather than mail the parser did not recognise. */
+    public boolean recognised() {
+        return type != FeedbackType.UNKNOWN;
     }
 
     /** Feedback that names no purpose of its own: bounces, complaints, campaign unsubscribes. */

@@ -18,6 +18,9 @@ public interface FeedbackEvents {
 
     Optional<Campaign> campaign(long campaignId);
 
+    /** Whether a message of ours to this contact was accepted by a relay (sent, or in doubt after a crash). */
+    boolean wasMailed(long contactId);
+
     /** @return false when an event with this source key was recorded before (then nothing changed) */
     boolean insert(Event event);
 }

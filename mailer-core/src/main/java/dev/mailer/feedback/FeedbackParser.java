@@ -29,7 +29,8 @@ import java.util.Properties;
  *   <li>anything else is unknown.</li>
  * </ol>
  * Campaign and contact come from signed tokens in the message (VERP address first, then the
- * returned original's List-Unsubscribe); tokens that do not verify are ignored.
+ * returned original's List-Unsubscribe); tokens that do not verify name nobody, and the entries
+ * of such a message say so ({@link Feedback#tokenDoesNotVerify()}).
  *
  * <p>Never throws for bad input: garbage, truncated or hostile messages give one unknown entry.
  * Input beyond {@value #MAX_MESSAGE_BYTES} bytes is not read. Thread-safe.
@@ -54,6 +55,18 @@ public final class FeedbackParser {
         this.tokens = new CampaignTokens(Objects.requireNonNull(tokens, "tokens"));
     }
 
+    private FeedbackParser() {
+        this.tokens = new CampaignTokens(null);
+    }
+
+    /**
+     * A parser for a machine without the secret: it classifies as well as any, but names no
+     * campaign or contact (no token can be checked) and says nothing about tokens.
+     */
+    public static FeedbackParser withoutSecret() {
+        return new FeedbackParser();
+    }
+
     /** Reads at most {@value #MAX_MESSAGE_BYTES} bytes of the stream and parses them. */
     public List<Feedback> parse(InputStream in) throws IOException {
         return parse(in.readNBytes(MAX_MESSAGE_BYTES));
@@ -76,8 +89,17 @@ public final class FeedbackParser {
         byte[] bytes = RawMessages.prepare(raw, MAX_MESSAGE_BYTES);
         MimeMessage mime = new MimeMessage(SESSION, new SharedByteArrayInputStream(bytes));
         MessageParts parts = MessageParts.of(mime);
-        Optional<CampaignTokens.Found> token = tokens.find(
+        CampaignTokens.Lookup lookup = tokens.find(
                 RawMessages.latin1(bytes, CampaignTokens.SCAN_CHARS), parts.returnedSource());
+        List<Feedback> entries = classify(raw, parts, lookup.found());
+        // every entry of the message is marked, so the recorder trusts none of them by token
+        return lookup.doesNotVerify()
+                ? entries.stream().map(Feedback::withTokenThatDoesNotVerify).toList()
+                : entries;
+    }
+
+    private List<Feedback> classify(byte[] raw, MessageParts parts, Optional<CampaignTokens.Found> token)
+            throws MessagingException {
         ParsedMessage message = new ParsedMessage(parts, messageKey(parts, raw),
                 token.map(CampaignTokens.Found::token).orElse(null), token.map(CampaignTokens.Found::text).orElse(null));
 

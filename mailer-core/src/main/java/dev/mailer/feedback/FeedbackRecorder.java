@@ -48,7 +48,13 @@ public final class FeedbackRecorder {
          * a bounce that is the sender's fault or a rate limit (SPEC §6a): recorded, but nobody is
          * suppressed and no one's soft-bounce count grows
          */
-        SENDER_FAULT
+        SENDER_FAULT,
+        /**
+         * its token does not verify (forged, tampered, another installation's secret) and it names
+         * nobody we mailed: nothing recorded, nobody suppressed. A stranger's bounce must not
+         * block addresses we never wrote to.
+         */
+        NOT_FROM_US
     }
 
     /**
@@ -119,6 +125,10 @@ public final class FeedbackRecorder {
             }
             if (email == null) {
                 return Result.UNMATCHED;
+            }
+            if (feedback.tokenDoesNotVerify() && !contact.map(c -> events.wasMailed(c.id())).orElse(false)) {
+                // without a verified token only our own delivery records vouch for the address
+                return Result.NOT_FROM_US;
             }
             if (contact.isEmpty() && people.isErased(email)) {
                 return Result.IGNORED; // erased people stay erased: never stored in clear again

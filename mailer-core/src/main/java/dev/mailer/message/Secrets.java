@@ -21,6 +21,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -66,6 +67,20 @@ public final class Secrets {
             create(mailerHome, file);
         }
         return read(file);
+    }
+
+    /**
+     * As {@link #load}, for commands that only read ({@code feedback parse}): nothing is created,
+     * neither {@code MAILER_HOME} nor the secret file.
+     *
+     * @return the secret, or empty when {@code MAILER_SECRET} is not set and there is no secret file
+     */
+    public static Optional<byte[]> loadExisting(Path mailerHome, String secretFromEnv) {
+        if (secretFromEnv != null && !secretFromEnv.isEmpty()) {
+            return Optional.of(fromEnv(secretFromEnv));
+        }
+        Path file = mailerHome.resolve(FILE_NAME);
+        return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Optional.of(read(file)) : Optional.empty();
     }
 
     private static byte[] fromEnv(String secret) {

@@ -134,6 +134,31 @@ public final class TokenSigner {
         return verify(text).filter(t -> t.kind() == expected);
     }
 
+    /**
+     * Whether the text has the shape of a token of this format (version, kind, length), whoever
+     * signed it. Tells "a token that does not verify" (forged, tampered, or another installation's
+     * secret) apart from a plus-address tag that was never meant to be a token. Never throws.
+     */
+    public static boolean hasTokenShape(String text) {
+        if (text == null || text.length() > MAX_TOKEN_CHARS || text.length() % 4 == 1
+                || !text.chars().allMatch(c -> c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+                        || c == '-' || c == '_')) {
+            return false;
+        }
+        byte[] bytes;
+        try {
+            bytes = DECODER.decode(text);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        // header byte, three varints of at least one byte each, the tag
+        if (bytes.length < 4 + TAG_BYTES) {
+            return false;
+        }
+        int header = bytes[0] & 0xff;
+        return header >>> 4 == VERSION && Token.Kind.ofCode(header & 0x0f) != null;
+    }
+
     private Token decode(String text) {
         if (text == null || text.isEmpty() || text.length() > MAX_TOKEN_CHARS || text.length() % 4 == 1) {
             return null;

@@ -12,6 +12,7 @@ final class FeedbackStore implements FeedbackEvents {
     private static final SqlQueries SQL = SqlQueries.load("feedback.sql");
     private static final NamedSql CAMPAIGN = SQL.named("campaign-by-id");
     private static final NamedSql INSERT = SQL.named("insert-event");
+    private static final NamedSql WAS_MAILED = SQL.named("was-mailed");
 
     private final Database database;
 
@@ -27,6 +28,16 @@ final class FeedbackStore implements FeedbackEvents {
                 return rs.next()
                         ? Optional.of(new Campaign(rs.getLong("id"), rs.getString("name"), rs.getString("purpose")))
                         : Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public boolean wasMailed(long contactId) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement statement = WAS_MAILED.prepare(connection, Map.of("contact_id", contactId));
+                 ResultSet rs = statement.executeQuery()) {
+                return rs.next() && rs.getBoolean("mailed");
             }
         });
     }

@@ -227,4 +227,17 @@ class TokenSignerTest {
         }
         assertThat(failure[0]).isNull();
     }
+
+    @Test
+    void aTokenOfAnotherSecretHasTheShapeOfOneButAPlusAddressTagDoesNot() {
+        byte[] other = new byte[32];
+        Arrays.fill(other, (byte) 9);
+        String foreign = new TokenSigner(other).sign(new Token(Token.Kind.BOUNCE, 42, 1001, null, TODAY));
+
+        assertThat(new TokenSigner(new byte[32]).verify(foreign)).isEmpty();
+        assertThat(TokenSigner.hasTokenShape(foreign)).as("another installation's token").isTrue();
+        assertThat(TokenSigner.hasTokenShape("newsletter_subscription_2024")).isFalse();
+        assertThat(TokenSigner.hasTokenShape("not a token")).isFalse();
+        assertThat(TokenSigner.hasTokenShape(null)).isFalse();
+    }
 }

@@ -17,29 +17,48 @@ import jakarta.mail.search.FlagTerm;
 import jakarta.mail.search.NotTerm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Properties;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * {@code mailer feedback poll}: reads the feedback mailbox (bounces to the VERP address, ARF
  * complaints, mails to the unsubscribe address), records each piece of feedback once and marks
- * what it processed. Recording is idempotent by source key, so a poll that dies half-way, or two
+ * what it processed. Mail that is not feedback is never marked processed: it is set aside for a
+ * person ({@link UnrecognisedMail}). Recording is idempotent by source key, so a poll that dies half-way, or two
  * polls at once, or a POP3 mailbox that cannot keep flags, never counts anything twice; the flags
  * only spare the next poll the work.
  */
 public final class MailboxPoller {
     /** An IMAP keyword on processed mail, where the server keeps keywords. */
     public static final String PROCESSED_KEYWORD = "mailer-processed";
-    /** Larger mails are not feedback anyone sends; they are marked processed unread. */
+    /** Larger mails are not feedback anyone sends; they are set aside, unread, like unrecognised mail. */
     public static final int MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
     private final FeedbackParser parser;
     private final FeedbackRecorder recorder;
     private final SSLSocketFactory tlsSockets;
 
-    /** What to do with processed mail. */
-    public record Disposal(String moveTo, boolean delete) {
+    /** The IMAP folder for mail that is not feedback when {@code --other-to} is not given. */
+    public static final String UNRECOGNISED_FOLDER = "mailer-unrecognised";
+
+    /**
+     * What to do with processed mail, and with mail that is not feedback.
+     *
+     * @param moveTo   the IMAP folder processed feedback goes to; null to flag it
+     * @param delete   delete processed feedback
+     * @param otherTo  the IMAP folder for mail that is not feedback; null for {@value #UNRECOGNISED_FOLDER}
+     */
+    public record Disposal(String moveTo, boolean delete, String otherTo) {
         public static final Disposal FLAG = new Disposal(null, false);
+
+        public Disposal(String moveTo, boolean delete) {
+            this(moveTo, delete, null);
+        }
+
+        String otherFolder() {
+            return otherTo != null ? otherTo : UNRECOGNISED_FOLDER;
+        }
     }
 
     public MailboxPoller(FeedbackParser parser, FeedbackRecorder recorder) {
@@ -57,8 +76,13 @@ public final class MailboxPoller {
     }
 
     public PollSummary poll(MailboxUrl url, Disposal disposal) {
-        if (disposal.moveTo() != null && url.protocol().equals("pop3")) {
+        boolean pop3 = url.protocol().equals("pop3");
+        if (disposal.moveTo() != null && pop3) {
             throw MailerException.usage("POP3 has no folders to move mail to; use --delete or an imap:// mailbox.");
+        }
+        if (disposal.otherTo() != null && pop3) {
+            throw MailerException.usage("POP3 has no folders to move mail to: mail that is not feedback is left on"
+                    + " the server; drop --other-to or use an imap:// mailbox.");
         }
         PollSummary.Counter counter = new PollSummary.Counter(url.describe());
         Session session = Session.getInstance(properties(url, tlsSockets));
@@ -69,12 +93,14 @@ public final class MailboxPoller {
                 throw MailerException.usage("The mailbox " + url.describe() + " has no folder '" + url.folder() + "'.");
             }
             Folder target = disposal.moveTo() == null ? null : openTarget(store, disposal.moveTo(), url);
+            UnrecognisedMail other = new UnrecognisedMail(store, pop3 ? null : disposal.otherFolder(), url);
             folder.open(Folder.READ_WRITE);
             boolean expunge = false;
             try {
                 for (Message message : unprocessed(folder)) {
-                    process(message, counter);
-                    expunge |= dispose(folder, message, target, disposal);
+                    expunge |= process(message, counter)
+                            ? dispose(folder, message, target, disposal)
+                            : other.setAside(folder, message, counter);
                 }
             } finally {
                 folder.close(expunge);
@@ -88,17 +114,26 @@ public final class MailboxPoller {
         return counter.summary();
     }
 
-    private void process(Message message, PollSummary.Counter counter) throws MessagingException {
+    /** @return whether the mail was feedback (then it is processed), else it is set aside for a person */
+    private boolean process(Message message, PollSummary.Counter counter) throws MessagingException {
         counter.message();
         int size = message.getSize();
         if (size > MAX_MESSAGE_BYTES) {
             counter.tooLarge();
-            return;
+            return false;
         }
         byte[] raw = bytes(message, size);
-        for (Feedback feedback : parser.parse(raw)) {
+        List<Feedback> found = parser.parse(raw).stream().filter(Feedback::recognised).toList();
+        if (found.isEmpty()) {
+            return false;
+        }
+        if (found.stream().anyMatch(Feedback::tokenDoesNotVerify)) {
+            counter.tokenDoesNotVerify();
+        }
+        for (Feedback feedback : found) {
             counter.add(feedback, recorder.record(feedback));
         }
+        return true;
     }
 
     private static Message[] unprocessed(Folder folder) throws MessagingException {

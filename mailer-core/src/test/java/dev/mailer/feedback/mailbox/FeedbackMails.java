@@ -96,6 +96,20 @@ final class FeedbackMails {
                 """.formatted(from, to, subject, id()));
     }
 
+    /** A mail a person or a list wrote to the bounce address: not feedback the parser knows. */
+    static byte[] plainMail(String from, String to, String subject, String body) {
+        return crlf("""
+                From: %s
+                To: %s
+                Subject: %s
+                Message-ID: <%s@client.example.org>
+                MIME-Version: 1.0
+                Content-Type: text/plain; charset=UTF-8
+
+                %s
+                """.formatted(from, to, subject, id(), body));
+    }
+
     private static String id() {
         return "mailbox-test-" + System.nanoTime() + "-" + IDS.incrementAndGet();
     }

@@ -75,7 +75,7 @@ class MailboxPollerTest {
 
         assertThat(first.messages()).isEqualTo(5);
         assertThat(List.of(first.bouncesHard(), first.bouncesSoft(), first.complaints(), first.unsubscribes(),
-                first.ignored())).containsExactly(1, 1, 1, 1, 1);
+                first.unrecognised(), first.ignored())).containsExactly(1, 1, 1, 1, 1, 0);
         assertThat(db.rows("select email_norm, reason from suppression order by email_norm"))
                 .containsExactly(List.of("anna@example.com", "bounced"), List.of("carl@example.com", "complaint"));
         assertThat(db.rows("select c.email_norm, r.purpose from consent_record r join contact c on c.id = r.contact_id"
@@ -87,8 +87,8 @@ class MailboxPollerTest {
         assertThat(second.bouncesHard() + second.bouncesSoft() + second.complaints() + second.unsubscribes())
                 .as("nothing recorded twice: " + second).isZero();
         assertThat(snapshot()).isEqualTo(fingerprint);
-        assertThat(mail.getReceivedMessages()).allSatisfy(m -> assertThat(m.isSet(jakarta.mail.Flags.Flag.SEEN))
-                .isTrue());
+        assertThat(seen("INBOX")).as("the feedback is flagged read").containsExactly(true, true, true, true);
+        assertThat(seen(MailboxPoller.UNRECOGNISED_FOLDER)).as("the auto-reply is moved, unread").containsExactly(false);
     }
 
     @Test
@@ -107,7 +107,9 @@ class MailboxPollerTest {
         assertThat(snapshot()).isEqualTo(fingerprint);
 
         poller.poll(pop3, new MailboxPoller.Disposal(null, true));
-        assertThat(poller.poll(pop3, MailboxPoller.Disposal.FLAG).messages()).as("--delete emptied it").isZero();
+        PollSummary afterDelete = poller.poll(pop3, MailboxPoller.Disposal.FLAG);
+        assertThat(afterDelete.messages()).as("--delete took the feedback, never the auto-reply").isEqualTo(1);
+        assertThat(afterDelete.unrecognised()).isEqualTo(1);
     }
 
     @Test
@@ -117,7 +119,8 @@ class MailboxPollerTest {
         poller.poll(url("imap", mail.getImap().getPort()), new MailboxPoller.Disposal("Processed", false));
 
         assertThat(folderSize("INBOX")).isZero();
-        assertThat(folderSize("Processed")).isEqualTo(5);
+        assertThat(folderSize("Processed")).isEqualTo(4);
+        assertThat(folderSize(MailboxPoller.UNRECOGNISED_FOLDER)).as("the auto-reply is not feedback").isEqualTo(1);
     }
 
     @Test
@@ -175,6 +178,24 @@ class MailboxPollerTest {
             folder.open(Folder.READ_ONLY);
             try {
                 return folder.getMessageCount();
+            } finally {
+                folder.close(false);
+            }
+        }
+    }
+
+    /** Whether each mail in the folder is read, in order. */
+    private List<Boolean> seen(String name) throws Exception {
+        try (Store store = Session.getInstance(new Properties()).getStore("imap")) {
+            store.connect("127.0.0.1", mail.getImap().getPort(), USER, PASSWORD);
+            Folder folder = store.getFolder(name);
+            folder.open(Folder.READ_ONLY);
+            try {
+                List<Boolean> seen = new java.util.ArrayList<>();
+                for (jakarta.mail.Message m : folder.getMessages()) {
+                    seen.add(m.isSet(jakarta.mail.Flags.Flag.SEEN));
+                }
+                return seen;
             } finally {
                 folder.close(false);
             }
