@@ -72,7 +72,7 @@ public final class FeedbackPollCommand implements Callable<Integer> {
         MailboxUrl url = MailboxUrl.parse(context.mailboxUrl(mailbox));
         SoftBouncePolicy policy = softBounces.policy();
         MailboxPoller poller = new MailboxPoller(new FeedbackParser(context.tokens()),
-                context.engine().feedbackRecorder(policy, "feedback poll"));
+                context.engine().feedbackRecorder(policy, "feedback poll"), context.tlsSockets());
         PollSummary summary = poller.poll(url, new MailboxPoller.Disposal(moveTo, delete, otherTo));
         summary.notes().forEach(context.err()::println);
         if (json) {

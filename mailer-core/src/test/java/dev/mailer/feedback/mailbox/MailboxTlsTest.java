@@ -92,6 +92,20 @@ class MailboxTlsTest {
                 .hasMessageNotContaining(PASSWORD);
     }
 
+    @Test
+    void aCaGivenAsTlsCaIsTrustedBesidesTheJvmsOwn() throws Exception {
+        MailboxPoller poller = new MailboxPoller(new FeedbackParser(new TokenSigner(new byte[32])),
+                db.engine().feedbackRecorder(SoftBouncePolicy.DEFAULT, "test"),
+                dev.mailer.tls.ExtraTrust.sockets(certificate.writePem(keys.resolve("mailbox-ca.pem"))));
+        mail.getUserManager().getUser(USER).deliver(new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(FeedbackMails.bounce(USER, "bob@example.com", "5.1.1",
+                        "To: bob@example.com\r\nSubject: News\r\n"))));
+
+        PollSummary imaps = poller.poll(url("imaps", mail.getImaps().getPort()), MailboxPoller.Disposal.FLAG);
+
+        assertThat(imaps.bouncesHard()).as("read over TLS trusted through the PEM file").isEqualTo(1);
+    }
+
     private static MailboxPoller poller(TestCertificate trusted) {
         return new MailboxPoller(new FeedbackParser(new TokenSigner(new byte[32])),
                 db.engine().feedbackRecorder(SoftBouncePolicy.DEFAULT, "test"), trusted.clientSockets());
