@@ -117,11 +117,11 @@ public record PollSummary(String mailbox, int messages, int bouncesHard, int bou
             ReplyVerdict verdict = feedback.verdict();
             String recipient = feedback.recipient();
             String domain = recipient == null ? null : recipient.substring(recipient.lastIndexOf('@') + 1);
-            List<Object> key = Arrays.asList(feedback.campaignId(), domain);
+            String code = verdict.fault() == Fault.RATE_LIMIT ? "rate_limited" : "sender_fault";
+            List<Object> key = Arrays.asList(code, feedback.campaignId(), domain);
             Warning seen = warnings.get(key);
-            warnings.put(key, new Warning(verdict.fault() == Fault.RATE_LIMIT ? "rate_limited" : "sender_fault",
-                    feedback.campaignId(), domain, seen == null ? 1 : seen.count() + 1,
-                    seen == null ? feedback.diagnostic() : seen.reply(), verdict.hint()));
+            warnings.put(key, seen == null ? new Warning(code, feedback.campaignId(), domain, 1, feedback.diagnostic(),
+                    verdict.hint()) : new Warning(code, seen.campaign(), domain, seen.count() + 1, seen.reply(), seen.hint()));
         }
 
         PollSummary summary() {

@@ -17,6 +17,12 @@ final class FeedbackMails {
 
     /** A delivery report for {@code recipient} with the given status ("5.1.1" hard, "5.2.2" soft). */
     static byte[] bounce(String verpAddress, String recipient, String status, String originalHeaders) {
+        return bounce(verpAddress, recipient, status, null, originalHeaders);
+    }
+
+    /** The same with the receiving server's words ({@code smtp; 550-5.7.26 …}) as Diagnostic-Code. */
+    static byte[] bounce(String verpAddress, String recipient, String status, String diagnostic,
+                         String originalHeaders) {
         String id = id();
         return crlf("""
                 From: MAILER-DAEMON@mx.example.net
@@ -34,13 +40,14 @@ final class FeedbackMails {
                 Final-Recipient: rfc822; %3$s
                 Action: failed
                 Status: %4$s
-
+                %6$s
                 --%2$s
                 Content-Type: text/rfc822-headers
 
                 %5$s
                 --%2$s--
-                """.formatted(verpAddress, id, recipient, status, originalHeaders.strip()));
+                """.formatted(verpAddress, id, recipient, status, originalHeaders.strip(),
+                diagnostic == null ? "" : "Diagnostic-Code: smtp; " + diagnostic + "\n"));
     }
 
     /** An abuse report from a mailbox provider's feedback loop. */

@@ -135,6 +135,32 @@ class MailboxPollerTest {
 
     // --- the samples --------------------------------------------------------------------------
 
+    @Test
+    void bouncesThatAreTheSendersFaultSuppressNobodyAndAreListedPerCampaignAndDomain() throws Exception {
+        String gmail = "550-5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail requires"
+                + " all senders to authenticate with either SPF or DKIM.";
+        for (String email : List.of("anna@example.com", "bob@example.com", "carl@example.com")) {
+            for (int campaign = 0; campaign < 2; campaign++) { // twice each: past any soft-bounce threshold of 3
+                deliver(FeedbackMails.bounce(verp(email), email, "5.7.26", gmail, original(email)));
+            }
+        }
+        deliver(FeedbackMails.bounce(verp("dora@example.com"), "dora@example.com", "4.7.28",
+                "421-4.7.28 Gmail has detected an unusual rate of unsolicited mail originating from your IP address",
+                original("dora@example.com")));
+
+        PollSummary summary = poller.poll(url("imap", mail.getImap().getPort()), MailboxPoller.Disposal.FLAG);
+
+        assertThat(summary.messages()).isEqualTo(7);
+        assertThat(db.count("select count(*) from suppression")).as("nobody suppressed").isZero();
+        assertThat(db.count("select count(*) from feedback_event where fault = 'sender'")).isEqualTo(6);
+        assertThat(summary.warnings()).extracting(PollSummary.Warning::code, PollSummary.Warning::campaign,
+                PollSummary.Warning::domain, PollSummary.Warning::count).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("sender_fault", campaignId, "example.com", 6),
+                org.assertj.core.groups.Tuple.tuple("rate_limited", campaignId, "example.com", 1));
+        assertThat(summary.warnings()).filteredOn(w -> w.code().equals("sender_fault")).singleElement()
+                .satisfies(w -> assertThat(w.hint()).contains("DKIM"));
+    }
+
     private void deliverTheFiveSamples() throws Exception {
         deliver(FeedbackMails.bounce(verp("anna@example.com"), "anna@example.com", "5.1.1",
                 original("anna@example.com")));
