@@ -42,6 +42,7 @@ public final class CliContext implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private boolean verbose;
+    private String command;
     private String dbFlag;
     private Path configFlag;
     private Path homeOverride;
@@ -86,6 +87,11 @@ public final class CliContext implements AutoCloseable {
         this.verbose = verbose;
     }
 
+    /** The subcommand being run ("send", "feedback poll" …), for {@code mailer db status}. */
+    void command(String command) {
+        this.command = command;
+    }
+
     void dbFlag(String url) {
         this.dbFlag = url;
     }
@@ -128,7 +134,7 @@ public final class CliContext implements AutoCloseable {
     public DatabaseSettings databaseSettings() {
         String url = first(dbFlag, env("MAILER_DB_URL"), config().db());
         if (url == null) {
-            return DatabaseSettings.embedded(home(), env("MAILER_PG_USER"));
+            return DatabaseSettings.embedded(home(), env("MAILER_PG_USER")).forCommand(command);
         }
         return DatabaseSettings.server(url, env("MAILER_DB_USER"), env("MAILER_DB_PASSWORD"));
     }

@@ -3,6 +3,6 @@ package dev.mailer.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "db", mixinStandardHelpOptions = true, description = "Database maintenance.",
-        subcommands = DbMigrateCommand.class)
+        subcommands = {DbMigrateCommand.class, DbStatusCommand.class})
 final class DbCommand extends ParentCommand {
 }

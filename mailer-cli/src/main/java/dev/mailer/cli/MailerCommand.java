@@ -3,6 +3,7 @@ package dev.mailer.cli;
 import dev.mailer.cli.bench.BenchCommand;
 import dev.mailer.cli.demo.DemoCommand;
 import java.lang.reflect.Constructor;
+import java.util.List;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -79,6 +80,12 @@ final class MailerCommand implements Runnable {
         commandLine.setErr(new java.io.PrintWriter(context.err(), true));
         commandLine.setExecutionExceptionHandler(new ExitCodes(context));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setExecutionStrategy(parseResult -> {
+            List<CommandLine> chain = parseResult.asCommandLineList();
+            String qualified = chain.get(chain.size() - 1).getCommandSpec().qualifiedName(" ");
+            context.command(qualified.startsWith("mailer ") ? qualified.substring("mailer ".length()) : qualified);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return commandLine;
     }
 

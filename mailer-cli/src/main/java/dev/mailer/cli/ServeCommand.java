@@ -9,6 +9,9 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +29,10 @@ import picocli.CommandLine.Option;
                 "  mailer serve --port 8080 --trust-proxy    # behind nginx/Caddy here",
                 "  mailer serve --bind 0.0.0.0 --port 8080   # in a container"})
 final class ServeCommand implements Callable<Integer> {
+    private static final long WATCHDOG_SECONDS = 5;
+
     private final CliContext context;
+    private volatile String lastWatchdogProblem;
 
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
             description = "Port to listen on (default ${DEFAULT-VALUE}; 0 picks a free one).")
@@ -57,12 +63,36 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         // SIGINT and SIGTERM end the wait: the server stops taking requests, finishes those in
         // progress, and the database closes before exit 0
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "embedded-database-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
         try (Interrupts.Registration signals = Interrupts.onInterrupt(stop::countDown);
              FeedbackServer server = context.engine().serve(settings, address)) {
             context.out().println("mailer serve listening on " + url(server.address()) + " (Ctrl-C to stop)");
+            watchdog.scheduleWithFixedDelay(this::restartDatabaseIfDown, WATCHDOG_SECONDS, WATCHDOG_SECONDS,
+                    TimeUnit.SECONDS);
             stop.await();
+        } finally {
+            watchdog.shutdownNow();
         }
         return 0;
+    }
+
+    /** serve runs for months: an embedded server that crashed is started again, not waited for. */
+    private void restartDatabaseIfDown() {
+        try {
+            if (context.database().restartEmbeddedIfDown()) {
+                context.err().println("mailer serve: the embedded database had stopped; started it again");
+            }
+        } catch (RuntimeException e) {
+            String message = e.getMessage();
+            if (!java.util.Objects.equals(message, lastWatchdogProblem)) {
+                context.err().println("mailer serve: the embedded database is down and could not be started: " + message);
+                lastWatchdogProblem = message;
+            }
+        }
     }
 
     private static InetAddress address(String bind) {

@@ -407,14 +407,19 @@ class CliTest {
     }
 
     @Test
-    void aSecondProcessOnTheEmbeddedDatabaseIsRefusedWithExitThree(@TempDir Path home) {
-        try (EmbeddedPostgres running = EmbeddedPostgres.start(home, EmbeddedPostgres.Options.defaults())) {
+    void aSecondProcessOnTheEmbeddedDatabaseSharesTheRunningServer(@TempDir Path home) {
+        try (EmbeddedPostgres running = EmbeddedPostgres.start(home, EmbeddedPostgres.Options.defaults(), "serve")) {
             cli.env().put("MAILER_HOME", home.toString());
-            CliRunner.Result result = cli.runRaw("db", "migrate");
-            assertThat(result.exitCode()).isEqualTo(3);
-            assertThat(result.err()).contains("in use by another mailer process").contains("--db");
-            assertThat(running.jdbcUrl()).isNotBlank();
+            CliRunner.Result migrate = cli.runRaw("db", "migrate");
+            assertThat(migrate.exitCode()).as(migrate.err()).isZero();
+            CliRunner.Result status = cli.runRaw("db", "status");
+            assertThat(status.exitCode()).isZero();
+            assertThat(status.out()).contains("running on 127.0.0.1:" + running.port(), "used by serve",
+                    home.resolve("postgres").toAbsolutePath().toString()).doesNotContain(running.password());
+            assertThat(cli.runRaw("db", "status", "--help").out()).contains("Example");
         }
+        CliRunner.Result stopped = cli.runRaw("db", "status");
+        assertThat(stopped.out()).contains("not running");
     }
 
     @Test

@@ -132,6 +132,16 @@ public final class Database implements Transactions, AutoCloseable {
         return pool;
     }
 
+    /**
+     * For processes that run for long (serve): when the embedded server went away (it crashed, or
+     * was killed), starts it again on its port, so that the pool's connections find it.
+     *
+     * @return whether it had to be started; false when it runs, or the database is not the embedded one
+     */
+    public boolean restartEmbeddedIfDown() {
+        return embedded != null && embedded.ensureRunning();
+    }
+
     public String describe() {
         return settings.describe();
     }

@@ -29,6 +29,11 @@ public record DatabaseSettings(String url, String user, String password, Path ma
         return new DatabaseSettings(url, user, password, null, DEFAULT_POOL_SIZE, EmbeddedPostgres.Options.defaults());
     }
 
+    /** The same settings for a process that {@code mailer db status} names {@code command}. */
+    public DatabaseSettings forCommand(String command) {
+        return new DatabaseSettings(url, user, password, mailerHome, poolSize, embedded.withCommand(command));
+    }
+
     public boolean isEmbedded() {
         return url == null || url.isBlank();
     }

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL cluster in {@code $MAILER_HOME/postgres/data}: creating it, starting and
- * stopping its server through pg_ctl. Callers hold the home lock.
+ * stopping its server through pg_ctl, finding the one that runs. Callers hold the home lock.
  */
 final class Cluster {
     static final String SUPERUSER = "mailer";
@@ -194,6 +194,43 @@ final class Cluster {
      * once it accepts connections.
      */
     int start(int preferredPort) {
+        return start(preferredPort, true);
+    }
+
+    /**
+     * The port of the server running in our data directory, from its {@code postmaster.pid}; empty
+     * when none runs (or it is still shutting down).
+     */
+    Optional<Integer> runningPort() {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(dataDir.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (lines.size() < 4) {
+            return Optional.empty(); // being written by a server coming up
+        }
+        try {
+            long pid = Long.parseLong(lines.get(0).strip());
+            Postmaster.State state = Postmaster.inspect(pid, dataDir);
+            if (state != Postmaster.State.OURS && state != Postmaster.State.UNKNOWN) {
+                return Optional.empty();
+            }
+            if (lines.size() >= 8 && lines.get(7).strip().equals("stopping")) {
+                return Optional.empty();
+            }
+            return Optional.of(Integer.parseInt(lines.get(3).strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * As {@link #start(int)}; unless {@code fixed}, the preferred port is only tried first (the one
+     * the server had before, where long-running clients look for it again) and free ones after.
+     */
+    int start(int preferredPort, boolean fixed) {
         try {
             log.prepare(user);
         } catch (IOException e) {
@@ -201,7 +238,7 @@ final class Cluster {
                     + FileTrees.describe(e) + ".", e);
         }
         for (int attempt = 1; ; attempt++) {
-            int port = preferredPort != 0 ? preferredPort : freePort();
+            int port = preferredPort != 0 && (fixed || attempt == 1) ? preferredPort : freePort();
             long logOffset = log.size();
             ProcessRunner.Result start = user.run(List.of(program("pg_ctl"),
                     "-D", dataDir.toString(),
@@ -217,7 +254,7 @@ final class Cluster {
                 why = lastLines(start.output(), 3);
             }
             stopAfterFailedStart();
-            if (why.contains("Address already in use") && attempt < PORT_ATTEMPTS && preferredPort == 0) {
+            if (why.contains("Address already in use") && attempt < PORT_ATTEMPTS && (preferredPort == 0 || !fixed)) {
                 LOG.debug("Port {} was taken before the server could bind it; trying another", port);
                 continue;
             }
@@ -235,7 +272,7 @@ final class Cluster {
         return "-p " + port
                 + " -c listen_addresses=127.0.0.1"
                 + " -c unix_socket_directories=''"
-                + " -c max_connections=60"
+                + " -c max_connections=120"
                 + " -c shared_buffers=128MB";
     }
 

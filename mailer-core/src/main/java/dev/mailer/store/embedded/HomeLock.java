@@ -8,69 +8,82 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Exclusive ownership of one embedded database ({@code postgres/lock}) by one process, and within
- * it by one {@link EmbeddedPostgres}. The OS releases the lock when the process dies, however it
- * dies, so a lock is never stale.
+ * The right to start, join or stop the embedded server of one home ({@code postgres/lock}), held
+ * for the moment that takes, by one mailer process at a time and within it by one thread. The OS
+ * releases the lock when the process dies, however it dies, so a lock is never stale; the others
+ * wait for it.
  */
 final class HomeLock implements AutoCloseable {
-    /**
-     * Lock files this JVM holds. Checked before the file is even opened: POSIX drops all of a
-     * process's locks on a file when any descriptor of it is closed, so a second instance that
-     * merely opened and closed the file would silently release the first one's lock.
-     */
-    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+    /** Between threads of this JVM: the file lock is the process's, not the thread's. */
+    private static final ConcurrentMap<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
+    private static final long POLL_MILLIS = 25;
 
-    private final Path file;
+    private final ReentrantLock local;
     private final FileChannel channel;
 
-    private HomeLock(Path file, FileChannel channel) {
-        this.file = file;
+    private HomeLock(ReentrantLock local, FileChannel channel) {
+        this.local = local;
         this.channel = channel;
     }
 
-    static HomeLock acquire(Path lockFile, Path home) {
+    /**
+     * Waits up to {@code maxWait} for the lock.
+     *
+     * @throws MailerException (busy) when another process held it all that time
+     */
+    static HomeLock acquire(Path lockFile, Path home, Duration maxWait) {
         Path file = canonical(lockFile);
-        if (!HELD.add(file)) {
-            throw busy(home);
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        ReentrantLock local = IN_THIS_JVM.computeIfAbsent(file, f -> new ReentrantLock());
+        try {
+            if (!local.tryLock(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw busy(home, maxWait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy(home, maxWait);
         }
-        FileChannel channel;
+        FileChannel channel = null;
         try {
             channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
                     FileTrees.ownerOnlyFile());
-        } catch (IOException | RuntimeException e) {
-            HELD.remove(file);
-            throw cannotLock(home, e);
-        }
-        boolean acquired = false;
-        try {
-            FileLock lock = channel.tryLock();
-            if (lock == null) {
-                throw busy(home);
+            while (true) {
+                FileLock lock = channel.tryLock();
+                if (lock != null) {
+                    return new HomeLock(local, channel);
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw busy(home, maxWait);
+                }
+                Thread.sleep(POLL_MILLIS);
             }
-            acquired = true;
-            return new HomeLock(file, channel);
-        } catch (OverlappingFileLockException e) {
-            // Locked in this JVM by code other than HomeLock; closing our channel would drop that
-            // lock (see HELD), so this one descriptor is deliberately left open.
-            channel = null;
-            throw busy(home);
-        } catch (IOException e) {
+        } catch (IOException | OverlappingFileLockException e) {
+            closeQuietly(channel);
+            local.unlock();
             throw cannotLock(home, e);
-        } finally {
-            if (!acquired) {
-                closeQuietly(channel);
-                HELD.remove(file);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(channel);
+            local.unlock();
+            throw busy(home, maxWait);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            local.unlock();
+            throw e;
         }
     }
 
     /** One name per file, so that a home reached through a symbolic link is still recognised. */
-    private static Path canonical(Path lockFile) {
-        Path absolute = lockFile.toAbsolutePath().normalize();
+    static Path canonical(Path file) {
+        Path absolute = file.toAbsolutePath().normalize();
         try {
             return absolute.getParent().toRealPath().resolve(absolute.getFileName());
         } catch (IOException e) {
@@ -84,10 +97,10 @@ final class HomeLock implements AutoCloseable {
                 + home + ": " + reason + ".", e);
     }
 
-    private static MailerException busy(Path home) {
-        return new MailerException(ErrorKind.BUSY, "The embedded database in " + home
-                + " is in use by another mailer process; wait for it to finish, or run every mailer"
-                + " against one PostgreSQL server with --db or MAILER_DB_URL.");
+    private static MailerException busy(Path home, Duration waited) {
+        return new MailerException(ErrorKind.BUSY, "Another mailer process has been starting or stopping the"
+                + " embedded database in " + home + " for " + waited.toSeconds() + " s; if it is stuck (stopped"
+                + " with SIGSTOP?), end it, then run this again.");
     }
 
     private static void closeQuietly(FileChannel channel) {
@@ -107,7 +120,7 @@ final class HomeLock implements AutoCloseable {
         } catch (IOException ignored) {
             // closing releases the lock even when close reports an error
         } finally {
-            HELD.remove(file);
+            local.unlock();
         }
     }
 }

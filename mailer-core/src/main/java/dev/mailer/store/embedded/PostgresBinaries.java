@@ -26,7 +26,7 @@ import org.tukaani.xz.XZInputStream;
  * one-time unpacking into {@code $MAILER_HOME/postgres/bin-<version>-<arch>/}.
  */
 final class PostgresBinaries {
-    static final String VERSION = "17.5.0";
+    public static final String VERSION = "17.5.0";
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresBinaries.class);
     private static final String UNPACKING_SUFFIX = ".unpacking-";

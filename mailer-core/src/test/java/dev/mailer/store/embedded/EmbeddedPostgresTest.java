@@ -73,18 +73,42 @@ class EmbeddedPostgresTest {
     }
 
     @Test
-    void secondStartOnTheSameHomeIsBusy() {
-        try (EmbeddedPostgres first = start(home)) {
-            assertThatThrownBy(() -> start(home))
-                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BUSY))
-                    .hasMessageContaining(home.toString())
-                    .hasMessageContaining("--db or MAILER_DB_URL");
-            // The refused attempt must not have disturbed the first server or its lock.
-            assertThat(queryOne(first, "SELECT 'alive'")).isEqualTo("alive");
-            assertThatThrownBy(() -> start(home))
-                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BUSY));
+    void aSecondUserOfTheSameHomeSharesTheServerAndTheLastOneToLeaveStopsIt() {
+        EmbeddedPostgres first = start(home);
+        EmbeddedPostgres second = EmbeddedPostgres.start(home, EmbeddedPostgres.Options.defaults(), "serve");
+        Path pidFile = first.dataDirectory().resolve("postmaster.pid");
+        try {
+            assertThat(second.port()).isEqualTo(first.port());
+            assertThat(second.startedHere()).isFalse();
+            assertThat(EmbeddedPostgres.status(home, EmbeddedPostgres.Options.defaults()).users())
+                    .extracting(Users.User::command).contains("serve");
+
+            first.close();
+
+            assertThat(queryOne(second, "SELECT 'still serving'")).isEqualTo("still serving");
+            assertThat(pidFile).exists();
+        } finally {
+            first.close();
+            second.close();
         }
-        start(home).close();
+        assertThat(pidFile).as("the last user stopped it").doesNotExist();
+        EmbeddedPostgres.Status stopped = EmbeddedPostgres.status(home, EmbeddedPostgres.Options.defaults());
+        assertThat(stopped.running()).isFalse();
+        assertThat(stopped.users()).isEmpty();
+    }
+
+    @Test
+    void aServerThatCrashedIsStartedAgainOnItsPortByAUserThatStillNeedsIt() throws Exception {
+        try (EmbeddedPostgres pg = start(home)) {
+            long pid = Postmaster.pidFrom(pg.dataDirectory().resolve("postmaster.pid")).orElseThrow();
+            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+            waitUntil(() -> !Postmaster.isRunning(pid, pg.dataDirectory()));
+
+            assertThat(pg.ensureRunning()).isTrue();
+
+            assertThat(queryOne(pg, "SELECT 'back'")).as("on the same port").isEqualTo("back");
+            assertThat(pg.ensureRunning()).as("running: nothing to do").isFalse();
+        }
     }
 
     @Test
@@ -101,11 +125,12 @@ class EmbeddedPostgresTest {
     }
 
     /**
-     * A JVM killed with SIGKILL runs no shutdown hook and leaves its server running with data/
-     * locked by the postmaster; the next start must stop that server and start its own.
+     * A JVM killed with SIGKILL runs no shutdown hook and leaves its server running; the other
+     * users go on with it, and the next one to start finds it and uses it rather than starting
+     * another. The last one to leave stops it.
      */
     @Test
-    void takesOverAServerLeftRunningByAKilledProcess() throws Exception {
+    void aServerStartedByAProcessThatIsKilledGoesOnServingTheOthers() throws Exception {
         try (EmbeddedPostgres pg = start(home)) {
             execute(pg, "CREATE TABLE IF NOT EXISTS takeover (n int)", "DELETE FROM takeover");
         }
@@ -114,7 +139,8 @@ class EmbeddedPostgresTest {
                 LeftRunning.class.getName(), home.toString())
                 .redirectErrorStream(true)
                 .start();
-        long orphanPid;
+        long serverPid;
+        EmbeddedPostgres joined;
         try {
             List<String> output = new ArrayList<>();
             BufferedReader lines = new BufferedReader(
@@ -124,35 +150,48 @@ class EmbeddedPostgresTest {
                 output.add(line);
             }
             assertThat(line).as("child output: %s", output).isEqualTo(LeftRunning.READY);
-            orphanPid = Postmaster.pidFrom(home.resolve("postgres/data/postmaster.pid")).orElseThrow();
-            // The lock between processes, not just within this JVM:
-            assertThatThrownBy(() -> start(home))
-                    .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.BUSY));
+            serverPid = Postmaster.pidFrom(home.resolve("postgres/data/postmaster.pid")).orElseThrow();
+            joined = start(home);
+            assertThat(joined.startedHere()).as("the child's server, shared").isFalse();
+            assertThat(EmbeddedPostgres.status(home, EmbeddedPostgres.Options.defaults()).users())
+                    .extracting(Users.User::pid).contains(child.pid(), ProcessHandle.current().pid());
         } finally {
-            child.destroyForcibly();
+            child.destroyForcibly(); // SIGKILL: no shutdown hook
             assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
         Path dataDir = home.resolve("postgres/data");
-        assertThat(Postmaster.isRunning(orphanPid, dataDir)).as("server outlives its killed JVM").isTrue();
+        try (EmbeddedPostgres pg = joined) {
+            assertThat(Postmaster.isRunning(serverPid, dataDir)).as("the server outlives its starter").isTrue();
+            assertThat(queryOne(pg, "SELECT count(*) FROM takeover WHERE n = 42")).isEqualTo("1");
+            assertThat(EmbeddedPostgres.status(home, EmbeddedPostgres.Options.defaults()).users())
+                    .as("the killed one is gone").extracting(Users.User::pid).doesNotContain(child.pid());
+        }
+        assertThat(Postmaster.isRunning(serverPid, dataDir)).as("stopped by its last user").isFalse();
 
         try (EmbeddedPostgres pg = start(home)) {
-            assertThat(Postmaster.isRunning(orphanPid, dataDir)).isFalse();
-            assertThat(Postmaster.pidFrom(dataDir.resolve("postmaster.pid"))).isPresent().get().isNotEqualTo(orphanPid);
             assertThat(queryOne(pg, "SELECT count(*) FROM takeover WHERE n = 42")).isEqualTo("1");
         }
     }
 
-    /** The child side of {@link #takesOverAServerLeftRunningByAKilledProcess}. */
+    /** The child side of {@link #aServerStartedByAProcessThatIsKilledGoesOnServingTheOthers}. */
     static final class LeftRunning {
         static final String READY = "READY";
 
         public static void main(String[] args) throws Exception {
             EmbeddedPostgres pg = EmbeddedPostgres.start(Path.of(args[0]), EmbeddedPostgres.Options.defaults());
-            // Committed work of the killed process must survive the takeover.
+            // Committed work of the killed process must survive.
             execute(pg, "INSERT INTO takeover VALUES (42)");
             System.out.println(READY);
             System.out.flush();
             Thread.sleep(TimeUnit.MINUTES.toMillis(5));
+        }
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("waited 20 s").isNegative();
+            Thread.sleep(50);
         }
     }
 
