@@ -64,6 +64,7 @@ final class ServeCommand implements Callable<Integer> {
             throw MailerException.usage("--port must be a number from 0 to 65535, not " + port + ".");
         }
         InetSocketAddress address = new InetSocketAddress(address(bind), port);
+        context.databaseTimeouts(dev.mailer.store.DatabaseSettings.Timeouts.REQUESTS);
         ServerSettings settings = ServerSettings.of(context.tokens(), context.config().sender().organisation(),
                 trustProxy);
         CountDownLatch stop = new CountDownLatch(1);
