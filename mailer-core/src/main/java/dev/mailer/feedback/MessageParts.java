@@ -40,6 +40,7 @@ final class MessageParts {
     private final StringBuilder feedbackReport = new StringBuilder();
     private InternetHeaders returned;
     private String returnedSource;
+    private byte[] returnedBytes;
     private int partsSeen;
     private String readableText;
     private String readableLower;
@@ -193,6 +194,7 @@ final class MessageParts {
         try (InputStream in = part.getInputStream()) {
             byte[] head = in.readNBytes(MAX_TEXT);
             returnedSource = new String(head, StandardCharsets.UTF_8);
+            returnedBytes = head;
             returned = new InternetHeaders(new ByteArrayInputStream(head));
         }
     }
@@ -201,6 +203,10 @@ final class MessageParts {
         if (returned == null) {
             returnedSource = text;
             returned = headersOf(text);
+            if (returned != null) {
+                Matcher first = HEADER_LINE.matcher(text);
+                returnedBytes = first.find() ? text.substring(first.start()).getBytes(StandardCharsets.UTF_8) : null;
+            }
         }
     }
 
@@ -246,6 +252,14 @@ final class MessageParts {
         String head = text.stripLeading();
         Matcher first = HEADER_LINE.matcher(head);
         return first.find() && first.start() == 0;
+    }
+
+    /**
+     * The returned message as found (attached, or quoted inline from its header block on), or
+     * null: what a forwarded bounce carries is itself a bounce.
+     */
+    byte[] returnedMessage() {
+        return returnedBytes;
     }
 
     /** The raw text of the returned message as found, or null: scanned for our tokens. */

@@ -178,6 +178,149 @@ class FeedbackParserTest {
     }
 
     @Test
+    void aBounceForwardedAsAnAttachmentIsReadFromItsOwnReport() {
+        // a gateway passes the report on inside its own notice: the inner report says what failed
+        String message = """
+                From: Mail Delivery Subsystem <MAILER-DAEMON@gw.example.org>
+                To: helpdesk@example.org
+                Subject: Returned mail: User unknown
+                Message-ID: <fwd2@gw.example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="OUT"
+
+                --OUT
+                Content-Type: text/plain
+
+                ----- The following addresses had permanent delivery errors -----
+
+                --OUT
+                Content-Type: message/rfc822
+
+                From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>
+                To: helpdesk@example.org
+                Subject: Returned mail: User unknown
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="IN"
+
+                --IN
+                Content-Type: text/plain
+
+                ----- The following addresses had permanent delivery errors -----
+                milan@example.net
+
+                --IN
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.net
+
+                Final-Recipient: rfc822; milan@example.net
+                Action: failed
+                Status: 5.1.1
+                Diagnostic-Code: smtp; 550 5.1.1 User unknown
+
+                --IN
+                Content-Type: message/rfc822
+
+                From: news@example.org
+                To: milan@example.net
+                Subject: News
+
+                Hello
+                --IN--
+
+                --OUT--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(FeedbackType.BOUNCE);
+            assertThat(f.recipient()).isEqualTo("milan@example.net");
+            assertThat(f.status()).isEqualTo("5.1.1");
+            assertThat(f.hard()).isTrue();
+            assertThat(f.sourceKey()).isEqualTo("<fwd2@gw.example.org>#milan@example.net");
+        });
+    }
+
+    @Test
+    void aReportForwardedInlineIsReadFromItsOwnReport() {
+        String message = """
+                From: Jan Novak <jan@example.org>
+                To: lists@example.org
+                Subject: Fwd: Undelivered Mail Returned to Sender
+                Message-ID: <fwd3@example.org>
+
+                Could you take her off the list?
+
+                ---------- Forwarded message ---------
+                Return-Path: <>
+                From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+                Date: Mon, 2 Mar 2026 10:00:00 +0100
+                Subject: Undelivered Mail Returned to Sender
+                To: jan@example.org
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="R"
+
+                --R
+                Content-Type: text/plain
+
+                <vera@example.net>: host mx.example.net said: 452 4.2.2 Mailbox full
+
+                --R
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.net
+
+                Final-Recipient: rfc822; vera@example.net
+                Action: failed
+                Status: 4.2.2
+                Diagnostic-Code: smtp; 452 4.2.2 Mailbox full
+                --R--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("vera@example.net");
+            assertThat(f.status()).isEqualTo("4.2.2");
+            assertThat(f.hard()).isFalse();
+        });
+    }
+
+    @Test
+    void aGatewayNoticeWithoutAReasonTakesItFromTheReturnedBounce() {
+        // a filter could not pass a bounce on; the bounce it returns has the transcript
+        String message = """
+                From: Gateway <postmaster@filter.example.org>
+                To: jan@example.org
+                Subject: Mail could not be delivered
+                Message-ID: <fwd4@filter.example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="G"
+
+                --G
+                Content-Type: text/plain
+
+                The following mail could not be delivered.
+                Reason:  Unable to deliver message to <ivo@example.net>.
+
+                --G
+                Content-Type: message/rfc822
+
+                From: jan@example.org
+                To: ivo@example.net
+                Subject: Returned mail
+
+                ----- The following addresses had permanent fatal errors -----
+                <ivo@example.net>
+
+                ----- Transcript of session follows -----
+                >>> RCPT To:<ivo@example.net>
+                <<< 550 5.1.1 <ivo@example.net>... Mailbox does not exist
+                --G--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("ivo@example.net");
+            assertThat(f.status()).isEqualTo("5.1.1");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>
