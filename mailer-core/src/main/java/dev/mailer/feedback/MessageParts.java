@@ -31,6 +31,7 @@ final class MessageParts {
     private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*\"?([^\";\\s]+)");
     private static final Pattern TYPE_END = Pattern.compile("[;\\s]");
     private static final Pattern DSN_AS_TEXT = Pattern.compile("(?im)^(final|original)-recipient:");
+    private static final Charset ISO_2022_JP = Charset.forName("ISO-2022-JP");
     static final Pattern HEADER_LINE = Pattern.compile("(?m)^[A-Za-z][A-Za-z0-9-]{1,40}:[ \\t]");
 
     private final MimeMessage message;
@@ -290,7 +291,25 @@ final class MessageParts {
         try (InputStream in = part.getInputStream()) {
             bytes = in.readNBytes(MAX_TEXT);
         }
-        return new String(bytes, charset(part));
+        Charset charset = charset(part);
+        if ((charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII))
+                && hasJisEscape(bytes)) {
+            charset = ISO_2022_JP; // Japanese text in a part that names no charset (a DSN's Diagnostic-Code)
+        }
+        return new String(bytes, charset);
+    }
+
+    /**
+     * True when 7-bit text switches to JIS X 0208 the way ISO-2022-JP does (ESC $ B, ESC $ @): the
+     * part is Japanese whatever its Content-Type says, and its wording is only readable decoded.
+     */
+    static boolean hasJisEscape(byte[] bytes) {
+        for (int i = 0; i + 2 < bytes.length; i++) {
+            if (bytes[i] == 0x1b && bytes[i + 1] == '$' && (bytes[i + 2] == 'B' || bytes[i + 2] == '@')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The body of a multipart that did not split into parts, as text. */

@@ -128,6 +128,10 @@ final class RecipientWording {
             "onbekende gebruiker", "bestaat niet", "niet gevonden",
             // Japanese (Lotus Notes/Domino, m-FILTER): "not in the directory", "does not exist"
             "ディレクトリ.{0,12}(見つかりません|ありません)", "存在しません",
+            "(ユーザー?|アカウント|メールアドレス|アドレス|宛先|受信者).{0,8}(見つかりません|見つかりませんでした|不明)",
+            "宛先不明",
+            // Chinese (QQ, 163, Sina, Aliyun): "user / mailbox / address does not exist"
+            "(用户|用戶|帐号|帳號|账号|账户|邮箱|郵箱|地址|收件人).{0,6}不存在",
             // IMail: "Invalid final delivery userid"
             "invalid .{0,30}userid");
 

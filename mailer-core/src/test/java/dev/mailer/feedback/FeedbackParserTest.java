@@ -321,6 +321,23 @@ class FeedbackParserTest {
     }
 
     @Test
+    void japaneseTextInAPartThatNamesNoCharsetIsDecoded() {
+        // Notes/Domino writes its Japanese reason in ISO-2022-JP into a delivery-status part that
+        // names no charset: undecoded, "not found in the directory" is only escape sequences
+        String jis = new String("ユーザー 山田 (yamada@example.jp) はディレクトリに見つかりません".getBytes(
+                java.nio.charset.Charset.forName("ISO-2022-JP")), StandardCharsets.US_ASCII);
+        Feedback entry = parse(dsn("<jis1@mx.example.net>", """
+                Final-Recipient: rfc822; yamada@example.jp
+                Action: failed
+                Status: 5.0.0
+                Diagnostic-Code: X-Notes; %s
+                """.formatted(jis))).get(0);
+        assertThat(entry.recipient()).isEqualTo("yamada@example.jp");
+        assertThat(entry.diagnostic()).contains("ディレクトリに見つかりません");
+        assertThat(entry.hard()).isTrue();
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>

@@ -33,6 +33,10 @@ class RecipientWordingTest {
             0   | -      | an MX or SRV record indicated no SMTP service                                       | true
             0   | -      | DNS lookup failure: host mx.example.org not found                                   | true
             550 | 5.1.1  | <jan@example.com>: inactive email address                                           | true
+            0   | 5.0.0  | ユーザー 山田 (yamada@example.jp) はディレクトリに見つかりません                            | true
+            550 | -      | 宛先のメールアドレスが見つかりませんでした                                               | true
+            550 | -      | 收件人邮箱不存在                                                                      | true
+            550 | -      | 该用户不存在 (mailbox unavailable)                                                      | true
             # anything else is soft
             550 | 5.2.1  | Account inactive                                                                    | false
             0   | -      | The group you tried to contact may not exist, or you may not have permission to post | false
