@@ -338,6 +338,31 @@ class FeedbackParserTest {
     }
 
     @Test
+    void aSummaryOfTheOriginalIsNoCopyOfItsHeaders() {
+        // IMail sums the original up in header-like lines (no From, no Received) before the failure
+        String message = """
+                From: "Postmaster" <postmaster@mail.example.org>
+                To: <jan@example.org>
+                Subject: Undeliverable Mail
+                Message-ID: <imail1@mail.example.org>
+
+                To: jan@example.org
+                CC:
+                Date: Monday, Mar 2, 2026 10:00:00 AM
+                Subject: Spring offers
+
+                undeliverable to petra@example.net
+
+                Body of message generated response:
+                550 5.7.1 Message rejected: blacklisted URL in message
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("petra@example.net");
+            assertThat(f.hard()).isFalse();
+        });
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>
