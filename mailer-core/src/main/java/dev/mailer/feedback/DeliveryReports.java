@@ -47,7 +47,8 @@ final class DeliveryReports {
                 }
             }
             String status = specificStatus(record.status(), reason);
-            boolean hard = "failed".equals(record.action()) && isHard(status, reason);
+            boolean hard = "failed".equals(record.action()) && isHard(status, reason)
+                    && !refusesTheSender(record.diagnostic(), recipient, message);
             entries.add(message.bounce(recipient, status, record.action(), hard, diagnostic, entries.size()));
         }
         return entries;
@@ -66,6 +67,28 @@ final class DeliveryReports {
         }
         return status != null && status.startsWith("4.1.")
                 && Replies.isHard(code / 100 == 4 ? code + 100 : code, "5" + status.substring(1), reason);
+    }
+
+    /**
+     * True when the remote reply in the diagnostic is about the original's sender, not the
+     * recipient: it names our envelope sender or From address ("550 5.7.1 &lt;bounces@…&gt;...
+     * Access denied", a refused MAIL FROM) and not the recipient. Whatever its status or wording
+     * ("unknown address"), it says nothing about the recipient's address.
+     */
+    private static boolean refusesTheSender(String diagnostic, String recipient, ParsedMessage message) {
+        if (diagnostic == null) {
+            return false;
+        }
+        boolean sender = false;
+        Set<String> senders = message.returnedSenders();
+        for (Addresses.Found found : Addresses.findAll(diagnostic)) {
+            String address = found.normalized();
+            if (address.equals(recipient)) {
+                return false;
+            }
+            sender |= senders.contains(address) || FailedRecipients.isOurs(address);
+        }
+        return sender;
     }
 
     /**

@@ -363,6 +363,45 @@ class FeedbackParserTest {
     }
 
     @Test
+    void aReplyThatRefusesTheSendersAddressIsNoFaultOfTheRecipient() {
+        // the relay's own label ("Unknown address error") over the remote's refusal of MAIL FROM
+        String message = """
+                From: MAILER-DAEMON@relay.example.net
+                To: news@shop.example
+                Subject: Delivery Status Notification (Failure)
+                Message-ID: <snd1@relay.example.net>
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="S"
+
+                --S
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; relay.example.net
+
+                Final-Recipient: rfc822;tomas@example.com
+                Action: failed
+                Status: 5.0.0 (permanent failure)
+                Diagnostic-Code: smtp; 5.1.0 - Unknown address error 550-'5.7.1 <bounce-77@mail.shop.example>... Access denied' (delivery attempts: 0)
+
+                --S
+                Content-Type: message/rfc822
+
+                Return-Path: <bounce-77@mail.shop.example>
+                From: news@shop.example
+                To: tomas@example.com
+                Subject: News
+
+                Hello
+                --S--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("tomas@example.com");
+            assertThat(f.status()).as("the remote's status, not the relay's label").isEqualTo("5.7.1");
+            assertThat(f.hard()).isFalse();
+        });
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>
