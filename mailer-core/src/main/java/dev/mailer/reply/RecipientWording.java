@@ -70,6 +70,10 @@ final class RecipientWording {
             // rate, greylisting, temporary
             "rate limit", "rate-limit", "ratelimit", "too many (connections|recipients|messages|mails)",
             "throttl", "greylist", "graylist", "temporar", "try again later", "try later", "loop",
+            // the connection, not the address: "Connection reset by peer", "Remote protocol error",
+            // "lost connection with mx… while sending RCPT TO"
+            "connection (was )?(reset|refused|timed out|dropped|closed by|lost)", "lost connection",
+            "protocol error", "network (is )?unreachable",
             // the server refused our envelope sender, not the recipient (Exim "after MAIL FROM",
             // Postfix "in reply to MAIL FROM command"): says nothing about the address
             "(after|in reply to) mail from", "unroutable sender",

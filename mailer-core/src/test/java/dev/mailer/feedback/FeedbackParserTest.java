@@ -402,6 +402,34 @@ class FeedbackParserTest {
     }
 
     @Test
+    void withSeveralFailuresEachAddressIsJudgedByItsOwnReplies() {
+        // sendmail's transcript goes from one host to the next: what follows a recipient's
+        // own reply line may be about the next recipient
+        String message = """
+                From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+                To: news@shop.example
+                Subject: Returned mail: see transcript for details
+                Message-ID: <multi1@mx.example.org>
+
+                   ----- Transcript of session follows -----
+                554 <ana@example.net>... Remote protocol error: Connection reset by peer during result wait
+                550 example.com (smtp)... 550 Host unknown
+                554 <boris@example.com>... 550 Host unknown (Authoritative answer from name server)
+                While talking to mx.example.info:
+                >>> QUIT
+                421 mx.example.info (smtp)... Deferred: Connection timed out
+                While talking to mail.example.biz:
+                >>> RCPT To:<cene@example.biz>
+                <<< 550 No such user here
+                550 <cene@example.biz>... User unknown
+                """;
+        assertThat(parse(message)).extracting(Feedback::recipient, Feedback::hard).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("ana@example.net", false),
+                org.assertj.core.groups.Tuple.tuple("boris@example.com", true),
+                org.assertj.core.groups.Tuple.tuple("cene@example.biz", true));
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>

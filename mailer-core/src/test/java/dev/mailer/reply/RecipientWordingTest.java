@@ -63,6 +63,8 @@ class RecipientWordingTest {
             554 | 5.5.0  | The mail could not be delivered because the domain is not reachable                 | true
             0   | 4.0.0  | The domain example.org doesn't receive email: returned Null MX                      | true
             451 | 4.3.0  | Upstream error, please check postmaster pages                                       | false
+            554 | -      | <jan@example.com>... Remote protocol error: Connection reset by peer during result wait | false
+            0   | -      | lost connection with mx.example.com[192.0.2.1] while sending RCPT TO                 | false
             """)
     void hardOnlyWhenTheAddressIsPermanentlyUndeliverable(int code, String status, String text, boolean hard) {
         assertThat(RecipientWording.isHard(code, status, text)).isEqualTo(hard);
