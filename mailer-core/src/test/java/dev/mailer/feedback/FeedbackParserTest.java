@@ -430,6 +430,43 @@ class FeedbackParserTest {
     }
 
     @Test
+    void aReportWithoutADiagnosticForOneRecipientIsJudgedByTheWholeText() {
+        // the reason stands above the address line; the report itself says only 5.0.0
+        String message = """
+                From: MAILER-DAEMON@mx.example.jp (Mail Delivery System)
+                To: news@shop.example
+                Subject: Undelivered Mail Returned to Sender
+                Message-ID: <whole1@mx.example.jp>
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="W"
+
+                --W
+                Content-Type: text/plain
+
+                Your message could not be delivered to the following recipient.
+
+                The user's account is suspended.
+
+                <hana@example.jp>: 550 user unknown (in reply to RCPT TO command)
+
+                --W
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.jp
+
+                Final-Recipient: rfc822; hana@example.jp
+                Action: failed
+                Status: 5.0.0
+                --W--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("hana@example.jp");
+            assertThat(f.hard()).as("a suspended account is soft").isFalse();
+            assertThat(f.diagnostic()).startsWith("<hana@example.jp>: 550 user unknown");
+        });
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>
