@@ -24,7 +24,9 @@ final class BounceSigns {
             "warning: could not send", "message not delivered", "message you sent could not",
             "nicht zustellbar", "unzustellbar", "zustellung fehlgeschlagen", "nicht zugestellt", "non remis", "non distribu", "échec de (la )?remise",
             "no entregado", "non recapitabile", "mancato recapito", "niedostarcz", "nie dostarczono",
-            "nedostav", "nije isporu", "neisporu", "onbestelbaar", "returned message", "delivery notice"),
+            "nedostav", "nije isporu", "neisporu", "onbestelbaar", "returned message", "delivery notice",
+            // a list server or MTA that stopped a message going round in circles (fml, Mailman, qmail)
+            "loop alert", "loop detected", "mail loop"),
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     private static final Phrases BOUNCE_TEXT = Phrases.of(
             "could ?n[o']t be delivered", "couldn't be delivered", "(was|were|has|have|wasn't) not (been )?delivered",
@@ -38,6 +40,7 @@ final class BounceSigns {
             "nie (został[ao]?|mogła zostać|można) dostarcz", "nie powiodło się", "dostarczenie .{0,40}nie powiodło",
             "nije (moguće |mogla biti |bilo moguće )?isporuč", "nije dostavljen", "isporuka .{0,40}nije uspel",
             "isporuka .{0,40}nije uspjel", "kon niet worden bezorgd",
+            "message is looping", "mail (forwarding )?loop", "loop detected",
             // the standard text of SMTP replies 550 and 553: quoted only where a delivery failed
             "requested action not taken");
     private static final Phrases DELAY_TEXT = Phrases.of(

@@ -23,6 +23,7 @@ final class QuotedCopy {
             + "|(?:a )?copy of (?:the |your )?(?:original |returned )?message (?:follows|is attached|below)"
             + "|unsent message (?:below|follows)|the headers? of the original message"
             + "|copy of (?:the )?(?:original|returned) message|original message headers?"
+            + "|original (?:mail|message) as follows"
             // Exchange's "Original message headers:" in German, Polish, Serbian, French, Spanish, Italian
             + "|ursprüngliche nachrichtenkopfzeilen|oryginalne nagłówki|originalna zaglavlja"
             + "|en-têtes (?:du|de) message d'origine|encabezados del mensaje original"

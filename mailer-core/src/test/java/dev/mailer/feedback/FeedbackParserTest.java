@@ -467,6 +467,30 @@ class FeedbackParserTest {
     }
 
     @Test
+    void aListServersLoopAlertIsASoftBounceForTheListAddress() {
+        String message = """
+                From: members-admin@lists.example.org
+                To: members-admin@lists.example.org
+                Subject: Loop Alert: duplicated Message-ID (members ML)
+                Message-ID: <loop1@lists.example.org>
+
+                Duplicated Message-ID in <members@lists.example.org>.
+
+                Original mail as follows:
+
+                   Return-Path: <news@shop.example>
+                   From: news@shop.example
+                   To: <members@lists.example.org>
+                   Subject: Spring offers
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(FeedbackType.BOUNCE);
+            assertThat(f.recipient()).isEqualTo("members@lists.example.org");
+            assertThat(f.hard()).isFalse();
+        });
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>
