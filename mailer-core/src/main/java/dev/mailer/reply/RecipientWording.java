@@ -47,7 +47,7 @@ final class RecipientWording {
 
     /** Mailbox disabled or suspended (also the reason {@code mailbox_disabled}). */
     static final Phrases MAILBOX_DISABLED = Phrases.of(
-            "disabled", "suspended", "deactivated",
+            "disabled", "suspend", "deactivated", "unavailable or access denied",
             // iCloud's "550 5.1.1 inactive email address" is the address, not a paused mailbox: the
             // status decides
             "inactive(?! (e-?mail )?address)", "frozen", "\\blocked\\b", "on hold",
@@ -103,7 +103,14 @@ final class RecipientWording {
             "(account|mailbox|user|address) (has been )?(deleted|removed|closed|terminated|cancel+ed)",
             "(address|account|mailbox) (is )?no longer (valid|in use|active|available|exists)",
             "(mailbox|account|casilla|cuenta) (has |ha )?expir",
-            "no longer (a valid|an active)");
+            "no longer (a valid|an active)",
+            // more MTAs' words for it: vpopmail, LDAP lookups, older ISPs, Microsoft's "no valid
+            // recipients", qmail-ldap's missing home directory
+            "archived recipient", "bad[-_ ]recipient", "unknown virtual user", "no mail ?box (here|available|for)",
+            "not an active address", "no longer accepts mail", "email name is not found",
+            "(recipient|user|mailbox|address) <?[^\\s>]{1,100}>? (was |is )?not (found|known)",
+            "(user|account) missing home directory", "(addresses|recipients) were unknown",
+            "no matches to nameserver query");
 
     /** No such domain or host, no mail accepted (also the reason {@code host_unknown}). */
     static final Phrases NO_SUCH_HOST = Phrases.of(
@@ -146,7 +153,8 @@ final class RecipientWording {
             "mailbox (is )?unavailable", "mailbox not available", "recipient (address )?rejected",
             "address rejected", "invalid address", "bad (destination )?(address|recipient|mailbox)",
             "not a local (address|user)", "user not local", "recipient not (ok|accepted|allowed)",
-            "rejected recipient", "undeliverable address");
+            "rejected recipient", "undeliverable address", "no valid recipients", "recipient (is )?not local",
+            "destination server rejected recipients");
 
     /**
      * RFC 7505 null MX: the domain publishes that it takes no mail at all. Permanent whatever status

@@ -37,7 +37,16 @@ class RecipientWordingTest {
             550 | -      | 宛先のメールアドレスが見つかりませんでした                                               | true
             550 | -      | 收件人邮箱不存在                                                                      | true
             550 | -      | 该用户不存在 (mailbox unavailable)                                                      | true
+            550 | 5.1.1  | Archived recipient                                                                  | true
+            0   | -      | vdeliver: Invalid or unknown virtual user 'jan'                                     | true
+            550 | -      | No mail box available for this user                                                 | true
+            550 | -      | jan@example.com is not an active address at this host                               | true
+            550 | -      | Recipient jan@example.com was not found in LDAP                                     | true
+            550 | -      | Sorry, this address no longer accepts mail                                          | true
+            550 | 5.5.0  | No valid recipients, bye                                                            | true
             # anything else is soft
+            550 | 5.2.1  | Recipient suspend the service                                                       | false
+            550 | -      | Mailbox unavailable or access denied                                                | false
             550 | 5.2.1  | Account inactive                                                                    | false
             0   | -      | The group you tried to contact may not exist, or you may not have permission to post | false
             0   | -      | Il se peut que le groupe n'existe pas ou que vous ne soyez pas autorisé à lui écrire | false
