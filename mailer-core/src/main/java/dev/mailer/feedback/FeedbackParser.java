@@ -109,17 +109,19 @@ public final class FeedbackParser {
         if (!bounceSigns && AutoReplies.isAutoReply(parts)) {
             return List.of(message.unknown());
         }
+        if (forwarded != null && BounceSigns.strong(forwarded.parts())) {
+            // a mail system's bounce, forwarded: it names the failures; the wrapper's own text
+            // (a person's note, the forwarder's address in the copy's To) does not
+            List<Feedback> bounces = TextBounces.read(forwarded, true);
+            if (!bounces.isEmpty()) {
+                return bounces;
+            }
+        }
         if (bounceSigns || BounceSigns.weak(parts)) {
             List<Feedback> bounces = TextBounces.read(message, bounceSigns);
             if (forwarded != null && !bounces.isEmpty()) {
                 bounces = withForwardedReasons(bounces, TextBounces.read(forwarded, false));
             }
-            if (!bounces.isEmpty()) {
-                return bounces;
-            }
-        }
-        if (forwarded != null && BounceSigns.strong(forwarded.parts())) {
-            List<Feedback> bounces = TextBounces.read(forwarded, true);
             if (!bounces.isEmpty()) {
                 return bounces;
             }

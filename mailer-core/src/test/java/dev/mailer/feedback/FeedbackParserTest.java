@@ -282,6 +282,38 @@ class FeedbackParserTest {
     }
 
     @Test
+    void aTextBounceForwardedInlineNamesItsOwnFailure() {
+        String message = """
+                From: Jan Novak <jan@example.org>
+                To: lists@example.org
+                Subject: Fwd: Mail delivery failed: returning message to sender
+                Message-ID: <fwd5@example.org>
+
+                This one keeps bouncing.
+
+                ---------- Forwarded message ---------
+                From: Mail Delivery System <Mailer-Daemon@mx.example.org>
+                Date: Mon, 2 Mar 2026 at 10:00
+                Subject: Mail delivery failed: returning message to sender
+                To: <jan@example.org>
+
+                This message was created automatically by mail delivery software.
+
+                A message that you sent could not be delivered to one or more of its
+                recipients. This is a permanent error. The following address(es) failed:
+
+                  lara@example.net
+                    host mx.example.net [192.0.2.7]
+                    SMTP error from remote mail server after RCPT TO:<lara@example.net>:
+                    550 5.1.1 <lara@example.net>: Recipient address rejected: User unknown
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("lara@example.net");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
     void aGatewayNoticeWithoutAReasonTakesItFromTheReturnedBounce() {
         // a filter could not pass a bounce on; the bounce it returns has the transcript
         String message = """
