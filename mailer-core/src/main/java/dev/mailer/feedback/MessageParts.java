@@ -32,6 +32,7 @@ final class MessageParts {
     private static final Pattern TYPE_END = Pattern.compile("[;\\s]");
     private static final Pattern DSN_AS_TEXT = Pattern.compile("(?im)^(final|original)-recipient:");
     private static final Charset ISO_2022_JP = Charset.forName("ISO-2022-JP");
+    private static final Charset[] EIGHT_BIT_JAPANESE = {Charset.forName("EUC-JP"), Charset.forName("Shift_JIS")};
     static final Pattern HEADER_LINE = Pattern.compile("(?m)^[A-Za-z][A-Za-z0-9-]{1,40}:[ \\t]");
 
     private final MimeMessage message;
@@ -295,8 +296,37 @@ final class MessageParts {
         if ((charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII))
                 && hasJisEscape(bytes)) {
             charset = ISO_2022_JP; // Japanese text in a part that names no charset (a DSN's Diagnostic-Code)
+        } else if (charset.equals(ISO_2022_JP) && hasEightBit(bytes)) {
+            // ISO-2022-JP is 7-bit: 8-bit bytes under that label are EUC-JP or Shift_JIS (Japanese
+            // carriers label their notices so)
+            for (Charset japanese : EIGHT_BIT_JAPANESE) {
+                String decoded = strictly(bytes, japanese);
+                if (decoded != null) {
+                    return decoded;
+                }
+            }
         }
         return new String(bytes, charset);
+    }
+
+    private static boolean hasEightBit(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The bytes decoded, or null when they are not valid in that charset. */
+    private static String strictly(byte[] bytes, Charset charset) {
+        try {
+            return charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     /**

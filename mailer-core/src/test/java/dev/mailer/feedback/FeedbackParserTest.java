@@ -523,6 +523,31 @@ class FeedbackParserTest {
     }
 
     @Test
+    void eightBitJapaneseUnderAnIso2022JpLabelIsReadAsWhatItIs() {
+        String head = """
+                From: MAILER-DAEMON@mx.example.jp
+                To: news@shop.example
+                Subject: Mail System Error - Returned Mail
+                Message-ID: <euc1@mx.example.jp>
+                MIME-Version: 1.0
+                Content-Type: text/plain; charset=iso-2022-jp
+                Content-Transfer-Encoding: 7bit
+
+                """;
+        String body = "次のあて先へのメッセージは送信できませんでした。\n\n"
+                + "<kenta@example.jp>\n送信先のユーザーが見つかりませんでした。\n";
+        byte[] head8 = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] body8 = body.getBytes(java.nio.charset.Charset.forName("EUC-JP"));
+        byte[] raw = Arrays.copyOf(head8, head8.length + body8.length);
+        System.arraycopy(body8, 0, raw, head8.length, body8.length);
+        assertThat(parser.parse(raw)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("kenta@example.jp");
+            assertThat(f.diagnostic()).contains("見つかりませんでした");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>
