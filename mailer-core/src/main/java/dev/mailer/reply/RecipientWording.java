@@ -59,7 +59,7 @@ final class RecipientWording {
             "message length exceeds", "maximum (message )?size",
             // relaying
             "relay(ing)? (access )?(denied|not (permitted|allowed))", "(not permitted|unable|not allowed) to relay",
-            "do(es)? not relay", "no relaying", "relay(ing)? prohibited",
+            "do(es)? not relay", "no relaying", "relay(ing)? prohibited", "allowed rcpthosts",
             // spam, content, policy, authentication, reputation
             "spam", "junk", "bulk mail", "unsolicited", "blacklist", "blocklist", "black list", "block list",
             "blocked", "denylist", "(?<!not )listed (at|in|on|by)", "\\bdnsbl", "\\brbl\\b", "reputation", "policy",
@@ -79,7 +79,16 @@ final class RecipientWording {
             "(after|in reply to) mail from", "unroutable sender",
             // "550 5.1.0 <bounces@…> sender rejected" (Cox, Cloudmark): our envelope sender is refused,
             // the 5.1.x status is about that address, not the recipient's
-            "sender (address )?(was |is )?(rejected|refused|denied|blocked|not allowed)");
+            "sender (address )?(was |is )?(rejected|refused|denied|blocked|not allowed)",
+            // other refusals of the sender or of who may post: "Invalid sender", Exim's callout
+            // "Sender verify failed", "Domain of sender address … does not exist", list servers
+            "invalid sender", "sender verify failed", "domain of sender address", "null sender",
+            "empty envelope sender", "returned mail not accepted", "members-only list", "non-member",
+            "not allowed to post", "mail from not owned",
+            // the receiving system's local delivery program failed (procmail, maildrop, a pipe):
+            // its fault, whatever status the MTA maps the exit code to
+            "procmail", "maildrop", "command died with status", "command failed:", "pipe to \\|",
+            "mailer error");
 
     private static final Phrases SOFT_TEXT = Phrases.anyOf(MAILBOX_FULL, MAILBOX_DISABLED, OTHER_SOFT_TEXT);
 

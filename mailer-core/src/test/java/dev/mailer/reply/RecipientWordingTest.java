@@ -47,6 +47,13 @@ class RecipientWordingTest {
             # anything else is soft
             550 | 5.2.1  | Recipient suspend the service                                                       | false
             550 | -      | Mailbox unavailable or access denied                                                | false
+            550 | 5.1.0  | Invalid sender <news@example.org>                                                    | false
+            550 | 5.1.1  | Sender verify failed                                                                | false
+            553 | 5.1.8  | Domain of sender address news@example.invalid does not exist                        | false
+            550 | 5.7.1  | sorry, that domain isn't in my list of allowed rcpthosts                            | false
+            0   | 5.1.1  | procmail: Couldn't create "/var/mail/jan": No such user                             | false
+            0   | 5.3.0  | Command died with status 75: "/usr/bin/maildrop". Command output: quota              | false
+            550 | -      | Posting by non-member to a members-only list rejected                               | false
             550 | 5.2.1  | Account inactive                                                                    | false
             0   | -      | The group you tried to contact may not exist, or you may not have permission to post | false
             0   | -      | Il se peut que le groupe n'existe pas ou que vous ne soyez pas autorisé à lui écrire | false
