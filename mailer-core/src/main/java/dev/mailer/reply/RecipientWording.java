@@ -73,7 +73,9 @@ final class RecipientWording {
             // the connection, not the address: "Connection reset by peer", "Remote protocol error",
             // "lost connection with mx… while sending RCPT TO"
             "connection (was )?(reset|refused|timed out|dropped|closed by|lost)", "lost connection",
-            "protocol error", "network (is )?unreachable",
+            "protocol error", "network (is )?unreachable", "no route to host", "host is unreachable",
+            "too many hops", "hop count exceeded", "host name lookup failure",
+            "not found, try again", "could not connect and send",
             // the server refused our envelope sender, not the recipient (Exim "after MAIL FROM",
             // Postfix "in reply to MAIL FROM command"): says nothing about the address
             "(after|in reply to) mail from", "unroutable sender",

@@ -81,6 +81,9 @@ class RecipientWordingTest {
             451 | 4.3.0  | Upstream error, please check postmaster pages                                       | false
             554 | -      | <jan@example.com>... Remote protocol error: Connection reset by peer during result wait | false
             0   | -      | lost connection with mx.example.com[192.0.2.1] while sending RCPT TO                 | false
+            0   | -      | Host or domain name not found. Name service error for name=example.net type=MX: Host not found, try again | false
+            554 | 5.4.6  | Too many hops                                                                       | false
+            0   | -      | connect to mx.example.net[192.0.2.9]:25: No route to host                           | false
             """)
     void hardOnlyWhenTheAddressIsPermanentlyUndeliverable(int code, String status, String text, boolean hard) {
         assertThat(RecipientWording.isHard(code, status, text)).isEqualTo(hard);
