@@ -41,7 +41,8 @@ final class RecipientWording {
             "mailbox (is |was |has become )?full", "full mailbox", "mailbox.{0,20}(over|exceed)",
             "quota", "insufficient (system )?storage", "not enough (storage|space|disk)",
             "storage (allocation|space|limit)", "disk space", "mail ?folder is full", "mailbox size",
-            "too many messages", "postfach (ist )?voll", "speicher(platz)? (ist )?voll", "pełn[aey]",
+            "too many messages", "enough space", "space has been used up", "too much mail data",
+            "exceed(s|ed)? (the )?(maximum )?(allowed )?storage", "postfach (ist )?voll", "speicher(platz)? (ist )?voll", "pełn[aey]",
             "przepełnion", "(boîte|boite).{0,30}pleine", "casella.{0,20}piena", "buz[oó]n.{0,20}lleno",
             "sandu[čc]e.{0,20}pun", "pun[oa] sandu");
 

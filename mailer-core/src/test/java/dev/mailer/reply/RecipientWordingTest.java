@@ -74,6 +74,9 @@ class RecipientWordingTest {
             0   | -      | retry timeout exceeded                                                              | false
             421 | -      | Too many concurrent SMTP connections                                                | false
             550 | -      | Postfach voll                                                                       | false
+            550 | 5.1.1  | The user's space has been used up                                                   | false
+            552 | -      | Recipient rejected: mailbox would exceed maximum allowed storage                    | false
+            550 | -      | jan@example.com does not have enough space                                          | false
             550 | 5.0.0  | Service unavailable                                                                 | false
             550 | 5.1.0  | <bounces@example.com> sender rejected. AUP#SNDR                                     | false
             554 | 5.5.0  | The mail could not be delivered because the domain is not reachable                 | true
