@@ -57,15 +57,23 @@ final class BounceSigns {
 
     /** Signs only mail systems give: failed-recipient header, daemon sender, bounce subject. */
     static boolean strong(MessageParts parts) {
-        if (parts.header("X-Failed-Recipients") != null) {
-            return true;
-        }
-        String from = parts.header("From");
-        if (from != null && DAEMON_SENDER.matcher(from).find()) {
+        if (fromMailSystem(parts)) {
             return true;
         }
         String subject = parts.subject();
         return subject != null && BOUNCE_SUBJECT.matcher(subject).find();
+    }
+
+    /**
+     * A failed-recipient header or a daemon sender: what a message a person wrote (our own
+     * newsletter, say, with "could not be delivered" in its subject) never has.
+     */
+    static boolean fromMailSystem(MessageParts parts) {
+        if (parts.header("X-Failed-Recipients") != null) {
+            return true;
+        }
+        String from = parts.header("From");
+        return from != null && DAEMON_SENDER.matcher(from).find();
     }
 
     /** Phrases of the human-readable text that say a message was not delivered. */

@@ -109,7 +109,7 @@ public final class FeedbackParser {
         if (!bounceSigns && AutoReplies.isAutoReply(parts)) {
             return List.of(message.unknown());
         }
-        if (forwarded != null && BounceSigns.strong(forwarded.parts())) {
+        if (forwarded != null && BounceSigns.fromMailSystem(forwarded.parts())) {
             // a mail system's bounce, forwarded: it names the failures; the wrapper's own text
             // (a person's note, the forwarder's address in the copy's To) does not
             List<Feedback> bounces = TextBounces.read(forwarded, true);

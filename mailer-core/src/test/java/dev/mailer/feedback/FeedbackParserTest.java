@@ -314,6 +314,42 @@ class FeedbackParserTest {
     }
 
     @Test
+    void ourOwnMessageThatTalksOfDeliveryIsNoForwardedBounce() {
+        String message = """
+                From: MAILER-DAEMON@mx.example.net
+                To: bounces@shop.example
+                Subject: failure notice
+                Message-ID: <own1@mx.example.net>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="Q"
+
+                --Q
+                Content-Type: text/plain
+
+                Hi. This is the qmail-send program at mx.example.net.
+                I'm afraid I wasn't able to deliver your message to the following addresses.
+                This is a permanent error; I've given up. Sorry it didn't work out.
+
+                <rosa@example.net>:
+                Sorry, no mailbox here by that name. (#5.1.1)
+
+                --Q
+                Content-Type: message/rfc822
+
+                From: Parcel Service <news@shop.example>
+                To: rosa@example.net
+                Subject: Your parcel could not be delivered
+
+                We could not deliver your parcel. Reply to help@shop.example to arrange a new date.
+                --Q--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("rosa@example.net");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
     void aGatewayNoticeWithoutAReasonTakesItFromTheReturnedBounce() {
         // a filter could not pass a bounce on; the bounce it returns has the transcript
         String message = """
