@@ -136,13 +136,18 @@ public final class FeedbackParser {
      * then the one that says what went wrong. Only one level deep; null when the returned message
      * is not a bounce.
      */
-    private ParsedMessage forwardedBounce(ParsedMessage outer) throws MessagingException {
+    private ParsedMessage forwardedBounce(ParsedMessage outer) {
         byte[] inner = outer.parts().returnedMessage();
         if (inner == null || inner.length == 0) {
             return null;
         }
-        MessageParts parts = MessageParts.of(new MimeMessage(SESSION,
-                new SharedByteArrayInputStream(RawMessages.prepare(inner, MAX_MESSAGE_BYTES))));
+        MessageParts parts;
+        try {
+            parts = MessageParts.of(new MimeMessage(SESSION,
+                    new SharedByteArrayInputStream(RawMessages.prepare(inner, MAX_MESSAGE_BYTES))));
+        } catch (MessagingException | RuntimeException e) {
+            return null; // a returned copy that does not parse leaves the outer message as it is
+        }
         if (parts.deliveryStatus() == null && !BounceSigns.strong(parts) && !BounceSigns.weak(parts)) {
             return null;
         }

@@ -32,7 +32,9 @@ final class MessageParts {
     private static final Pattern TYPE_END = Pattern.compile("[;\\s]");
     private static final Pattern DSN_AS_TEXT = Pattern.compile("(?im)^(final|original)-recipient:");
     private static final Charset ISO_2022_JP = Charset.forName("ISO-2022-JP");
-    private static final Charset[] EIGHT_BIT_JAPANESE = {Charset.forName("EUC-JP"), Charset.forName("Shift_JIS")};
+    /** What 8-bit text under an ISO-2022-JP label really is, most telling first. */
+    private static final Charset[] EIGHT_BIT_JAPANESE = {StandardCharsets.UTF_8, Charset.forName("EUC-JP"),
+            Charset.forName("Shift_JIS")};
     static final Pattern HEADER_LINE = Pattern.compile("(?m)^[A-Za-z][A-Za-z0-9-]{1,40}:[ \\t]");
 
     private final MimeMessage message;
@@ -297,8 +299,8 @@ final class MessageParts {
                 && hasJisEscape(bytes)) {
             charset = ISO_2022_JP; // Japanese text in a part that names no charset (a DSN's Diagnostic-Code)
         } else if (charset.equals(ISO_2022_JP) && hasEightBit(bytes)) {
-            // ISO-2022-JP is 7-bit: 8-bit bytes under that label are EUC-JP or Shift_JIS (Japanese
-            // carriers label their notices so)
+            // ISO-2022-JP is 7-bit: 8-bit bytes under that label are UTF-8, EUC-JP or Shift_JIS
+            // (Japanese carriers label their notices so)
             for (Charset japanese : EIGHT_BIT_JAPANESE) {
                 String decoded = strictly(bytes, japanese);
                 if (decoded != null) {
