@@ -41,13 +41,15 @@ final class DeliveryReports {
                     recipient = returnedTo.iterator().next();
                 }
                 String textReason = failure != null ? failure.reason() : message.readableReason();
+                String evidence = textReason;
                 if (failure != null && bounces.size() == 1) {
                     // one failed recipient: the whole text is about it, as in a bounce without a
-                    // report ("The user's account is disabled." above "<jan@…>: 550 user unknown")
-                    textReason = TextBounces.withoutQuotedHeaders(
+                    // report ("The user's account is disabled." above "<jan@…>: 550 user unknown");
+                    // the diagnostic stays the address's own lines
+                    evidence = TextBounces.withoutQuotedHeaders(
                             TextBounces.reasonFirst(failure.reason(), message.readableReason()));
                 }
-                reason = diagnostic == null ? textReason : diagnostic + "\n" + textReason;
+                reason = diagnostic == null ? evidence : diagnostic + "\n" + evidence;
                 if (diagnostic == null && failure != null) {
                     diagnostic = ParsedMessage.saysMoreThan(ParsedMessage.compact(textReason), recipient);
                 }
