@@ -120,7 +120,7 @@ final class RecipientWording {
             // recipients", qmail-ldap's missing home directory
             "archived recipient", "bad[-_ ]recipient", "unknown virtual user", "no mail ?box (here|available|for)",
             "not an active address", "no longer accepts mail", "email name is not found",
-            "(recipient|user|mailbox|address) <?[^\\s>]{1,100}>? (was |is )?not (found|known)",
+            "(recipient|user|mailbox|address) <?[^\\s>@]{1,64}@[^\\s>]{1,100}>? (was |is )?not (found|known)",
             "(user|account) missing home directory", "(addresses|recipients) were unknown",
             "no matches to nameserver query");
 

@@ -54,6 +54,7 @@ class RecipientWordingTest {
             0   | 5.1.1  | procmail: Couldn't create "/var/mail/jan": No such user                             | false
             0   | 5.3.0  | Command died with status 75: "/usr/bin/maildrop". Command output: quota              | false
             550 | -      | Posting by non-member to a members-only list rejected                               | false
+            550 | -      | Client address 192.0.2.1 not found in the allow list                                | false
             550 | 5.2.1  | Account inactive                                                                    | false
             0   | -      | The group you tried to contact may not exist, or you may not have permission to post | false
             0   | -      | Il se peut que le groupe n'existe pas ou que vous ne soyez pas autorisé à lui écrire | false
