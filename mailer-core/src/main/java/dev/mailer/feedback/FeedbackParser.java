@@ -176,7 +176,7 @@ public final class FeedbackParser {
         if (outer.token() != null) {
             return new ParsedMessage(parts, outer.key(), outer.token(), outer.tokenText());
         }
-        Optional<CampaignTokens.Found> token = tokens.find("", parts.returnedSource());
+        Optional<CampaignTokens.Found> token = tokens.find("", parts.returnedSource()).found();
         return new ParsedMessage(parts, outer.key(), token.map(CampaignTokens.Found::token).orElse(null),
                 token.map(CampaignTokens.Found::text).orElse(null));
     }
