@@ -118,7 +118,7 @@ public final class FeedbackRecorder {
             Optional<Campaign> campaign = feedback.campaignId() == null ? Optional.empty()
                     : events.campaign(feedback.campaignId());
             String email = contact.map(Contact::emailNormalized)
-                    .orElseGet(() -> EmailAddress.normalize(feedback.recipient() == null ? "" : feedback.recipient())
+                    .orElseGet(() -> EmailAddress.normalize(feedback.addressWeMailed() == null ? "" : feedback.addressWeMailed())
                             .orElse(null));
             if (contact.isEmpty() && email != null) {
                 contact = people.findContact(email);

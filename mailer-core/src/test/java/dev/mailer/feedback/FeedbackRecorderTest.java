@@ -56,6 +56,15 @@ class FeedbackRecorderTest {
     }
 
     @Test
+    void aBounceForAnExpandedAliasSuppressesTheAddressWeMailed() {
+        Feedback bounce = bounce("skarbnik@lists.example", true, "5.1.1", "alias-1").sentTo("anna@example.com");
+
+        assertThat(recorder.record(bounce)).isEqualTo(FeedbackRecorder.Result.RECORDED);
+
+        assertThat(db.rows("select email_norm from suppression")).containsExactly(List.of("anna@example.com"));
+    }
+
+    @Test
     void softBouncesSuppressOnlyAtTheThreshold() {
         for (int i = 1; i <= 2; i++) {
             assertThat(recorder.record(bounce("bob@example.com", false, "5.2.2", "soft-" + i)))
