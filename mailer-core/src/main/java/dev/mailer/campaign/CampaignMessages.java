@@ -85,14 +85,14 @@ public final class CampaignMessages {
                 settings.unsubscribeAddress(token), feedbackId(campaignId), domain), rendered);
         byte[] bytes = settings.dkim() == null ? composed.bytes() : settings.dkim().sign(composed.bytes());
         String bounceToken = settings.tokens().sign(new Token(Token.Kind.BOUNCE, campaignId, recipient.contactId(),
-                null, LocalDate.now().toEpochDay()));
+                null, LocalDate.now().toEpochDay(), recipient.emailNormalized()));
         return new OutgoingMessage(recipient.contactId(), settings.bounceAddress(bounceToken),
                 recipient.address(), composed.messageId(), bytes);
     }
 
     private String unsubscribeToken(Recipient recipient, long campaignId) {
         return settings.tokens().sign(new Token(Token.Kind.UNSUBSCRIBE, campaignId, recipient.contactId(), null,
-                LocalDate.now().toEpochDay()));
+                LocalDate.now().toEpochDay(), recipient.emailNormalized()));
     }
 
     private String unsubscribeUrl(String token) {

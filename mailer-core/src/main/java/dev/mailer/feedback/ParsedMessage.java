@@ -27,7 +27,8 @@ record ParsedMessage(MessageParts parts, String key, Token token, String tokenTe
     }
 
     Feedback unknown() {
-        return new Feedback(FeedbackType.UNKNOWN, null, null, null, false, null, campaignId(), contactId(), key);
+        return new Feedback(FeedbackType.UNKNOWN, null, null, null, false, null, campaignId(), contactId(), key)
+                .withToken(token);
     }
 
     /** A bounce entry; {@code index} tells entries apart when the recipient is not known. */
@@ -44,7 +45,7 @@ record ParsedMessage(MessageParts parts, String key, Token token, String tokenTe
                     int index) {
         String known = sentTo != null ? sentTo : recipient;
         return new Feedback(FeedbackType.BOUNCE, recipient, status, action, hard, diagnostic, campaignId(),
-                contactId(), key + "#" + (known != null ? known : "recipient-" + index)).sentTo(sentTo);
+                contactId(), key + "#" + (known != null ? known : "recipient-" + index)).sentTo(sentTo).withToken(token);
     }
 
     /** The addresses the returned original was sent to (To, Cc), ours left out. */
