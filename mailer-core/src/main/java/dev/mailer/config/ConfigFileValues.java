@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param dkim DKIM signing settings, or null when the file has none
  * @param tlsCa a PEM bundle of certificate authorities trusted besides the JVM's, for relays and the
  *              mailbox; as written (relative to the working directory), or null
+ * @param purposes the consent purposes serve offers ({@code purposes:}); never null
+ * @param serve what serve's sign-up form may do ({@code serve:}); never null
  */
 public record ConfigFileValues(
         Path file,
@@ -35,15 +37,20 @@ public record ConfigFileValues(
         String templates,
         Sender sender,
         Dkim dkim,
-        String tlsCa) {
+        String tlsCa,
+        Purposes purposes,
+        ServeConfig serve) {
 
     /** The values when there is no config file. */
     public static final ConfigFileValues EMPTY =
-            new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null);
+            new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null,
+                    Purposes.NONE, ServeConfig.DEFAULT);
 
     public ConfigFileValues {
         smtp = smtp == null ? List.of() : List.copyOf(smtp);
         sender = sender == null ? Sender.NONE : sender;
+        purposes = purposes == null ? Purposes.NONE : purposes;
+        serve = serve == null ? ServeConfig.DEFAULT : serve;
     }
 
     /**
