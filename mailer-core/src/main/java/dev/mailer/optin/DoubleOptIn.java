@@ -2,6 +2,7 @@ package dev.mailer.optin;
 
 import dev.mailer.message.MailboxAddress;
 import dev.mailer.config.ConfigFileValues;
+import dev.mailer.config.Purposes;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.error.ErrorKind;
@@ -80,12 +81,25 @@ public final class DoubleOptIn {
      * @param clientIp    who asked through serve, or null
      * @param tags        given to the contact when they confirm
      */
-    public record Origin(String source, String textVersion, String clientIp, List<String> tags) {
-        public static final Origin CLI = new Origin(CLI_SOURCE, null, null, List.of());
+    public record Origin(String source, String textVersion, String clientIp, List<String> tags, String name) {
+        public static final Origin CLI = new Origin(CLI_SOURCE, null, null, List.of(), null);
 
+        /**
+         * @param name the name a new contact is stored with (the form's, cleaned); an existing
+         *             contact keeps theirs
+         */
         public Origin {
             tags = List.copyOf(tags);
         }
+    }
+
+    private Purposes purposes = Purposes.NONE;
+
+    /** The same, naming each listed purpose by its title in the message's language. */
+    public DoubleOptIn withPurposes(Purposes listed) {
+        DoubleOptIn copy = new DoubleOptIn(transactions, people, gate, audit, settings, actor);
+        copy.purposes = listed == null ? Purposes.NONE : listed;
+        return copy;
     }
 
     /**
@@ -159,7 +173,8 @@ public final class DoubleOptIn {
                 purpose, today.toEpochDay(), address.normalized()));
         String bounce = settings.tokens().sign(new Token(Token.Kind.BOUNCE, 0, addressee.contactId(), null,
                 today.toEpochDay(), address.normalized()));
-        RenderedMessage content = ConfirmationMessage.render(addressee.language(), purpose,
+        RenderedMessage content = ConfirmationMessage.render(addressee.language(),
+                purposes.title(purpose, addressee.language().tag()),
                 settings.link("c/" + confirm), organisation(), settings.sender());
         String recipient = sendableAddress(address);
         MimeComposer.Composed composed = composer.compose(new MimeComposer.Envelope(settings.from(), null,
@@ -191,7 +206,7 @@ public final class DoubleOptIn {
         }
         Optional<Contact> existing = people.findContact(address.normalized());
         long contactId = existing.isPresent() ? existing.get().id()
-                : people.ensureContact(address, null, locale, List.of());
+                : people.ensureContact(address, origin.name(), locale, List.of());
         ExclusionReason reason = gate.judge(GateRules.purposeOnly(purpose), address.normalized())
                 .map(Verdict::reason).orElse(null);
         if (reason != null && reason.blocksEveryMessage()) {
@@ -204,7 +219,7 @@ public final class DoubleOptIn {
                         + " confirmation request was sent; see 'mailer suppress list'.";
             });
         }
-        String name = existing.map(Contact::name).orElse(null);
+        String name = existing.map(Contact::name).orElse(origin.name());
         String contactLocale = existing.map(Contact::locale).orElse(null);
         BuiltInLanguage language = BuiltInLanguage.ofLocale(locale != null ? locale : contactLocale);
         long requestId = people.addRequest(new ConsentRequest.New(contactId, purpose, origin.source(),

@@ -24,6 +24,6 @@ record Call(String method, String path, Map<String, String> headers, byte[] body
         if (path.startsWith("/c/")) {
             return "/c/…";
         }
-        return path.equals("/healthz") ? "/healthz" : "(other)";
+        return path.equals("/healthz") || path.equals("/subscribe") ? path : "(other)";
     }
 }

@@ -69,9 +69,11 @@ public final class FeedbackServer implements AutoCloseable {
     public static FeedbackServer start(FeedbackRecorder recorder, ConsentConfirmation confirmation,
                                        BooleanSupplier databaseAnswers, ServerSettings settings,
                                        InetSocketAddress address, Consumer<String> accessLog) {
-        Pages pages = new Pages(settings.organisation());
+        Pages pages = new Pages(settings.organisation(), settings.purposes());
         Router router = new Router(new UnsubscribeEndpoint(recorder, pages, settings),
-                new ConfirmEndpoint(confirmation, pages, settings), databaseAnswers, pages);
+                new ConfirmEndpoint(confirmation, pages, settings),
+                new SubscribeEndpoint(java.util.Optional.ofNullable(settings.signUps()), settings.purposes(),
+                        settings.signUp(), pages, settings.trustProxy()), databaseAnswers, pages);
 
         // workers for complete requests, plus the threads Jetty itself needs (acceptor, selector)
         QueuedThreadPool threads = new QueuedThreadPool(settings.threads() + 4, 2, 60_000);

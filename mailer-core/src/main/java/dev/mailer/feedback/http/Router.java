@@ -27,12 +27,15 @@ final class Router {
 
     private final UnsubscribeEndpoint unsubscribe;
     private final ConfirmEndpoint confirm;
+    private final SubscribeEndpoint subscribe;
     private final BooleanSupplier databaseAnswers;
     private final Pages pages;
 
-    Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, BooleanSupplier databaseAnswers, Pages pages) {
+    Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, SubscribeEndpoint subscribe,
+           BooleanSupplier databaseAnswers, Pages pages) {
         this.unsubscribe = unsubscribe;
         this.confirm = confirm;
+        this.subscribe = subscribe;
         this.databaseAnswers = databaseAnswers;
         this.pages = pages;
     }
@@ -69,6 +72,9 @@ final class Router {
             }
             return databaseAnswers.getAsBoolean() ? Response.text(200, "ok\n")
                     : Response.text(503, "the database does not answer\n").withHeader("Retry-After", "30");
+        }
+        if (path.equals("/subscribe")) {
+            return method.equals("POST") ? subscribe.post(call) : notAllowed(call, "POST");
         }
         boolean unsubscribeLink = path.startsWith("/u/");
         boolean confirmLink = path.startsWith("/c/");
