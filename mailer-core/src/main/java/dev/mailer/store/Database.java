@@ -109,9 +109,38 @@ public final class Database implements Transactions, AutoCloseable {
     }
 
     private String currentVersion() {
-        var current = Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j")
-                .load().info().current();
+        var current = flyway().info().current();
         return current == null ? "none" : current.getVersion().getVersion();
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j").load();
+    }
+
+    /** The schema version now in force in the database (its latest applied migration), or "none". */
+    public String schemaVersion() {
+        return currentVersion();
+    }
+
+    /** The schema version this build brings: the highest migration it has, applied or not. */
+    public String buildSchemaVersion() {
+        return java.util.Arrays.stream(flyway().info().all())
+                .filter(migration -> migration.getVersion() != null && migration.getState().isResolved())
+                .map(migration -> migration.getVersion())
+                .max(Comparable::compareTo)
+                .map(version -> version.getVersion())
+                .orElse("none");
+    }
+
+    /** Flyway's own table: schema history, never data. */
+    public static final String SCHEMA_HISTORY_TABLE = "flyway_schema_history";
+
+    /**
+     * The other processes using the embedded server of this home, this database's own presence
+     * left out (other users in this JVM count); none when the database is not the embedded one.
+     */
+    public java.util.List<dev.mailer.store.embedded.Users.User> otherEmbeddedUsers() {
+        return embedded == null ? java.util.List.of() : embedded.otherUsers();
     }
 
     /**
