@@ -43,6 +43,7 @@ public final class CliContext implements AutoCloseable {
 
     private boolean verbose;
     private String command;
+    private DatabaseSettings.Timeouts databaseTimeouts = DatabaseSettings.Timeouts.BATCH;
     private String dbFlag;
     private Path configFlag;
     private Path homeOverride;
@@ -92,6 +93,11 @@ public final class CliContext implements AutoCloseable {
         this.command = command;
     }
 
+    /** For commands that answer requests (serve): a hung database must not hang them. Before the first use. */
+    void databaseTimeouts(DatabaseSettings.Timeouts timeouts) {
+        this.databaseTimeouts = timeouts;
+    }
+
     void dbFlag(String url) {
         this.dbFlag = url;
     }
@@ -134,9 +140,10 @@ public final class CliContext implements AutoCloseable {
     public DatabaseSettings databaseSettings() {
         String url = first(dbFlag, env("MAILER_DB_URL"), config().db());
         if (url == null) {
-            return DatabaseSettings.embedded(home(), env("MAILER_PG_USER")).forCommand(command);
+            return DatabaseSettings.embedded(home(), env("MAILER_PG_USER")).forCommand(command)
+                    .withTimeouts(databaseTimeouts);
         }
-        return DatabaseSettings.server(url, env("MAILER_DB_USER"), env("MAILER_DB_PASSWORD"));
+        return DatabaseSettings.server(url, env("MAILER_DB_USER"), env("MAILER_DB_PASSWORD")).withTimeouts(databaseTimeouts);
     }
 
     /** Where campaign templates live: --templates, else the config file's 'templates', else ./templates. */

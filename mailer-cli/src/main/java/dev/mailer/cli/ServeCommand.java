@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  mailer serve --port 8080",
                 "  mailer serve --port 8080 --trust-proxy    # behind nginx/Caddy here",
-                "  mailer serve --bind 0.0.0.0 --port 8080   # in a container"})
+                "  mailer serve --bind 0.0.0.0 --port 8080   # in a container",
+                "  mailer serve --no-access-log              # no line per request"})
 final class ServeCommand implements Callable<Integer> {
     private static final long WATCHDOG_SECONDS = 5;
 
@@ -48,6 +49,11 @@ final class ServeCommand implements Callable<Integer> {
                     + " that sets it: otherwise clients could write any address into the consent evidence.")
     boolean trustProxy;
 
+    @Option(names = "--no-access-log",
+            description = "Do not print a line per request. The access log (on standard output) has the time, method,"
+                    + " route without its token (/u/…), status and milliseconds: never a token, an address or an IP.")
+    boolean noAccessLog;
+
     ServeCommand(CliContext context) {
         this.context = context;
     }
@@ -58,6 +64,7 @@ final class ServeCommand implements Callable<Integer> {
             throw MailerException.usage("--port must be a number from 0 to 65535, not " + port + ".");
         }
         InetSocketAddress address = new InetSocketAddress(address(bind), port);
+        context.databaseTimeouts(dev.mailer.store.DatabaseSettings.Timeouts.REQUESTS);
         ServerSettings settings = ServerSettings.of(context.tokens(), context.config().sender().organisation(),
                 trustProxy);
         CountDownLatch stop = new CountDownLatch(1);
@@ -69,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
             return t;
         });
         try (Interrupts.Registration signals = Interrupts.onInterrupt(stop::countDown);
-             FeedbackServer server = context.engine().serve(settings, address)) {
+             FeedbackServer server = context.engine().serve(settings, address, accessLog())) {
             context.out().println("mailer serve listening on " + url(server.address()) + " (Ctrl-C to stop)");
             watchdog.scheduleWithFixedDelay(this::restartDatabaseIfDown, WATCHDOG_SECONDS, WATCHDOG_SECONDS,
                     TimeUnit.SECONDS);
@@ -78,6 +85,14 @@ final class ServeCommand implements Callable<Integer> {
             watchdog.shutdownNow();
         }
         return 0;
+    }
+
+    private java.util.function.Consumer<String> accessLog() {
+        if (noAccessLog) {
+            return line -> { };
+        }
+        java.io.PrintStream out = context.out();
+        return line -> out.println(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " " + line);
     }
 
     /** serve runs for months: an embedded server that crashed is started again, not waited for. */

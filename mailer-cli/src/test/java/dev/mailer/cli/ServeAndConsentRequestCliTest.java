@@ -114,7 +114,12 @@ class ServeAndConsentRequestCliTest {
 
         CliRunner.Result stopped = serve.stop();
         assertThat(stopped.exitCode()).as(stopped.err()).isZero();
-        assertThat(stopped.out().lines().count()).as("one line: where it listens").isEqualTo(1);
+        List<String> lines = stopped.out().lines().toList();
+        assertThat(lines.get(0)).contains("listening on");
+        assertThat(lines.subList(1, lines.size())).as("the access log: a line per request, no token, no address")
+                .hasSize(2).allMatch(l -> l.matches("\\S+Z (GET|POST) /[uc]/… 200 \\d+ ms"));
+        assertThat(stopped.out()).doesNotContain(unsubscribe.group(1).substring(unsubscribe.group(1).lastIndexOf('/') + 1))
+                .doesNotContain("anna");
     }
 
     @Test

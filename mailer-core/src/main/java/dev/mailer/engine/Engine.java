@@ -95,7 +95,13 @@ public final class Engine {
 
     /** Starts {@code mailer serve}'s HTTP endpoints over this database. */
     public FeedbackServer serve(ServerSettings settings, InetSocketAddress address) {
+        return serve(settings, address, line -> { });
+    }
+
+    /** @param accessLog told one line per request (method, route without token, status, time) */
+    public FeedbackServer serve(ServerSettings settings, InetSocketAddress address,
+                                java.util.function.Consumer<String> accessLog) {
         return FeedbackServer.start(feedbackRecorder(SoftBouncePolicy.DEFAULT, FeedbackServer.ORIGIN),
-                confirmation(FeedbackServer.ORIGIN), database::answers, settings, address);
+                confirmation(FeedbackServer.ORIGIN), database::answers, settings, address, accessLog);
     }
 }

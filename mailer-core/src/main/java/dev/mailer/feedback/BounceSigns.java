@@ -24,7 +24,9 @@ final class BounceSigns {
             "warning: could not send", "message not delivered", "message you sent could not",
             "nicht zustellbar", "unzustellbar", "zustellung fehlgeschlagen", "nicht zugestellt", "non remis", "non distribu", "échec de (la )?remise",
             "no entregado", "non recapitabile", "mancato recapito", "niedostarcz", "nie dostarczono",
-            "nedostav", "nije isporu", "neisporu", "onbestelbaar", "returned message", "delivery notice"),
+            "nedostav", "nije isporu", "neisporu", "onbestelbaar", "returned message", "delivery notice",
+            // a list server or MTA that stopped a message going round in circles (fml, Mailman, qmail)
+            "loop alert", "loop detected", "mail loop"),
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     private static final Phrases BOUNCE_TEXT = Phrases.of(
             "could ?n[o']t be delivered", "couldn't be delivered", "(was|were|has|have|wasn't) not (been )?delivered",
@@ -38,6 +40,7 @@ final class BounceSigns {
             "nie (został[ao]?|mogła zostać|można) dostarcz", "nie powiodło się", "dostarczenie .{0,40}nie powiodło",
             "nije (moguće |mogla biti |bilo moguće )?isporuč", "nije dostavljen", "isporuka .{0,40}nije uspel",
             "isporuka .{0,40}nije uspjel", "kon niet worden bezorgd",
+            "message is looping", "mail (forwarding )?loop", "loop detected",
             // the standard text of SMTP replies 550 and 553: quoted only where a delivery failed
             "requested action not taken");
     private static final Phrases DELAY_TEXT = Phrases.of(
@@ -54,15 +57,23 @@ final class BounceSigns {
 
     /** Signs only mail systems give: failed-recipient header, daemon sender, bounce subject. */
     static boolean strong(MessageParts parts) {
-        if (parts.header("X-Failed-Recipients") != null) {
-            return true;
-        }
-        String from = parts.header("From");
-        if (from != null && DAEMON_SENDER.matcher(from).find()) {
+        if (fromMailSystem(parts)) {
             return true;
         }
         String subject = parts.subject();
         return subject != null && BOUNCE_SUBJECT.matcher(subject).find();
+    }
+
+    /**
+     * A failed-recipient header or a daemon sender: what a message a person wrote (our own
+     * newsletter, say, with "could not be delivered" in its subject) never has.
+     */
+    static boolean fromMailSystem(MessageParts parts) {
+        if (parts.header("X-Failed-Recipients") != null) {
+            return true;
+        }
+        String from = parts.header("From");
+        return from != null && DAEMON_SENDER.matcher(from).find();
     }
 
     /** Phrases of the human-readable text that say a message was not delivered. */

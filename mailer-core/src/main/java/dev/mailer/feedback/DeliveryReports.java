@@ -41,13 +41,22 @@ final class DeliveryReports {
                     recipient = returnedTo.iterator().next();
                 }
                 String textReason = failure != null ? failure.reason() : message.readableReason();
-                reason = diagnostic == null ? textReason : diagnostic + "\n" + textReason;
+                String evidence = textReason;
+                if (failure != null && bounces.size() == 1) {
+                    // one failed recipient: the whole text is about it, as in a bounce without a
+                    // report ("The user's account is disabled." above "<jan@…>: 550 user unknown");
+                    // the diagnostic stays the address's own lines
+                    evidence = TextBounces.withoutQuotedHeaders(
+                            TextBounces.reasonFirst(failure.reason(), message.readableReason()));
+                }
+                reason = diagnostic == null ? evidence : diagnostic + "\n" + evidence;
                 if (diagnostic == null && failure != null) {
                     diagnostic = ParsedMessage.saysMoreThan(ParsedMessage.compact(textReason), recipient);
                 }
             }
             String status = specificStatus(record.status(), reason);
-            boolean hard = "failed".equals(record.action()) && isHard(status, reason);
+            boolean hard = "failed".equals(record.action()) && isHard(status, reason)
+                    && !refusesTheSender(record.diagnostic(), recipient, message);
             entries.add(message.bounce(recipient, status, record.action(), hard, diagnostic, entries.size()));
         }
         return entries;
@@ -66,6 +75,28 @@ final class DeliveryReports {
         }
         return status != null && status.startsWith("4.1.")
                 && Replies.isHard(code / 100 == 4 ? code + 100 : code, "5" + status.substring(1), reason);
+    }
+
+    /**
+     * True when the remote reply in the diagnostic is about the original's sender, not the
+     * recipient: it names our envelope sender or From address ("550 5.7.1 &lt;bounces@…&gt;...
+     * Access denied", a refused MAIL FROM) and not the recipient. Whatever its status or wording
+     * ("unknown address"), it says nothing about the recipient's address.
+     */
+    private static boolean refusesTheSender(String diagnostic, String recipient, ParsedMessage message) {
+        if (diagnostic == null) {
+            return false;
+        }
+        boolean sender = false;
+        Set<String> senders = message.returnedSenders();
+        for (Addresses.Found found : Addresses.findAll(diagnostic)) {
+            String address = found.normalized();
+            if (address.equals(recipient)) {
+                return false;
+            }
+            sender |= senders.contains(address) || FailedRecipients.isOurs(address);
+        }
+        return sender;
     }
 
     /**

@@ -144,7 +144,8 @@ final class FailedRecipients {
         }
         List<Failure> failures = new ArrayList<>();
         for (String address : chosen.subList(0, Math.min(chosen.size(), MAX_FAILURES))) {
-            failures.add(new Failure(address, reason(text, all, address, chosen)));
+            String own = chosen.size() > 1 ? ownReplies(text, all, address, chosen) : null;
+            failures.add(new Failure(address, own != null ? own : reason(text, all, address, chosen)));
         }
         return failures;
     }
@@ -177,6 +178,56 @@ final class FailedRecipients {
         }
         String result = reason.isEmpty() ? text : reason.toString();
         return result.length() > REASON_CHARS * 2 ? result.substring(0, REASON_CHARS * 2) : result;
+    }
+
+    /**
+     * With several failed addresses, the lines that name this one together with a reply code or
+     * status ("554 &lt;jan@…&gt;... 550 Host unknown", "&lt;jan@…&gt;: host … said: 550 5.1.1 …"),
+     * each with its indented continuation lines: the address's own replies. The text between
+     * them may be about another address (a transcript goes on to the next host), so when there
+     * are such lines they are the reason; null when there are none.
+     */
+    static String ownReplies(String text, List<Addresses.Found> all, String address, List<String> failed) {
+        StringBuilder own = new StringBuilder();
+        int coveredUntil = -1;
+        for (Addresses.Found found : all) {
+            if (!found.normalized().equals(address) || found.start() < coveredUntil) {
+                continue;
+            }
+            int lineStart = text.lastIndexOf('\n', found.start()) + 1;
+            int lineEnd = endOfLine(text, found.start());
+            String line = text.substring(lineStart, lineEnd);
+            if (SmtpReplies.code(line) == 0 && SmtpReplies.status(line) == null) {
+                continue;
+            }
+            int end = lineEnd;
+            while (end < text.length() && own.length() + (end - lineStart) < REASON_CHARS) {
+                int next = endOfLine(text, end + 1);
+                String continuation = text.substring(Math.min(end + 1, next), next);
+                if (continuation.isBlank() || !Character.isWhitespace(continuation.charAt(0))
+                        || namesAnother(continuation, address, failed)) {
+                    break;
+                }
+                end = next;
+            }
+            own.append(text, lineStart, end).append('\n');
+            coveredUntil = end;
+        }
+        return own.isEmpty() ? null : own.toString();
+    }
+
+    private static boolean namesAnother(String line, String address, List<String> failed) {
+        for (Addresses.Found found : Addresses.findAll(line)) {
+            if (!found.normalized().equals(address) && failed.contains(found.normalized())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int endOfLine(String text, int from) {
+        int end = text.indexOf('\n', Math.min(from, text.length()));
+        return end < 0 ? text.length() : end;
     }
 
     /** Where the next report about another address begins: its line, when only brackets precede it. */

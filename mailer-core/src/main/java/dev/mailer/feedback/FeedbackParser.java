@@ -112,6 +112,13 @@ public final class FeedbackParser {
                 return reported;
             }
         }
+        ParsedMessage forwarded = forwardedBounce(message);
+        if (forwarded != null && forwarded.parts().deliveryStatus() != null) {
+            List<Feedback> reported = DeliveryReports.read(forwarded);
+            if (reported.stream().anyMatch(e -> e.type() == FeedbackType.BOUNCE)) {
+                return reported;
+            }
+        }
         Optional<List<Feedback>> notification = SesNotifications.read(message);
         if (notification.isPresent()) {
             return notification.get();
@@ -124,13 +131,73 @@ public final class FeedbackParser {
         if (!bounceSigns && AutoReplies.isAutoReply(parts)) {
             return List.of(message.unknown());
         }
+        if (forwarded != null && BounceSigns.fromMailSystem(forwarded.parts())) {
+            // a mail system's bounce, forwarded: it names the failures; the wrapper's own text
+            // (a person's note, the forwarder's address in the copy's To) does not
+            List<Feedback> bounces = TextBounces.read(forwarded, true);
+            if (!bounces.isEmpty()) {
+                return bounces;
+            }
+        }
         if (bounceSigns || BounceSigns.weak(parts)) {
             List<Feedback> bounces = TextBounces.read(message, bounceSigns);
+            if (forwarded != null && !bounces.isEmpty()) {
+                bounces = withForwardedReasons(bounces, TextBounces.read(forwarded, false));
+            }
             if (!bounces.isEmpty()) {
                 return bounces;
             }
         }
         return List.of(message.unknown());
+    }
+
+    /**
+     * The returned message when it is itself a bounce: a bounce forwarded by a person or a
+     * gateway (attached as message/rfc822, or quoted inline after "---- Forwarded message ----"),
+     * or a bounce that a relay or filter could not pass on and returned in turn. Its report is
+     * then the one that says what went wrong. Only one level deep; null when the returned message
+     * is not a bounce.
+     */
+    private ParsedMessage forwardedBounce(ParsedMessage outer) {
+        byte[] inner = outer.parts().returnedMessage();
+        if (inner == null || inner.length == 0) {
+            return null;
+        }
+        MessageParts parts;
+        try {
+            parts = MessageParts.of(new MimeMessage(SESSION,
+                    new SharedByteArrayInputStream(RawMessages.prepare(inner, MAX_MESSAGE_BYTES))));
+        } catch (MessagingException | RuntimeException e) {
+            return null; // a returned copy that does not parse leaves the outer message as it is
+        }
+        if (parts.deliveryStatus() == null && !BounceSigns.strong(parts) && !BounceSigns.weak(parts)) {
+            return null;
+        }
+        if (outer.token() != null) {
+            return new ParsedMessage(parts, outer.key(), outer.token(), outer.tokenText());
+        }
+        Optional<CampaignTokens.Found> token = tokens.find("", parts.returnedSource()).found();
+        return new ParsedMessage(parts, outer.key(), token.map(CampaignTokens.Found::token).orElse(null),
+                token.map(CampaignTokens.Found::text).orElse(null));
+    }
+
+    /**
+     * The bounces the outer text names, each without a status of its own taking the forwarded
+     * report's entry for the same address (a gateway's "could not deliver to X" over the
+     * transcript that says why).
+     */
+    private static List<Feedback> withForwardedReasons(List<Feedback> outer, List<Feedback> forwarded) {
+        List<Feedback> result = new java.util.ArrayList<>(outer.size());
+        for (Feedback entry : outer) {
+            Feedback better = null;
+            if (entry.status() == null && entry.recipient() != null) {
+                better = forwarded.stream()
+                        .filter(f -> entry.recipient().equals(f.recipient()) && f.status() != null)
+                        .findFirst().orElse(null);
+            }
+            result.add(better != null ? better : entry);
+        }
+        return result;
     }
 
     /** The report's Message-ID, else a hash of its bytes: what makes each event's key stable. */

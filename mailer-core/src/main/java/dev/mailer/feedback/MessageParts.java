@@ -31,6 +31,10 @@ final class MessageParts {
     private static final Pattern CHARSET = Pattern.compile("(?i)charset\\s*=\\s*\"?([^\";\\s]+)");
     private static final Pattern TYPE_END = Pattern.compile("[;\\s]");
     private static final Pattern DSN_AS_TEXT = Pattern.compile("(?im)^(final|original)-recipient:");
+    private static final Charset ISO_2022_JP = Charset.forName("ISO-2022-JP");
+    /** What 8-bit text under an ISO-2022-JP label really is, most telling first. */
+    private static final Charset[] EIGHT_BIT_JAPANESE = {StandardCharsets.UTF_8, Charset.forName("EUC-JP"),
+            Charset.forName("Shift_JIS")};
     static final Pattern HEADER_LINE = Pattern.compile("(?m)^[A-Za-z][A-Za-z0-9-]{1,40}:[ \\t]");
 
     private final MimeMessage message;
@@ -40,6 +44,7 @@ final class MessageParts {
     private final StringBuilder feedbackReport = new StringBuilder();
     private InternetHeaders returned;
     private String returnedSource;
+    private byte[] returnedBytes;
     private int partsSeen;
     private String readableText;
     private String readableLower;
@@ -193,6 +198,7 @@ final class MessageParts {
         try (InputStream in = part.getInputStream()) {
             byte[] head = in.readNBytes(MAX_TEXT);
             returnedSource = new String(head, StandardCharsets.UTF_8);
+            returnedBytes = head;
             returned = new InternetHeaders(new ByteArrayInputStream(head));
         }
     }
@@ -201,6 +207,10 @@ final class MessageParts {
         if (returned == null) {
             returnedSource = text;
             returned = headersOf(text);
+            if (returned != null) {
+                Matcher first = HEADER_LINE.matcher(text);
+                returnedBytes = first.find() ? text.substring(first.start()).getBytes(StandardCharsets.UTF_8) : null;
+            }
         }
     }
 
@@ -248,6 +258,14 @@ final class MessageParts {
         return first.find() && first.start() == 0;
     }
 
+    /**
+     * The returned message as found (attached, or quoted inline from its header block on), or
+     * null: what a forwarded bounce carries is itself a bounce.
+     */
+    byte[] returnedMessage() {
+        return returnedBytes;
+    }
+
     /** The raw text of the returned message as found, or null: scanned for our tokens. */
     String returnedSource() {
         return returnedSource;
@@ -276,7 +294,54 @@ final class MessageParts {
         try (InputStream in = part.getInputStream()) {
             bytes = in.readNBytes(MAX_TEXT);
         }
-        return new String(bytes, charset(part));
+        Charset charset = charset(part);
+        if ((charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.US_ASCII))
+                && hasJisEscape(bytes)) {
+            charset = ISO_2022_JP; // Japanese text in a part that names no charset (a DSN's Diagnostic-Code)
+        } else if (charset.equals(ISO_2022_JP) && hasEightBit(bytes)) {
+            // ISO-2022-JP is 7-bit: 8-bit bytes under that label are UTF-8, EUC-JP or Shift_JIS
+            // (Japanese carriers label their notices so)
+            for (Charset japanese : EIGHT_BIT_JAPANESE) {
+                String decoded = strictly(bytes, japanese);
+                if (decoded != null) {
+                    return decoded;
+                }
+            }
+        }
+        return new String(bytes, charset);
+    }
+
+    private static boolean hasEightBit(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The bytes decoded, or null when they are not valid in that charset. */
+    private static String strictly(byte[] bytes, Charset charset) {
+        try {
+            return charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    /**
+     * True when 7-bit text switches to JIS X 0208 the way ISO-2022-JP does (ESC $ B, ESC $ @): the
+     * part is Japanese whatever its Content-Type says, and its wording is only readable decoded.
+     */
+    static boolean hasJisEscape(byte[] bytes) {
+        for (int i = 0; i + 2 < bytes.length; i++) {
+            if (bytes[i] == 0x1b && bytes[i + 1] == '$' && (bytes[i + 2] == 'B' || bytes[i + 2] == '@')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The body of a multipart that did not split into parts, as text. */

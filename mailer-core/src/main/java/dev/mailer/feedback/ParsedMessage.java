@@ -52,6 +52,20 @@ record ParsedMessage(MessageParts parts, String key, Token token, String tokenTe
         return recipients;
     }
 
+    /** The addresses the returned original was sent from (Return-Path, From, Sender): ours. */
+    Set<String> returnedSenders() {
+        Set<String> senders = new LinkedHashSet<>();
+        for (String name : new String[] {"Return-Path", "From", "Sender"}) {
+            String value = parts.returnedHeader(name);
+            if (value != null) {
+                for (Addresses.Found found : Addresses.findAll(value)) {
+                    senders.add(found.normalized());
+                }
+            }
+        }
+        return senders;
+    }
+
     /** The start of the readable text, as the reason when nothing more specific is found. */
     String readableReason() {
         String text = parts.readable();

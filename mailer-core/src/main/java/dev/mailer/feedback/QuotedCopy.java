@@ -23,6 +23,7 @@ final class QuotedCopy {
             + "|(?:a )?copy of (?:the |your )?(?:original |returned )?message (?:follows|is attached|below)"
             + "|unsent message (?:below|follows)|the headers? of the original message"
             + "|copy of (?:the )?(?:original|returned) message|original message headers?"
+            + "|original (?:mail|message) as follows"
             // Exchange's "Original message headers:" in German, Polish, Serbian, French, Spanish, Italian
             + "|ursprüngliche nachrichtenkopfzeilen|oryginalne nagłówki|originalna zaglavlja"
             + "|en-têtes (?:du|de) message d'origine|encabezados del mensaje original"
@@ -33,6 +34,13 @@ final class QuotedCopy {
     /** Headers every message has: a run of header lines with two of them is a message's header block. */
     private static final Set<String> COMMON_HEADERS = Set.of("received", "return-path", "from",
             "to", "subject", "message-id", "date", "mime-version", "content-type");
+    /**
+     * Headers that say where a message came from: a copy's header block has one, while a
+     * summary of the original ("To: … CC: … Date: … Subject: …", IMail, Exchange) names only
+     * where it went and what it was about.
+     */
+    private static final Set<String> ORIGIN_HEADERS = Set.of("received", "return-path", "from", "sender",
+            "message-id");
 
     private QuotedCopy() {
     }
@@ -49,7 +57,8 @@ final class QuotedCopy {
 
     /**
      * Where a copy of a message's header block starts in text that has no marker line for it:
-     * three or more header lines in a row, at least two of them ones every message has. Indented
+     * three or more header lines in a row, at least two of them ones every message has and one
+     * that names the message's origin (From, Received …). Indented
      * summaries ("  To: …  Subject: …") are not header blocks, and neither are delivery-status
      * fields echoed in the text.
      */
@@ -57,6 +66,7 @@ final class QuotedCopy {
         int runStart = -1;
         int runLines = 0;
         int common = 0;
+        boolean origin = false;
         int pos = 0;
         int length = text.length();
         while (pos < length) {
@@ -75,16 +85,18 @@ final class QuotedCopy {
                     runStart = pos;
                     runLines = 0;
                     common = 0;
+                    origin = false;
                 }
                 runLines++;
                 String name = line.substring(0, line.indexOf(':')).toLowerCase(Locale.ROOT);
                 if (COMMON_HEADERS.contains(name)) {
                     common++;
                 }
+                origin |= ORIGIN_HEADERS.contains(name);
                 if (name.endsWith("-recipient")) {
                     runStart = -1; // delivery-status fields, not a message's headers
                 }
-                if (runStart >= 0 && runLines >= 3 && common >= 2) {
+                if (runStart >= 0 && runLines >= 3 && common >= 2 && origin) {
                     return runStart;
                 }
             } else {

@@ -5,9 +5,12 @@ import java.util.regex.Pattern;
 
 /** Reading SMTP reply codes (550) and enhanced status codes (RFC 3463, 5.1.1) out of free text. */
 final class SmtpReplies {
-    /** A reply code followed by a status: "550 5.1.1", "550-5.1.1", "#550 5.2.3". */
+    /**
+     * A reply code followed by a status: "550 5.1.1", "550-5.1.1", "#550 5.2.3", and as relays
+     * quote the remote reply after their own words: "550-'5.7.1 …'" (Amazon SES).
+     */
     private static final Pattern CODE_AND_STATUS = Pattern.compile(
-            "(?<![\\d.])([245][0-5]\\d)[ -]#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.])");
+            "(?<![\\d.])([245][0-5]\\d)[ -]['\"]?#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.])");
     /** A status on its own; not part of a version number or an IP address. */
     private static final Pattern STATUS = Pattern.compile("(?<![\\d.\\w])#?([245]\\.\\d{1,3}\\.\\d{1,3})(?![\\d.])");
     /** A reply code on its own, as servers print it: "said: 550 …", "<<< 554 …", "#550 …". */

@@ -74,7 +74,7 @@ final class TextBounces {
     }
 
     /** The address's own reason, then the rest of the text: its reply code and status come first. */
-    private static String reasonFirst(String reason, String wholeText) {
+    static String reasonFirst(String reason, String wholeText) {
         if (wholeText.length() > MAX_EVIDENCE) {
             wholeText = wholeText.substring(0, MAX_EVIDENCE);
         }

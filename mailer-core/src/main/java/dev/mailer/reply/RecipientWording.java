@@ -41,13 +41,14 @@ final class RecipientWording {
             "mailbox (is |was |has become )?full", "full mailbox", "mailbox.{0,20}(over|exceed)",
             "quota", "insufficient (system )?storage", "not enough (storage|space|disk)",
             "storage (allocation|space|limit)", "disk space", "mail ?folder is full", "mailbox size",
-            "too many messages", "postfach (ist )?voll", "speicher(platz)? (ist )?voll", "pełn[aey]",
+            "too many messages", "enough space", "space has been used up", "too much mail data",
+            "exceed(s|ed)? (the )?(maximum )?(allowed )?storage", "postfach (ist )?voll", "speicher(platz)? (ist )?voll", "pełn[aey]",
             "przepełnion", "(boîte|boite).{0,30}pleine", "casella.{0,20}piena", "buz[oó]n.{0,20}lleno",
             "sandu[čc]e.{0,20}pun", "pun[oa] sandu");
 
     /** Mailbox disabled or suspended (also the reason {@code mailbox_disabled}). */
     static final Phrases MAILBOX_DISABLED = Phrases.of(
-            "disabled", "suspended", "deactivated",
+            "disabled", "suspend", "deactivated", "unavailable or access denied",
             // iCloud's "550 5.1.1 inactive email address" is the address, not a paused mailbox: the
             // status decides
             "inactive(?! (e-?mail )?address)", "frozen", "\\blocked\\b", "on hold",
@@ -59,7 +60,7 @@ final class RecipientWording {
             "message length exceeds", "maximum (message )?size",
             // relaying
             "relay(ing)? (access )?(denied|not (permitted|allowed))", "(not permitted|unable|not allowed) to relay",
-            "do(es)? not relay", "no relaying", "relay(ing)? prohibited",
+            "do(es)? not relay", "no relaying", "relay(ing)? prohibited", "allowed rcpthosts",
             // spam, content, policy, authentication, reputation
             "spam", "junk", "bulk mail", "unsolicited", "blacklist", "blocklist", "black list", "block list",
             "blocked", "denylist", "(?<!not )listed (at|in|on|by)", "\\bdnsbl", "\\brbl\\b", "reputation", "policy",
@@ -70,12 +71,27 @@ final class RecipientWording {
             // rate, greylisting, temporary
             "rate limit", "rate-limit", "ratelimit", "too many (connections|recipients|messages|mails)",
             "throttl", "greylist", "graylist", "temporar", "try again later", "try later", "loop",
+            // the connection, not the address: "Connection reset by peer", "Remote protocol error",
+            // "lost connection with mx… while sending RCPT TO"
+            "connection (was )?(reset|refused|timed out|dropped|closed by|lost)", "lost connection",
+            "protocol error", "network (is )?unreachable", "no route to host", "host is unreachable",
+            "too many hops", "hop count exceeded", "host name lookup failure",
+            "not found, try again", "could not connect and send",
             // the server refused our envelope sender, not the recipient (Exim "after MAIL FROM",
             // Postfix "in reply to MAIL FROM command"): says nothing about the address
             "(after|in reply to) mail from", "unroutable sender",
             // "550 5.1.0 <bounces@…> sender rejected" (Cox, Cloudmark): our envelope sender is refused,
             // the 5.1.x status is about that address, not the recipient's
-            "sender (address )?(was |is )?(rejected|refused|denied|blocked|not allowed)");
+            "sender (address )?(was |is )?(rejected|refused|denied|blocked|not allowed)",
+            // other refusals of the sender or of who may post: "Invalid sender", Exim's callout
+            // "Sender verify failed", "Domain of sender address … does not exist", list servers
+            "invalid sender", "sender verify failed", "domain of sender address", "null sender",
+            "empty envelope sender", "returned mail not accepted", "members-only list", "non-member",
+            "not allowed to post", "mail from not owned",
+            // the receiving system's local delivery program failed (procmail, maildrop, a pipe):
+            // its fault, whatever status the MTA maps the exit code to
+            "procmail", "maildrop", "command died with status", "command failed:", "pipe to \\|",
+            "mailer error");
 
     private static final Phrases SOFT_TEXT = Phrases.anyOf(MAILBOX_FULL, MAILBOX_DISABLED, OTHER_SOFT_TEXT);
 
@@ -99,7 +115,14 @@ final class RecipientWording {
             "(account|mailbox|user|address) (has been )?(deleted|removed|closed|terminated|cancel+ed)",
             "(address|account|mailbox) (is )?no longer (valid|in use|active|available|exists)",
             "(mailbox|account|casilla|cuenta) (has |ha )?expir",
-            "no longer (a valid|an active)");
+            "no longer (a valid|an active)",
+            // more MTAs' words for it: vpopmail, LDAP lookups, older ISPs, Microsoft's "no valid
+            // recipients", qmail-ldap's missing home directory
+            "archived recipient", "bad[-_ ]recipient", "unknown virtual user", "no mail ?box (here|available|for)",
+            "not an active address", "no longer accepts mail", "email name is not found",
+            "(recipient|user|mailbox|address) <?[^\\s>@]{1,64}@[^\\s>]{1,100}>? (was |is )?not (found|known)",
+            "(user|account) missing home directory", "(addresses|recipients) were unknown",
+            "no matches to nameserver query");
 
     /** No such domain or host, no mail accepted (also the reason {@code host_unknown}). */
     static final Phrases NO_SUCH_HOST = Phrases.of(
@@ -128,6 +151,10 @@ final class RecipientWording {
             "onbekende gebruiker", "bestaat niet", "niet gevonden",
             // Japanese (Lotus Notes/Domino, m-FILTER): "not in the directory", "does not exist"
             "ディレクトリ.{0,12}(見つかりません|ありません)", "存在しません",
+            "(ユーザー?|アカウント|メールアドレス|アドレス|宛先|受信者).{0,8}(見つかりません|見つかりませんでした|不明)",
+            "宛先不明",
+            // Chinese (QQ, 163, Sina, Aliyun): "user / mailbox / address does not exist"
+            "(用户|用戶|帐号|帳號|账号|账户|邮箱|郵箱|地址|收件人).{0,6}不存在",
             // IMail: "Invalid final delivery userid"
             "invalid .{0,30}userid");
 
@@ -138,7 +165,8 @@ final class RecipientWording {
             "mailbox (is )?unavailable", "mailbox not available", "recipient (address )?rejected",
             "address rejected", "invalid address", "bad (destination )?(address|recipient|mailbox)",
             "not a local (address|user)", "user not local", "recipient not (ok|accepted|allowed)",
-            "rejected recipient", "undeliverable address");
+            "rejected recipient", "undeliverable address", "no valid recipients", "recipient (is )?not local",
+            "destination server rejected recipients");
 
     /**
      * RFC 7505 null MX: the domain publishes that it takes no mail at all. Permanent whatever status

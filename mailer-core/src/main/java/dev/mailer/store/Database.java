@@ -8,6 +8,13 @@ import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.embedded.EmbeddedPostgres;
 import dev.mailer.transaction.Transactions;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -21,9 +28,17 @@ import org.flywaydb.core.api.output.MigrateResult;
  * version this build expects. Opening it applies pending migrations.
  */
 public final class Database implements Transactions, AutoCloseable {
+    private static final int ANSWER_SECONDS = 2;
+    /** Health checks run here, so that one stuck on a frozen server holds none of the caller's threads. */
+    private static final Executor HEALTH_CHECKS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "database-health-check");
+        t.setDaemon(true);
+        return t;
+    });
     private final DatabaseSettings settings;
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
+    private final Semaphore checking = new Semaphore(1);
 
     private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool) {
         this.settings = settings;
@@ -46,7 +61,7 @@ public final class Database implements Transactions, AutoCloseable {
                     + DatabaseSettings.maskPassword(url) + "'.");
         }
         try {
-            Database database = new Database(settings, embedded, pool(url, user, password, settings.poolSize()));
+            Database database = new Database(settings, embedded, pool(url, user, password, settings.poolSize(), settings.timeouts()));
             database.migrate();
             return database;
         } catch (RuntimeException e) {
@@ -57,7 +72,8 @@ public final class Database implements Transactions, AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(String url, String user, String password, int size) {
+    private static HikariDataSource pool(String url, String user, String password, int size,
+                                         DatabaseSettings.Timeouts timeouts) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
@@ -75,7 +91,10 @@ public final class Database implements Transactions, AutoCloseable {
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(10_000);
         config.addDataSourceProperty("connectTimeout", "5");
-        config.addDataSourceProperty("socketTimeout", "60");
+        config.addDataSourceProperty("socketTimeout", Long.toString(timeouts.socket().toSeconds()));
+        // connections idle in the pool are checked now and then, so a dead one is not the next handed out
+        config.setKeepaliveTime(30_000);
+        config.setValidationTimeout(2_000);
         config.addDataSourceProperty("tcpKeepAlive", "true");
         // batched INSERTs are rewritten into multi-row statements: the import and the delivery
         // writers depend on this for throughput
@@ -83,7 +102,8 @@ public final class Database implements Transactions, AutoCloseable {
         config.addDataSourceProperty("ApplicationName", "mailer");
         // the gate's SQL is full of "value is null or …" switches: a generic plan cannot see which
         // apply and falls back to scanning everything, so every execution is planned for its values
-        config.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan");
+        config.addDataSourceProperty("options", "-c plan_cache_mode=force_custom_plan -c statement_timeout="
+                + timeouts.statement().toMillis());
         try {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
@@ -144,15 +164,31 @@ public final class Database implements Transactions, AutoCloseable {
     }
 
     /**
-     * Whether the database answers now (a pooled connection and {@code select 1}, within the
-     * pool's connection timeout): what {@code GET /healthz} reports.
+     * Whether the database answers now, within {@value #ANSWER_SECONDS} s whatever state it is in
+     * (a frozen server never answers a read: the check runs apart and is given up on), for
+     * {@code GET /healthz}. One check at a time: while one hangs, the answer is no.
      */
     public boolean answers() {
-        try (Connection connection = pool.getConnection(); var statement = connection.createStatement()) {
-            statement.setQueryTimeout(5);
-            statement.execute("select 1");
-            return true;
-        } catch (SQLException e) {
+        if (!checking.tryAcquire()) {
+            return false;
+        }
+        CompletableFuture<Boolean> check = CompletableFuture.supplyAsync(() -> {
+            try (Connection connection = pool.getConnection(); var statement = connection.createStatement()) {
+                statement.setQueryTimeout(ANSWER_SECONDS);
+                statement.execute("select 1");
+                return true;
+            } catch (SQLException e) {
+                return false;
+            } finally {
+                checking.release();
+            }
+        }, HEALTH_CHECKS);
+        try {
+            return check.get(ANSWER_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return false;
         }
     }

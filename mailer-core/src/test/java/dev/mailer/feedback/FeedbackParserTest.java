@@ -178,6 +178,412 @@ class FeedbackParserTest {
     }
 
     @Test
+    void aBounceForwardedAsAnAttachmentIsReadFromItsOwnReport() {
+        // a gateway passes the report on inside its own notice: the inner report says what failed
+        String message = """
+                From: Mail Delivery Subsystem <MAILER-DAEMON@gw.example.org>
+                To: helpdesk@example.org
+                Subject: Returned mail: User unknown
+                Message-ID: <fwd2@gw.example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="OUT"
+
+                --OUT
+                Content-Type: text/plain
+
+                ----- The following addresses had permanent delivery errors -----
+
+                --OUT
+                Content-Type: message/rfc822
+
+                From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.net>
+                To: helpdesk@example.org
+                Subject: Returned mail: User unknown
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="IN"
+
+                --IN
+                Content-Type: text/plain
+
+                ----- The following addresses had permanent delivery errors -----
+                milan@example.net
+
+                --IN
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.net
+
+                Final-Recipient: rfc822; milan@example.net
+                Action: failed
+                Status: 5.1.1
+                Diagnostic-Code: smtp; 550 5.1.1 User unknown
+
+                --IN
+                Content-Type: message/rfc822
+
+                From: news@example.org
+                To: milan@example.net
+                Subject: News
+
+                Hello
+                --IN--
+
+                --OUT--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(FeedbackType.BOUNCE);
+            assertThat(f.recipient()).isEqualTo("milan@example.net");
+            assertThat(f.status()).isEqualTo("5.1.1");
+            assertThat(f.hard()).isTrue();
+            assertThat(f.sourceKey()).isEqualTo("<fwd2@gw.example.org>#milan@example.net");
+        });
+    }
+
+    @Test
+    void aReportForwardedInlineIsReadFromItsOwnReport() {
+        String message = """
+                From: Jan Novak <jan@example.org>
+                To: lists@example.org
+                Subject: Fwd: Undelivered Mail Returned to Sender
+                Message-ID: <fwd3@example.org>
+
+                Could you take her off the list?
+
+                ---------- Forwarded message ---------
+                Return-Path: <>
+                From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+                Date: Mon, 2 Mar 2026 10:00:00 +0100
+                Subject: Undelivered Mail Returned to Sender
+                To: jan@example.org
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="R"
+
+                --R
+                Content-Type: text/plain
+
+                <vera@example.net>: host mx.example.net said: 452 4.2.2 Mailbox full
+
+                --R
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.net
+
+                Final-Recipient: rfc822; vera@example.net
+                Action: failed
+                Status: 4.2.2
+                Diagnostic-Code: smtp; 452 4.2.2 Mailbox full
+                --R--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("vera@example.net");
+            assertThat(f.status()).isEqualTo("4.2.2");
+            assertThat(f.hard()).isFalse();
+        });
+    }
+
+    @Test
+    void aTextBounceForwardedInlineNamesItsOwnFailure() {
+        String message = """
+                From: Jan Novak <jan@example.org>
+                To: lists@example.org
+                Subject: Fwd: Mail delivery failed: returning message to sender
+                Message-ID: <fwd5@example.org>
+
+                This one keeps bouncing.
+
+                ---------- Forwarded message ---------
+                From: Mail Delivery System <Mailer-Daemon@mx.example.org>
+                Date: Mon, 2 Mar 2026 at 10:00
+                Subject: Mail delivery failed: returning message to sender
+                To: <jan@example.org>
+
+                This message was created automatically by mail delivery software.
+
+                A message that you sent could not be delivered to one or more of its
+                recipients. This is a permanent error. The following address(es) failed:
+
+                  lara@example.net
+                    host mx.example.net [192.0.2.7]
+                    SMTP error from remote mail server after RCPT TO:<lara@example.net>:
+                    550 5.1.1 <lara@example.net>: Recipient address rejected: User unknown
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("lara@example.net");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
+    void ourOwnMessageThatTalksOfDeliveryIsNoForwardedBounce() {
+        String message = """
+                From: MAILER-DAEMON@mx.example.net
+                To: bounces@shop.example
+                Subject: failure notice
+                Message-ID: <own1@mx.example.net>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="Q"
+
+                --Q
+                Content-Type: text/plain
+
+                Hi. This is the qmail-send program at mx.example.net.
+                I'm afraid I wasn't able to deliver your message to the following addresses.
+                This is a permanent error; I've given up. Sorry it didn't work out.
+
+                <rosa@example.net>:
+                Sorry, no mailbox here by that name. (#5.1.1)
+
+                --Q
+                Content-Type: message/rfc822
+
+                From: Parcel Service <news@shop.example>
+                To: rosa@example.net
+                Subject: Your parcel could not be delivered
+
+                We could not deliver your parcel. Reply to help@shop.example to arrange a new date.
+                --Q--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("rosa@example.net");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
+    void aGatewayNoticeWithoutAReasonTakesItFromTheReturnedBounce() {
+        // a filter could not pass a bounce on; the bounce it returns has the transcript
+        String message = """
+                From: Gateway <postmaster@filter.example.org>
+                To: jan@example.org
+                Subject: Mail could not be delivered
+                Message-ID: <fwd4@filter.example.org>
+                MIME-Version: 1.0
+                Content-Type: multipart/mixed; boundary="G"
+
+                --G
+                Content-Type: text/plain
+
+                The following mail could not be delivered.
+                Reason:  Unable to deliver message to <ivo@example.net>.
+
+                --G
+                Content-Type: message/rfc822
+
+                From: jan@example.org
+                To: ivo@example.net
+                Subject: Returned mail
+
+                ----- The following addresses had permanent fatal errors -----
+                <ivo@example.net>
+
+                ----- Transcript of session follows -----
+                >>> RCPT To:<ivo@example.net>
+                <<< 550 5.1.1 <ivo@example.net>... Mailbox does not exist
+                --G--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("ivo@example.net");
+            assertThat(f.status()).isEqualTo("5.1.1");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
+    void japaneseTextInAPartThatNamesNoCharsetIsDecoded() {
+        // Notes/Domino writes its Japanese reason in ISO-2022-JP into a delivery-status part that
+        // names no charset: undecoded, "not found in the directory" is only escape sequences
+        String jis = new String("ユーザー 山田 (yamada@example.jp) はディレクトリに見つかりません".getBytes(
+                java.nio.charset.Charset.forName("ISO-2022-JP")), StandardCharsets.US_ASCII);
+        Feedback entry = parse(dsn("<jis1@mx.example.net>", """
+                Final-Recipient: rfc822; yamada@example.jp
+                Action: failed
+                Status: 5.0.0
+                Diagnostic-Code: X-Notes; %s
+                """.formatted(jis))).get(0);
+        assertThat(entry.recipient()).isEqualTo("yamada@example.jp");
+        assertThat(entry.diagnostic()).contains("ディレクトリに見つかりません");
+        assertThat(entry.hard()).isTrue();
+    }
+
+    @Test
+    void aSummaryOfTheOriginalIsNoCopyOfItsHeaders() {
+        // IMail sums the original up in header-like lines (no From, no Received) before the failure
+        String message = """
+                From: "Postmaster" <postmaster@mail.example.org>
+                To: <jan@example.org>
+                Subject: Undeliverable Mail
+                Message-ID: <imail1@mail.example.org>
+
+                To: jan@example.org
+                CC:
+                Date: Monday, Mar 2, 2026 10:00:00 AM
+                Subject: Spring offers
+
+                undeliverable to petra@example.net
+
+                Body of message generated response:
+                550 5.7.1 Message rejected: blacklisted URL in message
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("petra@example.net");
+            assertThat(f.hard()).isFalse();
+        });
+    }
+
+    @Test
+    void aReplyThatRefusesTheSendersAddressIsNoFaultOfTheRecipient() {
+        // the relay's own label ("Unknown address error") over the remote's refusal of MAIL FROM
+        String message = """
+                From: MAILER-DAEMON@relay.example.net
+                To: news@shop.example
+                Subject: Delivery Status Notification (Failure)
+                Message-ID: <snd1@relay.example.net>
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="S"
+
+                --S
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; relay.example.net
+
+                Final-Recipient: rfc822;tomas@example.com
+                Action: failed
+                Status: 5.0.0 (permanent failure)
+                Diagnostic-Code: smtp; 5.1.0 - Unknown address error 550-'5.7.1 <bounce-77@mail.shop.example>... Access denied' (delivery attempts: 0)
+
+                --S
+                Content-Type: message/rfc822
+
+                Return-Path: <bounce-77@mail.shop.example>
+                From: news@shop.example
+                To: tomas@example.com
+                Subject: News
+
+                Hello
+                --S--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("tomas@example.com");
+            assertThat(f.status()).as("the remote's status, not the relay's label").isEqualTo("5.7.1");
+            assertThat(f.hard()).isFalse();
+        });
+    }
+
+    @Test
+    void withSeveralFailuresEachAddressIsJudgedByItsOwnReplies() {
+        // sendmail's transcript goes from one host to the next: what follows a recipient's
+        // own reply line may be about the next recipient
+        String message = """
+                From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>
+                To: news@shop.example
+                Subject: Returned mail: see transcript for details
+                Message-ID: <multi1@mx.example.org>
+
+                   ----- Transcript of session follows -----
+                554 <ana@example.net>... Remote protocol error: Connection reset by peer during result wait
+                550 example.com (smtp)... 550 Host unknown
+                554 <boris@example.com>... 550 Host unknown (Authoritative answer from name server)
+                While talking to mx.example.info:
+                >>> QUIT
+                421 mx.example.info (smtp)... Deferred: Connection timed out
+                While talking to mail.example.biz:
+                >>> RCPT To:<cene@example.biz>
+                <<< 550 No such user here
+                550 <cene@example.biz>... User unknown
+                """;
+        assertThat(parse(message)).extracting(Feedback::recipient, Feedback::hard).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("ana@example.net", false),
+                org.assertj.core.groups.Tuple.tuple("boris@example.com", true),
+                org.assertj.core.groups.Tuple.tuple("cene@example.biz", true));
+    }
+
+    @Test
+    void aReportWithoutADiagnosticForOneRecipientIsJudgedByTheWholeText() {
+        // the reason stands above the address line; the report itself says only 5.0.0
+        String message = """
+                From: MAILER-DAEMON@mx.example.jp (Mail Delivery System)
+                To: news@shop.example
+                Subject: Undelivered Mail Returned to Sender
+                Message-ID: <whole1@mx.example.jp>
+                MIME-Version: 1.0
+                Content-Type: multipart/report; report-type=delivery-status; boundary="W"
+
+                --W
+                Content-Type: text/plain
+
+                Your message could not be delivered to the following recipient.
+
+                The user's account is suspended.
+
+                <hana@example.jp>: 550 user unknown (in reply to RCPT TO command)
+
+                --W
+                Content-Type: message/delivery-status
+
+                Reporting-MTA: dns; mx.example.jp
+
+                Final-Recipient: rfc822; hana@example.jp
+                Action: failed
+                Status: 5.0.0
+                --W--
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("hana@example.jp");
+            assertThat(f.hard()).as("a suspended account is soft").isFalse();
+            assertThat(f.diagnostic()).startsWith("<hana@example.jp>: 550 user unknown");
+        });
+    }
+
+    @Test
+    void aListServersLoopAlertIsASoftBounceForTheListAddress() {
+        String message = """
+                From: members-admin@lists.example.org
+                To: members-admin@lists.example.org
+                Subject: Loop Alert: duplicated Message-ID (members ML)
+                Message-ID: <loop1@lists.example.org>
+
+                Duplicated Message-ID in <members@lists.example.org>.
+
+                Original mail as follows:
+
+                   Return-Path: <news@shop.example>
+                   From: news@shop.example
+                   To: <members@lists.example.org>
+                   Subject: Spring offers
+                """;
+        assertThat(parse(message)).singleElement().satisfies(f -> {
+            assertThat(f.type()).isEqualTo(FeedbackType.BOUNCE);
+            assertThat(f.recipient()).isEqualTo("members@lists.example.org");
+            assertThat(f.hard()).isFalse();
+        });
+    }
+
+    @Test
+    void eightBitJapaneseUnderAnIso2022JpLabelIsReadAsWhatItIs() {
+        String head = """
+                From: MAILER-DAEMON@mx.example.jp
+                To: news@shop.example
+                Subject: Mail System Error - Returned Mail
+                Message-ID: <euc1@mx.example.jp>
+                MIME-Version: 1.0
+                Content-Type: text/plain; charset=iso-2022-jp
+                Content-Transfer-Encoding: 7bit
+
+                """;
+        String body = "次のあて先へのメッセージは送信できませんでした。\n\n"
+                + "<kenta@example.jp>\n送信先のユーザーが見つかりませんでした。\n";
+        byte[] head8 = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] body8 = body.getBytes(java.nio.charset.Charset.forName("EUC-JP"));
+        byte[] raw = Arrays.copyOf(head8, head8.length + body8.length);
+        System.arraycopy(body8, 0, raw, head8.length, body8.length);
+        assertThat(parser.parse(raw)).singleElement().satisfies(f -> {
+            assertThat(f.recipient()).isEqualTo("kenta@example.jp");
+            assertThat(f.diagnostic()).contains("見つかりませんでした");
+            assertThat(f.hard()).isTrue();
+        });
+    }
+
+    @Test
     void aSystemAddressAfterAnIntroductionIsTheFailure() {
         String message = """
                 From: MAILER-DAEMON <>

@@ -24,11 +24,14 @@ import org.junit.jupiter.api.Test;
  */
 class SharedBouncesTest {
     /**
-     * The score reached so far (287 of 308, 93.2%), as a floor against regressions. The goal of
+     * The score reached so far (297 of 308, 96.4%), as a floor against regressions. The goal of
      * the provider-aware issue is 97% on unseen mail; what stands in the way is listed in the
-     * output of this test and in docs/ARCHITECTURE.md, not hidden by a lower goal.
+     * output of this test and in docs/ARCHITECTURE.md, not hidden by a lower goal. Of the 11
+     * misses, 10 are rows this parser answers differently on purpose (Original-Recipient, the
+     * address we sent to, over Final-Recipient; a null MX is hard) or addresses the mail does
+     * not contain; one (rfc3464-01) contradicts its own report.
      */
-    private static final double REQUIRED_SHARE = 0.93;
+    private static final double REQUIRED_SHARE = 0.964;
     private static final FeedbackParser PARSER = new FeedbackParser(new TokenSigner(new byte[32]));
 
     @Test

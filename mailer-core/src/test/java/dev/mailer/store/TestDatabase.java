@@ -51,6 +51,11 @@ public final class TestDatabase implements AutoCloseable {
         return new TestDatabase(Database.open(DatabaseSettings.server(jdbcUrl, user, password)));
     }
 
+    /** The same, with the timeouts of {@code timeouts} (serve's, say). */
+    public static TestDatabase at(String jdbcUrl, String user, String password, DatabaseSettings.Timeouts timeouts) {
+        return new TestDatabase(Database.open(DatabaseSettings.server(jdbcUrl, user, password).withTimeouts(timeouts)));
+    }
+
     public Database database() {
         return database;
     }

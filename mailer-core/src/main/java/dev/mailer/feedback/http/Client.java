@@ -1,7 +1,5 @@
 package dev.mailer.feedback.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.net.InetSocketAddress;
 import java.util.regex.Pattern;
 
 /**
@@ -15,13 +13,13 @@ record Client(String ip, String userAgent) {
     private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final int MAX_USER_AGENT = 512;
 
-    static Client of(HttpExchange exchange, boolean trustProxy) {
-        return new Client(ip(exchange, trustProxy), userAgent(exchange.getRequestHeaders().getFirst("User-Agent")));
+    static Client of(Call call, boolean trustProxy) {
+        return new Client(ip(call, trustProxy), userAgent(call.header("User-Agent")));
     }
 
-    private static String ip(HttpExchange exchange, boolean trustProxy) {
+    private static String ip(Call call, boolean trustProxy) {
         if (trustProxy) {
-            String forwarded = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
+            String forwarded = call.header("X-Forwarded-For");
             if (forwarded != null) {
                 String first = forwarded.split(",", 2)[0].strip();
                 if (first.startsWith("[") && first.contains("]")) {
@@ -34,8 +32,7 @@ record Client(String ip, String userAgent) {
                 }
             }
         }
-        InetSocketAddress remote = exchange.getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? null : remote.getAddress().getHostAddress();
+        return call.remoteIp();
     }
 
     private static String userAgent(String header) {

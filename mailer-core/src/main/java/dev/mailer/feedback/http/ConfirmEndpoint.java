@@ -1,6 +1,5 @@
 package dev.mailer.feedback.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.mailer.optin.ConsentConfirmation;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.message.Token;
@@ -26,13 +25,13 @@ final class ConfirmEndpoint {
         this.settings = settings;
     }
 
-    Response get(String tokenText, HttpExchange exchange) {
+    Response get(String tokenText, Call call) {
         Optional<Token> token = verify(tokenText);
         if (token.isEmpty()) {
-            return Router.badLink(pages, exchange);
+            return Router.badLink(pages, call);
         }
         ConsentConfirmation.LinkState state = confirmation.inspect(token.get());
-        BuiltInLanguage language = language(state, exchange);
+        BuiltInLanguage language = language(state, call);
         if (!state.usable()) {
             return Response.html(410, pages.expired(language));
         }
@@ -40,14 +39,14 @@ final class ConfirmEndpoint {
     }
 
     /** The button sends no fields: the token says everything. */
-    Response post(String tokenText, HttpExchange exchange) {
+    Response post(String tokenText, Call call) {
         Optional<Token> token = verify(tokenText);
         if (token.isEmpty()) {
-            return Router.badLink(pages, exchange);
+            return Router.badLink(pages, call);
         }
         String purpose = token.get().purpose();
-        BuiltInLanguage language = language(confirmation.inspect(token.get()), exchange);
-        Client client = Client.of(exchange, settings.trustProxy());
+        BuiltInLanguage language = language(confirmation.inspect(token.get()), call);
+        Client client = Client.of(call, settings.trustProxy());
         ConsentConfirmation.Outcome outcome = confirmation.confirm(token.get(), client.ip(), client.userAgent(),
                 pages.confirmWording(language, purpose));
         if (outcome == ConsentConfirmation.Outcome.NO_LONGER_VALID) {
@@ -60,7 +59,7 @@ final class ConfirmEndpoint {
         return tokens.verify(tokenText, Token.Kind.CONFIRM).filter(t -> t.purpose() != null);
     }
 
-    private static BuiltInLanguage language(ConsentConfirmation.LinkState state, HttpExchange exchange) {
-        return state.contactLocale().map(BuiltInLanguage::ofLocale).orElseGet(() -> Router.browserLanguage(exchange));
+    private static BuiltInLanguage language(ConsentConfirmation.LinkState state, Call call) {
+        return state.contactLocale().map(BuiltInLanguage::ofLocale).orElseGet(() -> Router.browserLanguage(call));
     }
 }

@@ -1,48 +1,61 @@
 package dev.mailer.feedback.http;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.mailer.optin.ConsentConfirmation;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackRecorder;
-import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.util.function.BooleanSupplier;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code mailer serve}: the HTTP side of the feedback loop on the JDK's own server — one-click
- * and page unsubscribes ({@code /u/TOKEN}), double opt-in confirmations ({@code /c/TOKEN}) and
- * {@code /healthz}. Meant to run behind a reverse proxy that terminates TLS.
+ * {@code mailer serve}: the HTTP side of the feedback loop on Jetty — one-click and page
+ * unsubscribes ({@code /u/TOKEN}), double opt-in confirmations ({@code /c/TOKEN}) and
+ * {@code /healthz}. Meant to run behind a reverse proxy that terminates TLS, but safe to expose.
  *
- * <p>Bounded everywhere a client could pin it: a fixed number of worker threads with a short
- * queue, request bodies capped, and the JDK server's time limits for reading a request and
- * writing a response set, so slow clients are cut off instead of holding threads.
+ * <p>Bounded everywhere a client could pin it. Jetty reads requests on its selector, so a slow
+ * client holds a connection, never a worker: a worker runs only once a request is complete.
+ * Each client address may hold {@link ServerSettings#connectionsPerClient()} connections (not
+ * behind a trusted proxy, where every request comes from the proxy); a connection that has not sent its
+ * first request's headers within {@value #MAX_REQUEST_SECONDS} s, or a body within as long
+ * after its headers, is closed; an idle one after {@value #IDLE_SECONDS} s; bodies are capped;
+ * workers are few. Answers go out with TCP_NODELAY.
  */
 public final class FeedbackServer implements AutoCloseable {
     /** Who records, in consent records and the audit log. */
     public static final String ORIGIN = "mailer serve";
 
-    /** Seconds a client has to send a whole request, and to take a whole response. */
+    /** Seconds a client has to send a request's headers, and then its body. */
     static final int MAX_REQUEST_SECONDS = 10;
-    static final int MAX_RESPONSE_SECONDS = 30;
-    private static final int QUEUE = 256;
+    static final int IDLE_SECONDS = 10;
     private static final int BACKLOG = 128;
+    /** How long a stop waits for requests in progress. */
+    private static final long STOP_MILLIS = 5_000;
     private static final Logger LOG = LoggerFactory.getLogger(FeedbackServer.class);
 
-    private final HttpServer server;
-    private final ThreadPoolExecutor workers;
+    private final Server server;
+    private final ServerConnector connector;
 
-    private FeedbackServer(HttpServer server, ThreadPoolExecutor workers) {
+    private FeedbackServer(Server server, ServerConnector connector) {
         this.server = server;
-        this.workers = workers;
+        this.connector = connector;
+    }
+
+    /** As {@link #start(FeedbackRecorder, ConsentConfirmation, BooleanSupplier, ServerSettings, InetSocketAddress, Consumer)} without an access log. */
+    public static FeedbackServer start(FeedbackRecorder recorder, ConsentConfirmation confirmation,
+                                       BooleanSupplier databaseAnswers, ServerSettings settings,
+                                       InetSocketAddress address) {
+        return start(recorder, confirmation, databaseAnswers, settings, address, line -> { });
     }
 
     /**
@@ -50,76 +63,80 @@ public final class FeedbackServer implements AutoCloseable {
      *
      * @param databaseAnswers whether the database answers now, for {@code GET /healthz}
      * @param address where to listen; port 0 picks a free one (see {@link #address()})
+     * @param accessLog told one line per request: method, route without token, status, time; no addresses
      * @throws MailerException busy when the port is taken; usage when the address cannot be used
      */
     public static FeedbackServer start(FeedbackRecorder recorder, ConsentConfirmation confirmation,
                                        BooleanSupplier databaseAnswers, ServerSettings settings,
-                                       InetSocketAddress address) {
-        applyConnectionLimits();
+                                       InetSocketAddress address, Consumer<String> accessLog) {
         Pages pages = new Pages(settings.organisation());
         Router router = new Router(new UnsubscribeEndpoint(recorder, pages, settings),
-                new ConfirmEndpoint(confirmation, pages, settings), databaseAnswers, pages, settings.maxBodyBytes());
-        HttpServer server;
+                new ConfirmEndpoint(confirmation, pages, settings), databaseAnswers, pages);
+
+        // workers for complete requests, plus the threads Jetty itself needs (acceptor, selector)
+        QueuedThreadPool threads = new QueuedThreadPool(settings.threads() + 4, 2, 60_000);
+        threads.setName("mailer-serve");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(8 * 1024);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress());
+        connector.setPort(address.getPort());
+        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(IDLE_SECONDS));
+        connector.setAcceptQueueSize(BACKLOG);
+        connector.setAcceptedTcpNoDelay(true);
+        connector.addEventListener(new ClientConnections(settings.trustProxy() ? Integer.MAX_VALUE
+                : settings.connectionsPerClient(), TimeUnit.SECONDS.toMillis(MAX_REQUEST_SECONDS),
+                server.getScheduler()));
+        server.addConnector(connector);
+        server.setHandler(new GracefulHandler(new RequestHandler(router, settings.maxBodyBytes(),
+                server.getScheduler(), accessLog)));
+        server.setStopTimeout(STOP_MILLIS);
+        server.setStopAtShutdown(false); // mailer stops it itself, after SIGTERM
         try {
-            server = HttpServer.create(address, BACKLOG);
-        } catch (BindException e) {
-            throw bindFailure(address, e);
-        } catch (IOException e) {
-            throw new MailerException(ErrorKind.USAGE, "Cannot listen on " + shown(address) + ": " + e.getMessage()
-                    + ".", e);
+            server.start();
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw startFailure(address, e);
         }
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60,
-                TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), workerThreads(),
-                // the JDK server closes a connection nobody answers once its request time is up
-                (request, pool) -> LOG.warn("All {} workers busy and {} requests waiting: a request was dropped.",
-                        settings.threads(), QUEUE));
-        workers.allowCoreThreadTimeOut(true);
-        server.setExecutor(workers);
-        server.createContext("/", router);
-        server.start();
-        return new FeedbackServer(server, workers);
+        return new FeedbackServer(server, connector);
     }
 
     /** Where it listens, with the real port when 0 was asked for. */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return new InetSocketAddress(connector.getHost(), connector.getLocalPort());
     }
 
-    /** Stops taking requests, lets those in progress finish (up to a few seconds), and stops. */
+    /** Stops taking requests, lets those in progress finish (up to 5 s), and stops. */
     @Override
     public void close() {
-        server.stop(2);
-        workers.shutdown();
+        stopQuietly(server);
+    }
+
+    private static void stopQuietly(Server server) {
         try {
-            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Stopping the HTTP server: {}", Router.describe(e));
+        }
+    }
+
+    private static MailerException startFailure(InetSocketAddress address, Exception e) {
+        BindException bind = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BindException b) {
+                bind = b;
+                break;
             }
-        } catch (InterruptedException e) {
-            workers.shutdownNow();
-            Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * The JDK server reads these once, when its first instance is made; without them it waits for
-     * a slow client forever. Set only when the operator has not set them (-D on the command line).
-     * With no draining, a body left unread (one refused as too large) closes the connection at
-     * once instead of holding a worker while the server reads and discards up to 64 KB of it.
-     */
-    private static void applyConnectionLimits() {
-        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
-        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
-        setIfAbsent("sun.net.httpserver.drainAmount", 0);
-    }
-
-    private static void setIfAbsent(String property, int seconds) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, Integer.toString(seconds));
+        if (bind == null) {
+            return new MailerException(ErrorKind.USAGE, "Cannot listen on " + shown(address) + ": " + e.getMessage()
+                    + ".", e);
         }
-    }
-
-    private static MailerException bindFailure(InetSocketAddress address, BindException e) {
-        String reason = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        String reason = bind.getMessage() == null ? "" : bind.getMessage().toLowerCase(java.util.Locale.ROOT);
         if (reason.contains("in use")) {
             return new MailerException(ErrorKind.BUSY, "Port " + address.getPort() + " is already in use by another"
                     + " program; stop it or choose another port with --port.", e);
@@ -128,21 +145,12 @@ public final class FeedbackServer implements AutoCloseable {
             return new MailerException(ErrorKind.USAGE, "Not allowed to listen on port " + address.getPort()
                     + " (ports below 1024 need extra rights); choose a port above 1024 with --port.", e);
         }
-        return new MailerException(ErrorKind.USAGE, "Cannot listen on " + shown(address) + " (" + e.getMessage()
+        return new MailerException(ErrorKind.USAGE, "Cannot listen on " + shown(address) + " (" + bind.getMessage()
                 + "); give --bind an address of this machine.", e);
     }
 
     private static String shown(InetSocketAddress address) {
         return (address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress())
                 + ":" + address.getPort();
-    }
-
-    private static ThreadFactory workerThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "mailer-serve-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,12 +1,14 @@
 package dev.mailer.feedback.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import java.io.IOException;
-import java.io.InputStream;
+import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Promise;
 
 /**
  * A request body read with a cap: the endpoints need a few bytes of form data, so anything
@@ -24,23 +26,57 @@ final class RequestBody {
         }
     }
 
-    static byte[] read(HttpExchange exchange, int maxBytes) throws IOException, TooLarge {
-        String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            try {
-                if (Long.parseLong(declared.strip()) > maxBytes) {
-                    throw new TooLarge();
+    /**
+     * Reads the body as it arrives, without holding a thread while the client is slow (the
+     * server calls back when there is more), and refuses it as soon as it passes the cap.
+     */
+    static void read(Request request, int maxBytes, Promise<byte[]> promise) {
+        new Reader(request, maxBytes, promise).run();
+    }
+
+    private static final class Reader implements Runnable {
+        private final Request request;
+        private final int maxBytes;
+        private final Promise<byte[]> promise;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+
+        Reader(Request request, int maxBytes, Promise<byte[]> promise) {
+            this.request = request;
+            this.maxBytes = maxBytes;
+            this.promise = promise;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this); // called again when more has arrived
+                    return;
                 }
-            } catch (NumberFormatException e) {
-                throw new TooLarge(); // the JDK server refuses these itself; never read an unknown length
+                if (Content.Chunk.isFailure(chunk)) {
+                    promise.failed(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                boolean tooLarge = body.size() + bytes.remaining() > maxBytes;
+                if (!tooLarge) {
+                    byte[] part = new byte[bytes.remaining()];
+                    bytes.get(part);
+                    body.write(part, 0, part.length);
+                }
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (tooLarge) {
+                    promise.failed(new TooLarge());
+                    return;
+                }
+                if (last) {
+                    promise.succeeded(body.toByteArray());
+                    return;
+                }
             }
         }
-        InputStream in = exchange.getRequestBody();
-        byte[] body = in.readNBytes(maxBytes + 1);
-        if (body.length > maxBytes) {
-            throw new TooLarge();
-        }
-        return body;
     }
 
     /**

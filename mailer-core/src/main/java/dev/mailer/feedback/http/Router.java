@@ -1,12 +1,7 @@
 package dev.mailer.feedback.http;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.mailer.error.DatabaseUnreachable;
 import dev.mailer.i18n.BuiltInLanguage;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -20,9 +15,10 @@ import org.slf4j.LoggerFactory;
  * database does not answer, every request that needs it gets 503 with Retry-After, never a 200
  * for something not recorded; the pool reconnects by itself once the database is back.
  */
-final class Router implements HttpHandler {
+final class Router {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
-    private static final Map<String, String> SECURITY_HEADERS = Map.of(
+    /** Every response carries them, errors included. */
+    static final Map<String, String> SECURITY_HEADERS = Map.of(
             "Cache-Control", "no-store",
             "Referrer-Policy", "no-referrer",
             "X-Content-Type-Options", "nosniff",
@@ -33,50 +29,43 @@ final class Router implements HttpHandler {
     private final ConfirmEndpoint confirm;
     private final BooleanSupplier databaseAnswers;
     private final Pages pages;
-    private final int maxBodyBytes;
 
-    Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, BooleanSupplier databaseAnswers, Pages pages,
-           int maxBodyBytes) {
+    Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, BooleanSupplier databaseAnswers, Pages pages) {
         this.unsubscribe = unsubscribe;
         this.confirm = confirm;
         this.databaseAnswers = databaseAnswers;
         this.pages = pages;
-        this.maxBodyBytes = maxBodyBytes;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) {
-        try (exchange) {
-            Response response;
-            try {
-                response = route(exchange);
-            } catch (RequestBody.TooLarge e) {
-                // the rest of the body is never read: the connection ends with this answer
-                response = problem(413, "toolarge", exchange).withHeader("Connection", "close");
-            } catch (IOException e) {
-                return; // the client went away while sending: nobody to answer
-            } catch (DatabaseUnreachable e) {
-                LOG.warn("{} {}: the database does not answer; answered 503", exchange.getRequestMethod(),
-                        routeName(exchange));
-                response = problem(503, "unavailable", exchange).withHeader("Retry-After", "30");
-            } catch (RuntimeException e) {
-                LOG.error("{} {} failed: {}", exchange.getRequestMethod(), routeName(exchange), describe(e));
-                response = problem(500, "error", exchange);
-            }
-            send(exchange, response);
-        } catch (IOException e) {
-            // the client went away while we answered: the work is done, there is nobody to tell
+    /** The complete answer to a complete request; never throws. */
+    Response respond(Call call) {
+        try {
+            return route(call);
+        } catch (DatabaseUnreachable e) {
+            LOG.warn("{} {}: the database does not answer; answered 503", call.method(), call.routeName());
+            return problem(503, "unavailable", call).withHeader("Retry-After", "30");
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed: {}", call.method(), call.routeName(), describe(e));
+            return problem(500, "error", call);
         }
     }
 
-    private Response route(HttpExchange exchange) throws IOException, RequestBody.TooLarge {
-        // read first, whatever the route: a body read to its end keeps the connection reusable
-        byte[] body = RequestBody.read(exchange, maxBodyBytes);
-        String path = exchange.getRequestURI().getRawPath();
-        String method = exchange.getRequestMethod();
+    /** A body larger than the cap: never read to its end, so the connection closes with the answer. */
+    Response tooLarge(Call call) {
+        return problem(413, "toolarge", call).withHeader("Connection", "close");
+    }
+
+    /** A client that did not send its whole request in time. */
+    Response tooSlow(Call call) {
+        return problem(408, "error", call).withHeader("Connection", "close");
+    }
+
+    private Response route(Call call) {
+        String path = call.path();
+        String method = call.method();
         if (path.equals("/healthz")) {
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                return notAllowed(exchange, "GET, HEAD");
+                return notAllowed(call, "GET, HEAD");
             }
             return databaseAnswers.getAsBoolean() ? Response.text(200, "ok\n")
                     : Response.text(503, "the database does not answer\n").withHeader("Retry-After", "30");
@@ -84,53 +73,33 @@ final class Router implements HttpHandler {
         boolean unsubscribeLink = path.startsWith("/u/");
         boolean confirmLink = path.startsWith("/c/");
         if (!unsubscribeLink && !confirmLink || path.indexOf('/', 3) >= 0 || path.length() == 3) {
-            return problem(404, "notfound", exchange);
+            return problem(404, "notfound", call);
         }
         String token = path.substring(3);
         return switch (method) {
-            case "GET" -> unsubscribeLink ? unsubscribe.get(token, exchange) : confirm.get(token, exchange);
-            case "POST" -> unsubscribeLink ? unsubscribe.post(token, body, exchange) : confirm.post(token, exchange);
-            default -> notAllowed(exchange, "GET, POST");
+            // HEAD is answered as GET, without the body (RFC 9110 9.3.2)
+            case "GET", "HEAD" -> unsubscribeLink ? unsubscribe.get(token, call) : confirm.get(token, call);
+            case "POST" -> unsubscribeLink ? unsubscribe.post(token, call) : confirm.post(token, call);
+            default -> notAllowed(call, "GET, HEAD, POST");
         };
     }
 
-    private static void send(HttpExchange exchange, Response response) throws IOException {
-        Headers headers = exchange.getResponseHeaders();
-        SECURITY_HEADERS.forEach(headers::set);
-        headers.set("Content-Type", response.contentType());
-        response.headers().forEach(headers::set);
-        // a HEAD answer has no body; the JDK server refuses one
-        boolean noBody = response.body().length == 0 || exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(response.body());
-            }
-        }
-    }
-
     /** The page for a link that is not one of ours: tampered, truncated, of another kind. */
-    static Response badLink(Pages pages, HttpExchange exchange) {
-        return Response.html(400, pages.problem(browserLanguage(exchange), "bad"));
+    static Response badLink(Pages pages, Call call) {
+        return Response.html(400, pages.problem(browserLanguage(call), "bad"));
     }
 
     /** Where no contact says otherwise, the browser's preferred language. */
-    static BuiltInLanguage browserLanguage(HttpExchange exchange) {
-        return BuiltInLanguage.ofAcceptLanguage(exchange.getRequestHeaders().getFirst("Accept-Language"));
+    static BuiltInLanguage browserLanguage(Call call) {
+        return BuiltInLanguage.ofAcceptLanguage(call.header("Accept-Language"));
     }
 
-    private Response problem(int status, String which, HttpExchange exchange) {
-        return Response.html(status, pages.problem(browserLanguage(exchange), which));
+    private Response problem(int status, String which, Call call) {
+        return Response.html(status, pages.problem(browserLanguage(call), which));
     }
 
-    private Response notAllowed(HttpExchange exchange, String allowed) {
-        return problem(405, "method", exchange).withHeader("Allow", allowed);
-    }
-
-    /** The route without its token: a token names a person. */
-    private static String routeName(HttpExchange exchange) {
-        String path = exchange.getRequestURI().getRawPath();
-        return path.startsWith("/u/") ? "/u/…" : path.startsWith("/c/") ? "/c/…" : "(other)";
+    private Response notAllowed(Call call, String allowed) {
+        return problem(405, "method", call).withHeader("Allow", allowed);
     }
 
     /** The exception's kind and where it happened, with its causes, leaving out messages. */

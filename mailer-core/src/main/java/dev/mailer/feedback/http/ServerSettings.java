@@ -12,21 +12,32 @@ import java.util.Objects;
  *                     reverse proxy that sets it)
  * @param threads      requests handled at once; more wait in a short queue
  * @param maxBodyBytes the largest request body accepted
+ * @param connectionsPerClient connections one client address may hold open at once (not applied
+ *                     behind a trusted proxy, where every connection is the proxy's)
  */
 public record ServerSettings(TokenSigner tokens, String organisation, boolean trustProxy, int threads,
-                             int maxBodyBytes) {
+                             int maxBodyBytes, int connectionsPerClient) {
     public static final int DEFAULT_THREADS = 16;
     /** The forms post a few dozen bytes; RFC 8058's body is 26. */
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024;
+    /** A browser opens up to 6; a few people behind one NAT address can use several each. */
+    public static final int DEFAULT_CONNECTIONS_PER_CLIENT = 16;
 
     public ServerSettings {
         Objects.requireNonNull(tokens, "tokens");
-        if (threads < 1 || maxBodyBytes < 64) {
-            throw new IllegalArgumentException("threads must be at least 1 and the body cap at least 64 bytes");
+        if (threads < 1 || maxBodyBytes < 64 || connectionsPerClient < 1) {
+            throw new IllegalArgumentException("threads and connections per client must be at least 1 and the body"
+                    + " cap at least 64 bytes");
         }
     }
 
     public static ServerSettings of(TokenSigner tokens, String organisation, boolean trustProxy) {
-        return new ServerSettings(tokens, organisation, trustProxy, DEFAULT_THREADS, DEFAULT_MAX_BODY_BYTES);
+        return new ServerSettings(tokens, organisation, trustProxy, DEFAULT_THREADS, DEFAULT_MAX_BODY_BYTES,
+                DEFAULT_CONNECTIONS_PER_CLIENT);
+    }
+
+    /** The same with another cap on connections per client address. */
+    public ServerSettings withConnectionsPerClient(int connections) {
+        return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connections);
     }
 }

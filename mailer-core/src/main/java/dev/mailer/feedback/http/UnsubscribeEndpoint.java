@@ -1,6 +1,5 @@
 package dev.mailer.feedback.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import dev.mailer.feedback.FeedbackRecorder;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.message.Token;
@@ -30,38 +29,38 @@ final class UnsubscribeEndpoint {
         this.settings = settings;
     }
 
-    Response get(String tokenText, HttpExchange exchange) {
+    Response get(String tokenText, Call call) {
         Optional<Token> token = tokens.verify(tokenText, Token.Kind.UNSUBSCRIBE);
         if (token.isEmpty()) {
-            return Router.badLink(pages, exchange);
+            return Router.badLink(pages, call);
         }
         FeedbackRecorder.Subject subject = recorder.subjectOf(token.get());
-        return Response.html(200, pages.unsubscribe(language(subject, exchange), subject.purpose()));
+        return Response.html(200, pages.unsubscribe(language(subject, call), subject.purpose()));
     }
 
-    Response post(String tokenText, byte[] body, HttpExchange exchange) {
+    Response post(String tokenText, Call call) {
         Optional<Token> token = tokens.verify(tokenText, Token.Kind.UNSUBSCRIBE);
         if (token.isEmpty()) {
-            return Router.badLink(pages, exchange);
+            return Router.badLink(pages, call);
         }
-        Map<String, String> form = RequestBody.form(body);
+        Map<String, String> form = RequestBody.form(call.body());
         boolean oneClick = "One-Click".equalsIgnoreCase(form.get("List-Unsubscribe"));
         String scope = form.getOrDefault("scope", "campaign");
         if (!scope.equals("campaign") && !scope.equals("all")) {
-            return Router.badLink(pages, exchange);
+            return Router.badLink(pages, call);
         }
         // one-click means this list only (RFC 8058); "everything" needs the person's own click on the page
         boolean everything = !oneClick && scope.equals("all");
-        Client client = Client.of(exchange, settings.trustProxy());
+        Client client = Client.of(call, settings.trustProxy());
         // The result is not shown: a person who no longer exists gets the same page as one who does.
         recorder.unsubscribe(token.get(), everything, oneClick ? ONE_CLICK_CHANNEL : PAGE_CHANNEL, client.ip(),
                 client.userAgent());
         FeedbackRecorder.Subject subject = recorder.subjectOf(token.get());
-        return Response.html(200, pages.unsubscribed(language(subject, exchange), subject.purpose(), everything));
+        return Response.html(200, pages.unsubscribed(language(subject, call), subject.purpose(), everything));
     }
 
-    private static BuiltInLanguage language(FeedbackRecorder.Subject subject, HttpExchange exchange) {
+    private static BuiltInLanguage language(FeedbackRecorder.Subject subject, Call call) {
         return subject.contactLocale().map(BuiltInLanguage::ofLocale)
-                .orElseGet(() -> Router.browserLanguage(exchange));
+                .orElseGet(() -> Router.browserLanguage(call));
     }
 }

@@ -7,6 +7,7 @@ import dev.mailer.contacts.EmailAddress;
 import dev.mailer.message.TestSecret;
 import dev.mailer.message.Token;
 import dev.mailer.store.CrashablePostgres;
+import dev.mailer.store.DatabaseSettings;
 import dev.mailer.store.TestDatabase;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -73,6 +74,35 @@ class ServeWithoutDatabaseTest {
             assertThat(post(unsubscribe(base, campaign, jan)).statusCode()).isEqualTo(200);
             assertThat(db.rows("select count(*) from consent_record where contact_id = ? and status = 'withdrawn'",
                     jan)).containsExactly(List.of("1"));
+        }
+    }
+
+    @Test
+    void aFrozenDatabaseMakesHealthSay503AtOnceAndRequestsAnswer503InsteadOfHanging() throws Exception {
+        try (CrashablePostgres postgres = CrashablePostgres.start(dir.resolve("frozen"));
+             TestDatabase db = TestDatabase.at(postgres.jdbcUrl(), postgres.user(), postgres.password(),
+                     DatabaseSettings.Timeouts.REQUESTS);
+             FeedbackServer server = db.engine().serve(ServerSettings.of(TestSecret.SIGNER, "Kawiarnia Nowak", false),
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            long campaign = Long.parseLong(db.rows("insert into campaign (name, purpose, template)"
+                    + " values ('news', 'newsletter', 'news') returning id").get(0).get(0));
+            long anna = contact(db, "anna@example.pl");
+            String base = "http://127.0.0.1:" + server.address().getPort();
+            assertThat(get(URI.create(base + "/healthz")).statusCode()).isEqualTo(200);
+
+            postgres.freeze(); // SIGSTOP: connections stay open, nothing answers
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode()).as("a short deadline, not the frozen server's").isEqualTo(503);
+                HttpResponse<String> oneClick = post(unsubscribe(base, campaign, anna));
+                assertThat(oneClick.statusCode()).as("the request gives up on the database, not the client")
+                        .isEqualTo(503);
+            } finally {
+                postgres.thaw();
+            }
+            assertThat(db.rows("select count(*) from consent_record where contact_id = ? and status = 'withdrawn'",
+                    anna)).as("nothing recorded for the 503").containsExactly(List.of("0"));
         }
     }
 

@@ -199,7 +199,7 @@ class UnsubscribeServerTest {
         HttpResponse<String> put = http.send(HttpRequest.newBuilder(unsubscribeUrl(anna))
                 .PUT(HttpRequest.BodyPublishers.ofString(ONE_CLICK)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(405);
-        assertThat(put.headers().firstValue("Allow")).hasValue("GET, POST");
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
         assertProtectiveHeaders(put);
         HttpResponse<String> delete = http.send(HttpRequest.newBuilder(unsubscribeUrl(anna)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -460,7 +460,9 @@ class UnsubscribeServerTest {
     // --- helpers --------------------------------------------------------------------------------
 
     private static FeedbackServer start(boolean trustProxy) {
-        return db.engine().serve(ServerSettings.of(SIGNER, ORGANISATION, trustProxy), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        // every test's client comes from 127.0.0.1 and keeps its connections: no per-client cap here
+        return db.engine().serve(ServerSettings.of(SIGNER, ORGANISATION, trustProxy).withConnectionsPerClient(1000),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     }
 
     private static void assertProtectiveHeaders(HttpResponse<?> response) {
