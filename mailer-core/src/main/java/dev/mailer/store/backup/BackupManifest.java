@@ -4,22 +4,31 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * What a backup file says about itself ({@code manifest.json} in the archive): which format,
- * which schema its rows belong to, when the snapshot was taken, and each table's file, columns,
- * row count and SHA-256, in the order the tables are loaded.
+ * What a backup file says about itself (its second line): the format, the mailer schema version
+ * its rows belong to, the server and the time of the snapshot, each table with the columns and
+ * the number of rows that follow, in the order they follow (parents before the tables whose
+ * foreign keys point at them), and the sequences' values.
+ *
+ * @param mailerVersion the version of mailer that made it; null for a development build
+ * @param source        where it was made from: the embedded server's directory or the URL, password masked
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record BackupManifest(String format, int formatVersion, String schemaVersion, String createdAt,
-                             String postgresVersion, String copyFormat, List<TableEntry> tables) {
+public record BackupManifest(String format, int formatVersion, String mailerVersion, String schemaVersion,
+                             String postgresVersion, String createdAt, String source, List<Table> tables,
+                             List<Sequence> sequences) {
     public static final String FORMAT = "mailer-backup";
-    public static final int FORMAT_VERSION = 1;
-    static final String ENTRY = "manifest.json";
 
+    /** One table: its name, the columns of its CSV data in their order, and its rows. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record TableEntry(String name, String file, List<String> columns, long rows, String sha256) {
+    public record Table(String name, List<String> columns, long rows) {
+    }
+
+    /** A sequence as {@code setval(name, value, called)} restores it. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Sequence(String name, long value, boolean called) {
     }
 
     public long totalRows() {
-        return tables.stream().mapToLong(TableEntry::rows).sum();
+        return tables.stream().mapToLong(Table::rows).sum();
     }
 }

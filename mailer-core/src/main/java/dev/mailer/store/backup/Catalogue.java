@@ -17,11 +17,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * mailer's application tables as PostgreSQL's catalogue describes them: every ordinary table of
- * the current schema but Flyway's history, in an order that loads parents before the tables whose
- * foreign keys point at them, each with its copyable columns (generated ones left out) and the
- * sequences behind its identity or serial columns. Names come from the catalogue, never from
- * input, and reach SQL only quoted as identifiers.
+ * mailer's data as PostgreSQL's catalogue describes it, never a list kept by hand: every ordinary
+ * table of the current schema but Flyway's history, in an order that loads parents before the
+ * tables whose foreign keys point at them, each with its copyable columns (generated ones left
+ * out) and the sequences behind its identity or serial columns; and every sequence of the
+ * schema. Names reach SQL only quoted as identifiers. (The schema has no partitioned tables; a
+ * partitioned table would show here as its partitions.)
  */
 final class Catalogue {
     /** One table: its name, the columns COPY moves, and column → sequence for identities and serials. */
@@ -30,10 +31,12 @@ final class Catalogue {
 
     private final String schema;
     private final List<Table> tables;
+    private final List<String> sequences;
 
-    private Catalogue(String schema, List<Table> tables) {
+    private Catalogue(String schema, List<Table> tables, List<String> sequences) {
         this.schema = schema;
         this.tables = tables;
+        this.sequences = sequences;
     }
 
     static Catalogue read(Connection connection) throws SQLException {
@@ -75,9 +78,20 @@ final class Catalogue {
         }
         List<Table> ordered = new ArrayList<>();
         for (String name : loadOrder(parents)) {
-            ordered.add(new Table(name, columns(connection, name), sequences(connection, schema, name)));
+            ordered.add(new Table(name, columns(connection, name), ownedSequences(connection, schema, name)));
         }
-        return new Catalogue(schema, List.copyOf(ordered));
+        List<String> sequences = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                select c.relname
+                  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                 where n.nspname = current_schema() and c.relkind = 'S'
+                 order by c.relname""");
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                sequences.add(rs.getString(1));
+            }
+        }
+        return new Catalogue(schema, List.copyOf(ordered), List.copyOf(sequences));
     }
 
     /** Parents first (Kahn's algorithm, ties by name); a cycle of foreign keys cannot be loaded by COPY. */
@@ -123,7 +137,8 @@ final class Catalogue {
         return List.copyOf(columns);
     }
 
-    private static Map<String, String> sequences(Connection connection, String schema, String table)
+    /** Column → the sequence (as {@code pg_get_serial_sequence} names it, schema-qualified) behind it. */
+    private static Map<String, String> ownedSequences(Connection connection, String schema, String table)
             throws SQLException {
         Map<String, String> sequences = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("""
@@ -156,9 +171,22 @@ final class Catalogue {
         return tables.stream().map(Table::name).toList();
     }
 
-    /** The table as SQL: schema and name, each quoted as an identifier. */
+    Table table(String name) {
+        return tables.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The schema's sequences, by name. */
+    List<String> sequences() {
+        return sequences;
+    }
+
+    /** A table or sequence of the schema as SQL: schema and name, each quoted as an identifier. */
+    String qualified(String name) {
+        return identifier(schema) + "." + identifier(name);
+    }
+
     String qualified(Table table) {
-        return identifier(schema) + "." + identifier(table.name());
+        return qualified(table.name());
     }
 
     static String identifier(String name) {

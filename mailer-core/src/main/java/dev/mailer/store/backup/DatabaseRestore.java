@@ -3,197 +3,281 @@ package dev.mailer.store.backup;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.Database;
-import dev.mailer.store.DatabaseSettings;
-import dev.mailer.store.embedded.EmbeddedPostgres;
 import dev.mailer.store.embedded.Users;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 
 /**
- * Loads a backup made by {@link DatabaseBackup} into a database of the same schema version
- * ({@code mailer db restore}): every table by {@code COPY … FROM STDIN}, parents before the
- * tables that refer to them, in one transaction (a failure leaves the database as it was), and
- * then every identity and serial sequence set past the highest value restored, so that new rows
- * get ids after the restored ones.
+ * Loads a backup made by {@link DatabaseBackup} ({@code mailer db restore}). The database is
+ * brought to the backup's schema version by the migrations (an empty one is built up to it), the
+ * rows are loaded in one transaction (a failure leaves the data as it was), and a backup older
+ * than this build is then migrated up like any database.
+ *
+ * <p>The transaction locks every table first (so no session writes meanwhile; one that holds a
+ * table for 10 s makes the restore give up with kind {@link ErrorKind#BUSY}), asks once more
+ * whether another mailer process uses the embedded server, empties the tables when they hold data
+ * and {@code force} allows it, loads each table by {@code COPY … FROM STDIN}, parents first (the
+ * file's order), so every constraint holds when each statement ends, and sets every sequence to
+ * its saved value, or past the highest id restored if that is higher, so new rows never collide.
  */
 public final class DatabaseRestore {
-    /** What was loaded; {@code replaced} when the tables held data that was emptied first (--force). */
-    public record Result(Path file, String schemaVersion, String createdAt, Map<String, Long> rows, boolean replaced) {
+    /**
+     * What was loaded.
+     *
+     * @param migratedTo the schema version the database was migrated to after the load; null when
+     *                   the backup's is this build's
+     * @param replaced   whether the database held data, which the backup replaced (force)
+     */
+    public record Result(Path file, long bytes, String schemaVersion, String migratedTo, String createdAt,
+                         Map<String, Long> rows, boolean replaced, Duration elapsed) {
         public long totalRows() {
             return rows.values().stream().mapToLong(Long::longValue).sum();
         }
     }
 
+    private static final String LOCK_TIMEOUT = "10s";
+
     private DatabaseRestore() {
     }
 
     /**
-     * Refuses (kind {@link ErrorKind#BUSY}) while another mailer process uses the embedded server of
-     * the settings' home. Asked before the database is opened, when this process is not yet one of
-     * the users, so every user listed is another (a test's server in this JVM too); a no-op for
-     * your own server, whose other clients mailer cannot tell.
-     */
-    public static void refuseWhileOthersUse(DatabaseSettings settings) {
-        if (settings.isEmbedded()) {
-            refuseWhileUsed(settings.mailerHome(), EmbeddedPostgres.status(settings.mailerHome(), settings.embedded())
-                    .users());
-        }
-    }
-
-    private static void refuseWhileUsed(Path home, List<Users.User> others) {
-        if (!others.isEmpty()) {
-            String who = others.stream().map(u -> "'mailer " + u.command() + "' (pid " + u.pid() + ")")
-                    .collect(Collectors.joining(", "));
-            throw new MailerException(ErrorKind.BUSY, "The embedded database of " + home + " is in use by " + who
-                    + "; stop " + (others.size() == 1 ? "it" : "them") + " before restoring, since a restore"
-                    + " replaces the data it works on.");
-        }
-    }
-
-    /**
-     * Restores {@code backup} into {@code database} (opened, so migrated to this build's schema).
+     * Restores {@code backup} into {@code database}, opened as it is ({@link Database#openAsIs}).
      *
-     * @param force empty the tables first when they hold data; without it such a database is refused
+     * @param force replace the data the database holds; without it such a database is refused
      */
-    public static Result run(Database database, BackupFile backup, boolean force) {
+    public static Result run(Database database, BackupFile backup, boolean force, CopyProgress progress) {
+        long started = System.nanoTime();
         BackupManifest manifest = backup.manifest();
+        String version = manifest.schemaVersion();
         String build = database.buildSchemaVersion();
-        if (!Objects.equals(manifest.schemaVersion(), build)) {
+        if (Database.compareSchemaVersions(version, build) > 0) {
             throw new MailerException(ErrorKind.INPUT_FILE, "The backup " + backup.path() + " has schema version "
-                    + manifest.schemaVersion() + " and this build of mailer schema version " + build
-                    + "; restore it with the mailer version that made it.");
+                    + version + ", newer than this build of mailer knows (" + build + "); restore it with "
+                    + (manifest.mailerVersion() == null ? "the mailer that made it" : "mailer "
+                    + manifest.mailerVersion()) + " or a newer one.");
         }
+        refuseWhileOthersUse(database);
         String current = database.schemaVersion();
-        if (!Objects.equals(current, build)) {
-            throw new MailerException(ErrorKind.SCHEMA, "The database has schema version " + current
-                    + ", not this build's " + build + "; restore into a database of this version.");
+        if (Database.compareSchemaVersions(current, version) > 0) {
+            throw new MailerException(ErrorKind.SCHEMA, "The database already has schema version " + current
+                    + ", newer than the backup's " + version + ", and a schema is never taken back; restore into"
+                    + " an empty database (a new MAILER_HOME, or a new database given with --db), which mailer"
+                    + " builds up to version " + version + ", loads and then migrates to " + build + ".");
         }
-        // again now that this process is registered too: one that joined since the first check counts
-        Path home = database.embeddedHome();
-        if (home != null) {
-            refuseWhileUsed(home, database.otherEmbeddedUsers());
+        if (!force && !Database.NO_SCHEMA.equals(current)) {
+            database.withConnection(connection -> {
+                refuseIfHoldsData(connection, Catalogue.read(connection));
+                return null;
+            });
         }
-        try {
-            return database.withConnection(connection -> load(connection, backup, force));
-        } catch (UncheckedIOException e) {
-            throw new MailerException(ErrorKind.INPUT_FILE, "The backup file " + backup.path()
-                    + " could not be read to the end (" + e.getCause().getMessage() + "); nothing was restored.", e);
+        if (Database.compareSchemaVersions(current, version) < 0) {
+            database.migrateTo(version);
         }
+        Load load = database.inTransaction(connection -> load(connection, database, backup, force, progress));
+        String migratedTo = Database.compareSchemaVersions(version, build) < 0 ? database.migrate() : null;
+        return new Result(backup.path(), backup.size(), version, migratedTo, manifest.createdAt(), load.rows(),
+                load.replaced(), Duration.ofNanos(System.nanoTime() - started));
     }
 
-    private static Result load(Connection connection, BackupFile backup, boolean force) throws SQLException {
+    private record Load(Map<String, Long> rows, boolean replaced) {
+    }
+
+    private static Load load(Connection connection, Database database, BackupFile backup, boolean force,
+                             CopyProgress progress) throws SQLException {
         BackupManifest manifest = backup.manifest();
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        boolean committed = false;
         try (Statement statement = connection.createStatement()) {
-            statement.execute(DatabaseBackup.SESSION);
+            statement.execute(DatabaseBackup.SESSION + "; set local statement_timeout = 0;"
+                    + " set local lock_timeout = '" + LOCK_TIMEOUT + "'");
             Catalogue catalogue = Catalogue.read(connection);
-            Map<String, BackupManifest.TableEntry> entries = new LinkedHashMap<>();
-            manifest.tables().forEach(t -> entries.put(t.name(), t));
-            if (!entries.keySet().equals(new java.util.TreeSet<>(catalogue.names()).stream()
-                    .collect(Collectors.toCollection(java.util.LinkedHashSet::new)))
-                    && !new java.util.HashSet<>(entries.keySet()).equals(new java.util.HashSet<>(catalogue.names()))) {
-                throw new MailerException(ErrorKind.INPUT_FILE, "The backup " + backup.path() + " holds tables "
-                        + new java.util.TreeSet<>(entries.keySet()) + " but the database has "
-                        + new java.util.TreeSet<>(catalogue.names()) + "; it was not made from this schema.");
+            refuseUnlessSameTables(backup, catalogue);
+            String all = catalogue.tables().stream().map(catalogue::qualified).collect(Collectors.joining(", "));
+            try {
+                statement.execute("lock table " + all + " in access exclusive mode");
+            } catch (SQLException e) {
+                if ("55P03".equals(e.getSQLState())) { // lock_not_available
+                    throw new MailerException(ErrorKind.BUSY, "Another session has been using mailer's tables for "
+                            + LOCK_TIMEOUT + " (" + database.describe() + "): stop serve, send and feedback poll"
+                            + " on this database first, then restore again.", e);
+                }
+                throw e;
             }
-            Map<String, Long> present = rowsPresent(connection, catalogue);
-            boolean replaced = !present.isEmpty();
-            if (replaced && !force) {
-                throw MailerException.usage("The database already holds data (" + present.entrySet().stream()
-                        .map(e -> e.getKey() + ": " + e.getValue() + (e.getValue() == 1 ? " row" : " rows"))
-                        .collect(Collectors.joining(", ")) + "); give --force to replace it with the backup.");
-            }
+            // asked again now that nobody can write: a process that joined since the first check counts
+            refuseWhileOthersUse(database);
+            boolean replaced = holdsData(connection, catalogue);
             if (replaced) {
-                // truncate fires no row triggers: consent_record's append-only rule guards deletes, not this
-                statement.execute("truncate table " + catalogue.tables().stream().map(catalogue::qualified)
-                        .collect(Collectors.joining(", ")) + " restart identity");
+                if (!force) {
+                    refuseIfHoldsData(connection, catalogue);
+                }
+                // truncate fires no row triggers: consent_record's append-only rule guards updates and deletes
+                statement.execute("truncate table " + all + " restart identity");
             }
             CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
             Map<String, Long> rows = new LinkedHashMap<>();
-            for (Catalogue.Table table : catalogue.tables()) {
-                BackupManifest.TableEntry entry = entries.get(table.name());
-                if (!new java.util.HashSet<>(entry.columns()).equals(new java.util.HashSet<>(table.columns()))) {
-                    throw new MailerException(ErrorKind.INPUT_FILE, "The backup " + backup.path() + " has columns "
-                            + entry.columns() + " for table " + table.name() + " but the database has "
-                            + table.columns() + "; it was not made from this schema.");
-                }
+            byte[] buffer = new byte[BackupFormat.MAX_CHUNK];
+            long[] done = {0};
+            backup.load((table, chunks) -> {
+                progress.update(table.name(), done[0], backup.dataBytes());
+                CopyIn in = copy.copyIn("copy " + catalogue.qualified(table.name()) + " ("
+                        + Catalogue.columnList(table.columns()) + ") from stdin (format csv)");
                 long loaded;
-                try (InputStream in = backup.data(entry)) {
-                    loaded = copy.copyIn("copy " + catalogue.qualified(table) + " ("
-                            + Catalogue.columnList(entry.columns()) + ") from stdin (format csv, header true)", in);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                try {
+                    for (int n = chunks.next(buffer); n > 0; n = chunks.next(buffer)) {
+                        in.writeToCopy(buffer, 0, n);
+                        done[0] += n;
+                        progress.update(table.name(), done[0], backup.dataBytes());
+                    }
+                    loaded = in.endCopy();
+                } catch (SQLException e) {
+                    if (connectionLost(e)) {
+                        throw e;
+                    }
+                    throw notLoaded(backup, table.name(), e);
+                } finally {
+                    if (in.isActive()) {
+                        in.cancelCopy();
+                    }
                 }
-                if (loaded != entry.rows()) {
+                if (loaded != table.rows()) {
                     throw new MailerException(ErrorKind.INPUT_FILE, "The backup " + backup.path() + " gives "
-                            + entry.rows() + " rows for table " + table.name() + " but holds " + loaded
+                            + table.rows() + " rows for table " + table.name() + " but holds " + loaded
                             + "; nothing was restored.");
                 }
                 rows.put(table.name(), loaded);
-            }
-            resetSequences(connection, catalogue);
-            connection.commit();
-            committed = true;
-            return new Result(backup.path(), manifest.schemaVersion(), manifest.createdAt(), rows, replaced);
-        } finally {
-            if (!committed) {
-                connection.rollback();
-            }
-            connection.setAutoCommit(autoCommit);
+            });
+            setSequences(connection, catalogue, manifest.sequences());
+            return new Load(rows, replaced);
         }
     }
 
-    /** Tables that hold rows, with their counts; empty when the database holds no data. */
-    private static Map<String, Long> rowsPresent(Connection connection, Catalogue catalogue) throws SQLException {
-        Map<String, Long> present = new LinkedHashMap<>();
+    /** Every table of the backup is one of the database and the other way round, each with the same columns. */
+    private static void refuseUnlessSameTables(BackupFile backup, Catalogue catalogue) {
+        Set<String> inBackup = backup.manifest().tables().stream().map(BackupManifest.Table::name)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> inDatabase = new TreeSet<>(catalogue.names());
+        if (!inBackup.equals(inDatabase)) {
+            throw new MailerException(ErrorKind.INPUT_FILE, "The backup " + backup.path() + " holds the tables "
+                    + inBackup + " but the database has " + inDatabase + " at schema version "
+                    + backup.manifest().schemaVersion() + "; its schema was changed by hand on one side.");
+        }
+        for (BackupManifest.Table table : backup.manifest().tables()) {
+            List<String> columns = catalogue.table(table.name()).columns();
+            if (!new HashSet<>(table.columns()).equals(new HashSet<>(columns))) {
+                throw new MailerException(ErrorKind.INPUT_FILE, "The backup " + backup.path() + " has the columns "
+                        + table.columns() + " for table " + table.name() + " but the database has " + columns
+                        + " at schema version " + backup.manifest().schemaVersion()
+                        + "; its schema was changed by hand on one side.");
+            }
+        }
+    }
+
+    private static boolean holdsData(Connection connection, Catalogue catalogue) throws SQLException {
+        return !tablesWithRows(connection, catalogue).isEmpty();
+    }
+
+    private static void refuseIfHoldsData(Connection connection, Catalogue catalogue) throws SQLException {
+        List<String> tables = tablesWithRows(connection, catalogue);
+        if (!tables.isEmpty()) {
+            throw MailerException.usage("The database already holds data (in " + String.join(", ", tables)
+                    + "); give --force to replace it with the backup.");
+        }
+    }
+
+    private static List<String> tablesWithRows(Connection connection, Catalogue catalogue) throws SQLException {
+        List<String> tables = new ArrayList<>();
         try (Statement statement = connection.createStatement()) {
             for (Catalogue.Table table : catalogue.tables()) {
-                try (ResultSet rs = statement.executeQuery("select count(*) from " + catalogue.qualified(table))) {
+                try (ResultSet rs = statement.executeQuery("select exists (select from "
+                        + catalogue.qualified(table) + ")")) {
                     rs.next();
-                    if (rs.getLong(1) > 0) {
-                        present.put(table.name(), rs.getLong(1));
+                    if (rs.getBoolean(1)) {
+                        tables.add(table.name());
                     }
                 }
             }
         }
-        return present;
+        return tables;
     }
 
-    /** Every identity or serial sequence to just past the column's highest value (1 for an empty table). */
-    private static void resetSequences(Connection connection, Catalogue catalogue) throws SQLException {
-        for (Catalogue.Table table : catalogue.tables()) {
-            for (var sequence : table.sequences().entrySet()) {
-                try (PreparedStatement statement = connection.prepareStatement("select setval(cast(? as regclass),"
-                        + " coalesce((select max(" + Catalogue.identifier(sequence.getKey()) + ") from "
-                        + catalogue.qualified(table) + "), 0) + 1, false)")) {
-                    statement.setString(1, sequence.getValue());
-                    statement.execute();
+    /**
+     * Each sequence to its saved value; one behind an identity or serial column to past that
+     * column's highest value where that is higher (a sequence read a moment after the snapshot is
+     * never lower, but the rows decide).
+     */
+    private static void setSequences(Connection connection, Catalogue catalogue,
+                                     List<BackupManifest.Sequence> saved) throws SQLException {
+        Set<String> present = new HashSet<>(catalogue.sequences());
+        try (PreparedStatement setval = connection.prepareStatement("select setval(cast(? as regclass), ?, ?)")) {
+            for (BackupManifest.Sequence sequence : saved) {
+                if (present.contains(sequence.name())) {
+                    setval.setString(1, catalogue.qualified(sequence.name()));
+                    setval.setLong(2, sequence.value());
+                    setval.setBoolean(3, sequence.called());
+                    setval.execute();
+                }
+            }
+            for (Catalogue.Table table : catalogue.tables()) {
+                for (var owned : table.sequences().entrySet()) {
+                    // pg_get_serial_sequence names it quoted as needed: SQL as it is
+                    String sequence = owned.getValue();
+                    try (Statement statement = connection.createStatement();
+                         ResultSet rs = statement.executeQuery("select x.m, s.last_value, s.is_called from (select max("
+                                 + Catalogue.identifier(owned.getKey()) + ") as m from " + catalogue.qualified(table)
+                                 + ") x, " + sequence + " s")) {
+                        rs.next();
+                        long max = rs.getLong(1);
+                        boolean empty = rs.wasNull();
+                        long next = rs.getBoolean(3) ? rs.getLong(2) + 1 : rs.getLong(2);
+                        if (!empty && max >= next) {
+                            setval.setString(1, sequence);
+                            setval.setLong(2, max);
+                            setval.setBoolean(3, true);
+                            setval.execute();
+                        }
+                    }
                 }
             }
         }
     }
 
-    /** The tables of the manifest in the order given, for messages. */
-    static List<String> names(BackupManifest manifest) {
-        List<String> names = new ArrayList<>();
-        manifest.tables().forEach(t -> names.add(t.name()));
-        return names;
+    private static void refuseWhileOthersUse(Database database) {
+        List<Users.User> others = database.otherEmbeddedUsers();
+        if (!others.isEmpty()) {
+            String who = others.stream().map(u -> u.command() + " (pid " + u.pid() + ")")
+                    .collect(Collectors.joining(", "));
+            boolean one = others.size() == 1;
+            throw new MailerException(ErrorKind.BUSY, who + (one ? " uses" : " use") + " the embedded database in "
+                    + database.embeddedHome() + ": stop " + (one ? "it" : "them") + " first, since a restore"
+                    + " replaces the data " + (one ? "it works" : "they work") + " on.");
+        }
+    }
+
+    /** SQLSTATE class 08 (connection exception) or 57P01-57P03 (the server going away): the database's failure. */
+    private static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.startsWith("08") || state.matches("57P0[1-3]");
+    }
+
+    /** A load the database refused: the file's rows do not fit its tables. */
+    private static MailerException notLoaded(BackupFile backup, String table, SQLException e) {
+        String message = e.getMessage() == null ? String.valueOf(e.getSQLState())
+                : e.getMessage().strip().lines().findFirst().orElse("");
+        return new MailerException(ErrorKind.INPUT_FILE, "The rows of table " + table + " in the backup "
+                + backup.path() + " could not be loaded (" + message + "); nothing was restored.", e);
     }
 }
