@@ -108,13 +108,7 @@ public final class BackupFile {
      * the first time), which a second reading must find again.
      */
     private static BackupManifest read(Path path, BackupManifest expected, TableSink sink) {
-        try (InputStream file = Files.newInputStream(path)) {
-            InputStream in;
-            try {
-                in = new BufferedInputStream(new GZIPInputStream(file, 1 << 16), 1 << 16);
-            } catch (ZipException | EOFException notGzip) {
-                throw notABackup(path, "not a gzip file", notGzip);
-            }
+        try (InputStream file = Files.newInputStream(path); InputStream in = gunzip(path, file)) {
             BackupManifest manifest = header(path, in);
             if (expected != null && !expected.equals(manifest)) {
                 throw input("The backup file " + path + " changed while it was being restored; nothing was restored.",
@@ -165,6 +159,14 @@ public final class BackupFile {
             throw input("Cannot read the backup file " + path + ": " + e.getMessage() + ".", e);
         } catch (SQLException e) {
             throw new SqlFailure(e);
+        }
+    }
+
+    private static InputStream gunzip(Path path, InputStream file) throws IOException {
+        try {
+            return new BufferedInputStream(new GZIPInputStream(file, 1 << 16), 1 << 16);
+        } catch (ZipException | EOFException notGzip) {
+            throw notABackup(path, "not a gzip file", notGzip);
         }
     }
 

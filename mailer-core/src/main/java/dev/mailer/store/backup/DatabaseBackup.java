@@ -81,9 +81,9 @@ public final class DatabaseBackup {
         try {
             tmp = createPrivate(directory, "." + target.getFileName() + ".");
             BackupManifest manifest;
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                GZIPOutputStream gzip = new GZIPOutputStream(
-                        new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), 1 << 16);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
+                 GZIPOutputStream gzip = new GZIPOutputStream(
+                         new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16), 1 << 16)) {
                 OutputStream out = new BufferedOutputStream(gzip, 1 << 16);
                 String source = database.describe();
                 manifest = database.inTransaction(connection -> snapshot(connection, source, out, progress));

@@ -119,10 +119,11 @@ public final class DatabaseRestore {
             }
             // asked again now that nobody can write: a process that joined since the first check counts
             refuseWhileOthersUse(database);
-            boolean replaced = holdsData(connection, catalogue);
+            List<String> withRows = tablesWithRows(connection, catalogue);
+            boolean replaced = !withRows.isEmpty();
             if (replaced) {
                 if (!force) {
-                    refuseIfHoldsData(connection, catalogue);
+                    throw holdsData(withRows);
                 }
                 // truncate fires no row triggers: consent_record's append-only rule guards updates and deletes
                 statement.execute("truncate table " + all + " restart identity");
@@ -149,9 +150,7 @@ public final class DatabaseRestore {
                     }
                     throw notLoaded(backup, table.name(), e);
                 } finally {
-                    if (in.isActive()) {
-                        in.cancelCopy();
-                    }
+                    cancelIfActive(in);
                 }
                 if (loaded != table.rows()) {
                     throw new MailerException(ErrorKind.INPUT_FILE, "The backup " + backup.path() + " gives "
@@ -186,15 +185,26 @@ public final class DatabaseRestore {
         }
     }
 
-    private static boolean holdsData(Connection connection, Catalogue catalogue) throws SQLException {
-        return !tablesWithRows(connection, catalogue).isEmpty();
-    }
-
     private static void refuseIfHoldsData(Connection connection, Catalogue catalogue) throws SQLException {
         List<String> tables = tablesWithRows(connection, catalogue);
         if (!tables.isEmpty()) {
-            throw MailerException.usage("The database already holds data (in " + String.join(", ", tables)
-                    + "); give --force to replace it with the backup.");
+            throw holdsData(tables);
+        }
+    }
+
+    private static MailerException holdsData(List<String> tables) {
+        return MailerException.usage("The database already holds data (in " + String.join(", ", tables)
+                + "); give --force to replace it with the backup.");
+    }
+
+    /** Ends a COPY that failed half-way; the transaction is rolled back anyway, and the first failure told. */
+    private static void cancelIfActive(CopyIn in) {
+        if (in.isActive()) {
+            try {
+                in.cancelCopy();
+            } catch (SQLException ignored) {
+                // the failure that stopped the COPY is the one to report
+            }
         }
     }
 
