@@ -7,7 +7,10 @@ import dev.mailer.error.DatabaseUnreachable;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.store.embedded.EmbeddedPostgres;
+import dev.mailer.store.embedded.Users;
 import dev.mailer.transaction.Transactions;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -21,6 +24,7 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -28,6 +32,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  * version this build expects. Opening it applies pending migrations.
  */
 public final class Database implements Transactions, AutoCloseable {
+    /** Flyway's own table: the schema's history, never data. */
+    public static final String SCHEMA_HISTORY_TABLE = "flyway_schema_history";
+    /** The schema version of a database that has none yet. */
+    public static final String NO_SCHEMA = "none";
     private static final int ANSWER_SECONDS = 2;
     /** Health checks run here, so that one stuck on a frozen server holds none of the caller's threads. */
     private static final Executor HEALTH_CHECKS = Executors.newCachedThreadPool(r -> {
@@ -47,6 +55,18 @@ public final class Database implements Transactions, AutoCloseable {
     }
 
     public static Database open(DatabaseSettings settings) {
+        return open(settings, true);
+    }
+
+    /**
+     * Opens the database without applying migrations: {@code db backup} reads the database as it
+     * is, {@code db restore} chooses the schema version to load into ({@link #migrateTo}).
+     */
+    public static Database openAsIs(DatabaseSettings settings) {
+        return open(settings, false);
+    }
+
+    private static Database open(DatabaseSettings settings, boolean migrate) {
         EmbeddedPostgres embedded = null;
         String url = settings.url();
         String user = settings.user();
@@ -62,8 +82,15 @@ public final class Database implements Transactions, AutoCloseable {
         }
         try {
             Database database = new Database(settings, embedded, pool(url, user, password, settings.poolSize(), settings.timeouts()));
-            database.migrate();
-            return database;
+            try {
+                if (migrate) {
+                    database.migrate();
+                }
+                return database;
+            } catch (RuntimeException e) {
+                database.pool.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -114,24 +141,67 @@ public final class Database implements Transactions, AutoCloseable {
 
     /** Applies pending migrations; returns the schema version now in force. */
     public String migrate() {
+        return migrateTo(null);
+    }
+
+    /**
+     * Applies pending migrations up to {@code target} (one this build has), or all of them when
+     * null; returns the schema version now in force.
+     */
+    public String migrateTo(String target) {
         try {
-            MigrateResult result = Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .loggers("slf4j")
-                    .load()
-                    .migrate();
-            return result.targetSchemaVersion != null ? result.targetSchemaVersion : currentVersion();
+            var configuration = Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j");
+            if (target != null) {
+                configuration.target(target);
+            }
+            MigrateResult result = configuration.load().migrate();
+            return result.targetSchemaVersion != null ? result.targetSchemaVersion : schemaVersion();
         } catch (FlywayException e) {
             throw new MailerException(ErrorKind.SCHEMA, "Migrating the database schema failed: "
                     + firstLine(e.getMessage()), e);
         }
     }
 
-    private String currentVersion() {
-        var current = Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j")
-                .load().info().current();
-        return current == null ? "none" : current.getVersion().getVersion();
+    private Flyway flyway() {
+        return Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j").load();
+    }
+
+    /** The schema version in force in the database (its latest applied migration), or {@value #NO_SCHEMA}. */
+    public String schemaVersion() {
+        var current = flyway().info().current();
+        return current == null || current.getVersion() == null ? NO_SCHEMA : current.getVersion().getVersion();
+    }
+
+    /** The schema version this build brings: its highest migration, applied or not. */
+    public String buildSchemaVersion() {
+        return Arrays.stream(flyway().info().all())
+                .filter(migration -> migration.getVersion() != null && migration.getState().isResolved())
+                .map(migration -> migration.getVersion())
+                .max(Comparable::compareTo)
+                .map(MigrationVersion::getVersion)
+                .orElse(NO_SCHEMA);
+    }
+
+    /** Orders schema versions as Flyway does ("6" before "10"); {@value #NO_SCHEMA} before every other. */
+    public static int compareSchemaVersions(String a, String b) {
+        if (NO_SCHEMA.equals(a) || NO_SCHEMA.equals(b)) {
+            return Boolean.compare(!NO_SCHEMA.equals(a), !NO_SCHEMA.equals(b));
+        }
+        return MigrationVersion.fromVersion(a).compareTo(MigrationVersion.fromVersion(b));
+    }
+
+    /**
+     * The other processes using the embedded server of this home, this database's own
+     * registration left out (other users in this JVM count); none when the database is not the
+     * embedded one.
+     */
+    public List<Users.User> otherEmbeddedUsers() {
+        return embedded == null ? List.of() : embedded.otherUsers();
+    }
+
+    /** The embedded server's home; null when the database is not the embedded one. */
+    public java.nio.file.Path embeddedHome() {
+        return embedded == null ? null : embedded.home();
     }
 
     /**
