@@ -15,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -46,7 +45,9 @@ public final class Database implements Transactions, AutoCloseable {
     private final DatabaseSettings settings;
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
-    private final Semaphore checking = new Semaphore(1);
+    /** The check running now, or the last one: callers at the same moment share one. */
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> check =
+            new java.util.concurrent.atomic.AtomicReference<>(CompletableFuture.completedFuture(false));
 
     private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool) {
         this.settings = settings;
@@ -207,29 +208,36 @@ public final class Database implements Transactions, AutoCloseable {
     /**
      * Whether the database answers now, within {@value #ANSWER_SECONDS} s whatever state it is in
      * (a frozen server never answers a read: the check runs apart and is given up on), for
-     * {@code GET /healthz}. One check at a time: while one hangs, the answer is no.
+     * {@code GET /healthz}. One check at a time: callers while one runs wait for its answer (a
+     * load of health probes costs one query), and while one hangs, the answer is no.
      */
     public boolean answers() {
-        if (!checking.tryAcquire()) {
-            return false;
-        }
-        CompletableFuture<Boolean> check = CompletableFuture.supplyAsync(() -> {
-            try (Connection connection = pool.getConnection(); var statement = connection.createStatement()) {
-                statement.setQueryTimeout(ANSWER_SECONDS);
-                statement.execute("select 1");
-                return true;
-            } catch (SQLException e) {
-                return false;
-            } finally {
-                checking.release();
+        CompletableFuture<Boolean> current = check.get();
+        if (current.isDone()) {
+            CompletableFuture<Boolean> fresh = new CompletableFuture<>();
+            if (check.compareAndSet(current, fresh)) {
+                HEALTH_CHECKS.execute(() -> fresh.complete(selectOne()));
+                current = fresh;
+            } else {
+                current = check.get();
             }
-        }, HEALTH_CHECKS);
+        }
         try {
-            return check.get(ANSWER_SECONDS, TimeUnit.SECONDS);
+            return current.get(ANSWER_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean selectOne() {
+        try (Connection connection = pool.getConnection(); var statement = connection.createStatement()) {
+            statement.setQueryTimeout(ANSWER_SECONDS);
+            statement.execute("select 1");
+            return true;
+        } catch (SQLException | RuntimeException e) {
             return false;
         }
     }
