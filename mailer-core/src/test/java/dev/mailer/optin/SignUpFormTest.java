@@ -203,6 +203,97 @@ class SignUpFormTest {
         assertThat(recipients()).containsExactly(email);
     }
 
+    @Test
+    void thePreferenceCentreWithdrawsAtOnceAndGrantsThroughAConfirmation() throws Exception {
+        Purposes two = new Purposes(new java.util.LinkedHashMap<>(Map.of(
+                "newsletter", PURPOSES.find("newsletter").orElseThrow(),
+                "offers", new Purposes.Purpose("offers", Map.of("pl", "Oferty i rabaty"), "offers-2026-01"))));
+        SignUpMailer both = new SignUpMailer(db.engine().doubleOptIn(DoubleOptIn.settings(new ConfigFileValues(null,
+                null, List.of(), null, URI.create("http://127.0.0.1:" + server.address().getPort()),
+                EmailAddress.parse("bounces@kawiarnia.example").orElseThrow(), null, null,
+                ConfigFileValues.Sender.NONE, null, null, two, ServeConfig.DEFAULT), null, TestSecret.SIGNER),
+                "mailer serve"), new Sender(pool, new Throttle(null, Map.of())), two);
+        try (FeedbackServer centre = db.engine().serve(ServerSettings.of(TestSecret.SIGNER, "Kawiarnia Nowak", true)
+                .withSignUpForm(two, ServeConfig.DEFAULT, signUp -> both.submit(new SignUpMailer.Job(signUp.email(),
+                        signUp.name(), signUp.purposes(), signUp.locale(), signUp.source(), signUp.clientIp(),
+                        signUp.tags()))), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            String email = unique("anna@example.pl");
+            db.engine().consent().grant(email, new dev.mailer.contacts.ConsentStatement("newsletter", "granted", null,
+                    "form", null, null, java.time.OffsetDateTime.now(), "consent", false), null, "test");
+            db.update("update contact set locale = 'pl' where email_norm = ?", email);
+            long anna = db.count("select id from contact where email_norm = ?", email);
+            URI page = URI.create("http://127.0.0.1:" + centre.address().getPort() + "/p/"
+                    + TestSecret.SIGNER.sign(new dev.mailer.message.Token(dev.mailer.message.Token.Kind.UNSUBSCRIBE,
+                    0, anna, null, java.time.LocalDate.now().toEpochDay(), email)));
+            Map<String, String> before = db.fingerprints();
+
+            HttpResponse<String> shown = HTTP.send(HttpRequest.newBuilder(page).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(shown.statusCode()).isEqualTo(200);
+            assertThat(shown.body()).contains("Newsletter Kawiarni Nowak", "Otrzymujesz te wiadomości",
+                    "Oferty i rabaty", "Nie otrzymujesz tych wiadomości", "name=\"withdraw\" value=\"newsletter\"",
+                    "name=\"grant\" value=\"offers\"", "name=\"withdraw\" value=\"*\"").doesNotContain(email);
+            assertThat(db.fingerprints()).as("a GET changes nothing").isEqualTo(before);
+
+            HttpResponse<String> stopped = postTo(page, form("withdraw", "newsletter"));
+            assertThat(stopped.statusCode()).isEqualTo(200);
+            assertThat(stopped.body()).contains("Zapisano").doesNotContain("Otrzymujesz te wiadomości");
+            assertThat(db.rows("select status, source from consent_record where contact_id = ? and purpose = 'newsletter'"
+                    + " order by id desc limit 1", anna)).containsExactly(List.of("withdrawn", "preference centre"));
+
+            HttpResponse<String> asked = postTo(page, form("grant", "offers"));
+            assertThat(asked.body()).contains("kliknij link w niej");
+            assertThat(both.drain(Duration.ofSeconds(30))).isTrue();
+            assertThat(mail.waitForIncomingEmail(10_000, 1)).isTrue();
+            MimeMessage message = mail.getReceivedMessages()[0];
+            assertThat(message.getSubject()).contains("Oferty i rabaty");
+            assertThat(db.count("select count(*) from consent_record where contact_id = ? and purpose = 'offers'", anna))
+                    .as("asked, not yet given").isZero();
+            Matcher link = CONFIRM_LINK.matcher(GreenMailUtil.getBody(message).replace("=\r\n", "").replace("=3D", "="));
+            assertThat(link.find()).isTrue();
+            HTTP.send(HttpRequest.newBuilder(URI.create(link.group(1))).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(db.rows("select status, source from consent_record where contact_id = ? and purpose = 'offers'",
+                    anna)).containsExactly(List.of("granted", "double opt-in confirmation (preference centre)"));
+
+            postTo(page, form("withdraw", "*"));
+            assertThat(db.rows("select status, source from consent_record where contact_id = ? and purpose = '*'", anna))
+                    .containsExactly(List.of("withdrawn", "preference centre"));
+            assertThat(HTTP.send(HttpRequest.newBuilder(page).build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .doesNotContain("Otrzymujesz te wiadomości");
+        } finally {
+            both.close();
+        }
+    }
+
+    @Test
+    void thePreferenceCentreOfSomebodyElseOrNobodyLooksTheSameAndChangesNothing() throws Exception {
+        String email = unique("bob@example.pl");
+        db.engine().consent().grant(email, new dev.mailer.contacts.ConsentStatement("newsletter", "granted", null,
+                "form", null, null, java.time.OffsetDateTime.now(), "consent", false), null, "test");
+        long bob = db.count("select id from contact where email_norm = ?", email);
+        long today = java.time.LocalDate.now().toEpochDay();
+        URI foreign = url("/p/" + TestSecret.SIGNER.sign(new dev.mailer.message.Token(
+                dev.mailer.message.Token.Kind.UNSUBSCRIBE, 0, bob, null, today, "someone@elsewhere.example")));
+        URI nobody = url("/p/" + TestSecret.SIGNER.sign(new dev.mailer.message.Token(
+                dev.mailer.message.Token.Kind.UNSUBSCRIBE, 0, 987_654_321L, null, today, "nobody@example.pl")));
+        Map<String, String> before = db.fingerprints();
+
+        HttpResponse<String> a = HTTP.send(HttpRequest.newBuilder(foreign).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> b = HTTP.send(HttpRequest.newBuilder(nobody).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(a.body()).isEqualTo(b.body());
+        assertThat(postTo(foreign, form("withdraw", "*")).body()).isEqualTo(postTo(nobody, form("withdraw", "*")).body());
+        assertThat(db.fingerprints()).isEqualTo(before);
+        assertThat(HTTP.send(HttpRequest.newBuilder(url("/p/not-a-token")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(400);
+    }
+
+    private static HttpResponse<String> postTo(URI uri, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static List<String> recipients() throws Exception {
         List<String> to = new java.util.ArrayList<>();
         for (MimeMessage message : mail.getReceivedMessages()) {

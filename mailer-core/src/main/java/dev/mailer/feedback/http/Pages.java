@@ -2,6 +2,7 @@ package dev.mailer.feedback.http;
 
 import dev.mailer.config.Purposes;
 import dev.mailer.optin.ConsentConfirmation;
+import dev.mailer.optin.PreferenceCentre;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.i18n.Html;
 import dev.mailer.i18n.Wording;
@@ -10,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,6 +51,41 @@ final class Pages {
 
     Pages(String organisation) {
         this(organisation, Purposes.NONE);
+    }
+
+    /**
+     * The preference centre: each listed purpose with its state and one button, then "everything".
+     *
+     * @param canGrant whether a grant can be asked for here (the sign-up mails are on)
+     * @param notice   after a change: {@code saved}, {@code confirm} (a grant was asked for), or null
+     */
+    String preferences(BuiltInLanguage language, List<PreferenceCentre.Choice> choices, boolean canGrant,
+                       String notice) {
+        StringBuilder body = new StringBuilder();
+        if (notice != null) {
+            body.append("<p><strong>").append(WORDING.html(language, "preferences.saved")).append("</strong>");
+            if (notice.equals("confirm")) {
+                body.append(' ').append(WORDING.html(language, "preferences.confirm"));
+            }
+            body.append("</p>\n");
+        }
+        body.append("<p>").append(WORDING.html(language, "preferences.intro")).append("</p>\n");
+        for (PreferenceCentre.Choice choice : choices) {
+            String code = choice.purpose().code();
+            body.append("<h2>").append(Html.escape(choice.purpose().title(language.tag()))).append("</h2>\n<p>")
+                    .append(WORDING.html(language, choice.receiving() ? "preferences.receiving"
+                            : "preferences.notreceiving")).append("</p>\n");
+            if (choice.receiving()) {
+                body.append(form("withdraw", Html.escape(code), WORDING.html(language, "preferences.withdraw"), false));
+            } else if (canGrant) {
+                body.append(form("grant", Html.escape(code), WORDING.html(language, "preferences.grant"), true));
+            } else {
+                body.append("<p>").append(WORDING.html(language, "preferences.nogrant")).append("</p>\n");
+            }
+        }
+        body.append("<p class=\"hint\">").append(WORDING.html(language, "preferences.everything.hint")).append("</p>\n")
+                .append(form("withdraw", "*", WORDING.html(language, "preferences.everything.button"), true));
+        return page(language, "preferences.title", body.toString());
     }
 
     /** After a sign-up: the same page whether or not a message was sent. */

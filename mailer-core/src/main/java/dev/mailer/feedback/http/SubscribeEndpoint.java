@@ -28,12 +28,12 @@ final class SubscribeEndpoint {
     private final Pages pages;
     private final boolean trustProxy;
 
-    SubscribeEndpoint(Optional<SignUps> signUps, Purposes purposes, ServeConfig config, Pages pages,
-                      boolean trustProxy) {
+    SubscribeEndpoint(Optional<SignUps> signUps, Purposes purposes, ServeConfig config, SignUpLimits limits,
+                      Pages pages, boolean trustProxy) {
         this.signUps = signUps;
         this.purposes = purposes;
         this.config = config;
-        this.limits = new SignUpLimits(config.perAddressPerDay(), config.perIpPerHour());
+        this.limits = limits;
         this.pages = pages;
         this.trustProxy = trustProxy;
     }
