@@ -14,15 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the double opt-in messages of {@code mailer serve}'s sign-up form, one job at a time away
+ * Sends the double opt-in messages of {@code mailer serve}'s sign-up form, away
  * from the requests (their answer never waits on a relay, and never tells known addresses from
- * unknown ones). An address that must not be mailed (erased, suppressed, unsubscribed from
+ * unknown ones), by a few workers. An address that must not be mailed (erased, suppressed, unsubscribed from
  * everything) gets nothing; the log says only that one was refused, never who.
  */
 public final class SignUpMailer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SignUpMailer.class);
     /** Sign-ups waiting to be sent; beyond that the form answers 503. */
     public static final int QUEUE = 1000;
+    /** Messages on their way at once: a relay round trip each, so a few in parallel. */
+    public static final int WORKERS = 4;
 
     private final DoubleOptIn optIn;
     private final Sender sender;
@@ -45,7 +47,7 @@ public final class SignUpMailer implements AutoCloseable {
         this.optIn = optIn.withPurposes(purposes);
         this.sender = sender;
         this.purposes = purposes;
-        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), runnable -> {
+        this.worker = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), runnable -> {
             Thread thread = new Thread(runnable, "mailer-signup");
             thread.setDaemon(true);
             return thread;
