@@ -12,7 +12,14 @@ create table consent_request (
     text_version text,                                -- purposes.P.text-version when it was asked
     client_ip    text,                                -- who asked through serve; null from the CLI
     tags         text[]      not null default '{}',   -- given to the contact when they confirm
-    used_at      timestamptz
+    locale       text,                                -- the language asked for, else the contact's
+    used_at      timestamptz,
+    -- the confirmation mail: serve answers a sign-up once the request is stored, and sends the mail
+    -- afterwards; a request not yet mailed (serve stopped, a relay down) is mailed later by
+    -- whichever serve claims it
+    mail_claimed_at timestamptz,
+    mailed_at    timestamptz
 );
 create index consent_request_contact_idx on consent_request (contact_id, requested_at);
 create index consent_request_ip_idx on consent_request (client_ip, requested_at) where client_ip is not null;
+create index consent_request_unmailed_idx on consent_request (requested_at) where mailed_at is null;

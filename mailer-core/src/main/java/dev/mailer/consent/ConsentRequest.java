@@ -10,10 +10,11 @@ import java.util.List;
  * @param source      where it was asked, kept with the consent, e.g. {@code sign-up form (https://shop.example/)}
  * @param textVersion the purpose's wording version when it was asked, or null
  * @param tags        given to the contact when they confirm (a form's allowed tags)
+ * @param locale      the language the mail was asked in, or null (then the contact's)
  * @param usedAt      when the link was used, or null
  */
 public record ConsentRequest(long id, long contactId, String purpose, OffsetDateTime requestedAt, String source,
-                             String textVersion, List<String> tags, OffsetDateTime usedAt) {
+                             String textVersion, List<String> tags, String locale, OffsetDateTime usedAt) {
 
     public ConsentRequest {
         tags = List.copyOf(tags);
@@ -25,7 +26,7 @@ public record ConsentRequest(long id, long contactId, String purpose, OffsetDate
 
     /** What a new request is, before it is stored. */
     public record New(long contactId, String purpose, String source, String textVersion, String clientIp,
-                      List<String> tags) {
+                      List<String> tags, String locale) {
         public New {
             tags = List.copyOf(tags);
         }

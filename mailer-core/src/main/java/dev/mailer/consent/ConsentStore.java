@@ -41,6 +41,18 @@ public interface ConsentStore {
     /** The request with this id if it belongs to this contact; take the contact's lock first. */
     Optional<ConsentRequest> request(long requestId, long contactId);
 
+    /**
+     * Takes the mailing of a request for this process (for five minutes): empty when it was mailed,
+     * is being mailed by another process, or no longer exists.
+     */
+    Optional<ConsentRequest> claimRequestMail(long requestId);
+
+    /** Marks a request's confirmation mail sent. */
+    void requestMailed(long requestId);
+
+    /** Requests made through serve since then whose mail is still to be sent, oldest first. */
+    List<Long> unmailedRequests(java.time.OffsetDateTime since, String cliSource, int limit);
+
     /** Marks a request used; false when it already was. */
     boolean useRequest(long requestId);
 

@@ -65,9 +65,13 @@ public final class DoubleOptIn {
                        String relay, LocalDate expiresOn) {
     }
 
-    /** The contact as checked before sending, and the request stored for them. */
-    private record Addressee(long contactId, String name, boolean created, BuiltInLanguage language,
-                             long requestId) {
+    /**
+     * A request stored and not yet mailed: the contact as checked, and what to say.
+     *
+     * @param created whether the address was new (stored with no consent)
+     */
+    public record Prepared(long requestId, long contactId, EmailAddress address, String purpose, String name,
+                           boolean created, BuiltInLanguage language) {
     }
 
     /** The source of requests made with {@code mailer consent request}. */
@@ -161,35 +165,68 @@ public final class DoubleOptIn {
 
     /** The same for a request from elsewhere (the sign-up form, the preference centre). */
     public Sent request(String email, String purpose, String locale, Sender sender, Origin origin) {
+        return send(prepare(email, purpose, locale, origin), sender);
+    }
+
+    /**
+     * The first half of a request: checks the address, purpose and locale, stores the contact (when
+     * new) and the request, and mails nothing yet. serve answers a sign-up once this is done.
+     *
+     * @throws MailerException usage as {@link #request(String, String, String, Sender, Origin)}
+     */
+    public Prepared prepare(String email, String purpose, String locale, Origin origin) {
         EmailAddress address = EmailAddress.require(email);
         ConsentService.checkPurpose(purpose);
         String languageTag = checkLocale(locale);
-        Addressee addressee = transactions.inTransaction(() -> prepare(address, purpose, languageTag, origin));
+        return transactions.inTransaction(() -> prepare(address, purpose, languageTag, origin));
+    }
 
+    /**
+     * A stored request of serve's still to be mailed, taken for this process (see
+     * {@link ConsentStore#claimRequestMail}); empty when it was mailed or taken, or its person is gone.
+     */
+    public Optional<Prepared> claim(long requestId) {
+        return transactions.inTransaction(() -> people.claimRequestMail(requestId).flatMap(request ->
+                people.contact(request.contactId()).filter(c -> !people.isErased(c.emailNormalized()))
+                        .map(contact -> new Prepared(request.id(), contact.id(), EmailAddress.require(contact.email()),
+                                request.purpose(), contact.name(), false, BuiltInLanguage.ofLocale(
+                                        request.locale() != null ? request.locale() : contact.locale())))));
+    }
+
+    /** Requests made through serve in the last {@code age} whose mail is still to be sent. */
+    public List<Long> unmailed(Duration age, int limit) {
+        return people.unmailedRequests(java.time.OffsetDateTime.now().minus(age), CLI_SOURCE, limit);
+    }
+
+    /** The second half: the confirmation message for a stored request, through the first relay that takes it. */
+    public Sent send(Prepared prepared, Sender sender) {
+        EmailAddress address = prepared.address();
+        String purpose = prepared.purpose();
         LocalDate today = LocalDate.now();
-        String confirm = settings.tokens().sign(new Token(Token.Kind.CONFIRM, addressee.requestId(), addressee.contactId(), purpose,
-                today.toEpochDay(), address.normalized()));
-        String unsubscribe = settings.tokens().sign(new Token(Token.Kind.UNSUBSCRIBE, 0, addressee.contactId(),
+        String confirm = settings.tokens().sign(new Token(Token.Kind.CONFIRM, prepared.requestId(),
+                prepared.contactId(), purpose, today.toEpochDay(), address.normalized()));
+        String unsubscribe = settings.tokens().sign(new Token(Token.Kind.UNSUBSCRIBE, 0, prepared.contactId(),
                 purpose, today.toEpochDay(), address.normalized()));
-        String bounce = settings.tokens().sign(new Token(Token.Kind.BOUNCE, 0, addressee.contactId(), null,
+        String bounce = settings.tokens().sign(new Token(Token.Kind.BOUNCE, 0, prepared.contactId(), null,
                 today.toEpochDay(), address.normalized()));
-        RenderedMessage content = ConfirmationMessage.render(addressee.language(),
-                purposes.title(purpose, addressee.language().tag()),
+        RenderedMessage content = ConfirmationMessage.render(prepared.language(),
+                purposes.title(purpose, prepared.language().tag()),
                 settings.link("c/" + confirm), organisation(), settings.sender());
         String recipient = sendableAddress(address);
         MimeComposer.Composed composed = composer.compose(new MimeComposer.Envelope(settings.from(), null,
-                recipient, addressee.name(), settings.link("u/" + unsubscribe),
+                recipient, prepared.name(), settings.link("u/" + unsubscribe),
                 settings.unsubscribeAddress(unsubscribe),
                 "optin:" + purpose + ":" + settings.fromDomain() + ":mailer", settings.fromDomain()), content);
         byte[] bytes = settings.dkim() == null ? composed.bytes() : settings.dkim().sign(composed.bytes());
 
         String relay = deliver(sender, settings.bounceAddress(bounce), recipient, bytes, address);
+        people.requestMailed(prepared.requestId());
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("purpose", purpose);
-        detail.put("language", addressee.language().tag());
+        detail.put("language", prepared.language().tag());
         detail.put("messageId", composed.messageId());
         audit.record(actor, "consent.request", address.normalized(), detail);
-        return new Sent(address.address(), purpose, addressee.language().tag(), addressee.created(),
+        return new Sent(address.address(), purpose, prepared.language().tag(), prepared.created(),
                 composed.messageId(), relay, today.plusDays(ConsentConfirmation.VALID_DAYS));
     }
 
@@ -198,7 +235,7 @@ public final class DoubleOptIn {
      * the same rules that keep a person from every campaign (the address, "nothing at all", the
      * suppressions). Runs in a unit of work: a refusal rolls back the contact it created.
      */
-    private Addressee prepare(EmailAddress address, String purpose, String locale, Origin origin) {
+    private Prepared prepare(EmailAddress address, String purpose, String locale, Origin origin) {
         String shown = address.address();
         if (people.isErased(address.normalized())) {
             throw MailerException.usage("The address " + shown + " was erased at the person's request; it cannot be"
@@ -223,8 +260,8 @@ public final class DoubleOptIn {
         String contactLocale = existing.map(Contact::locale).orElse(null);
         BuiltInLanguage language = BuiltInLanguage.ofLocale(locale != null ? locale : contactLocale);
         long requestId = people.addRequest(new ConsentRequest.New(contactId, purpose, origin.source(),
-                origin.textVersion(), origin.clientIp(), origin.tags()));
-        return new Addressee(contactId, name, existing.isEmpty(), language, requestId);
+                origin.textVersion(), origin.clientIp(), origin.tags(), locale));
+        return new Prepared(requestId, contactId, address, purpose, name, existing.isEmpty(), language);
     }
 
     /**

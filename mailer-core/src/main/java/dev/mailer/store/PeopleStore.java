@@ -118,14 +118,38 @@ final class PeopleStore implements ConsentStore, SuppressionStore, SubjectStore 
         params.put("text_version", request.textVersion());
         params.put("client_ip", request.clientIp());
         params.put("tags", request.tags());
+        params.put("locale", request.locale());
         return queryLong("insert-consent-request", params);
     }
 
     @Override
+    public Optional<ConsentRequest> claimRequestMail(long requestId) {
+        return request("claim-request-mail", Map.of("request_id", requestId));
+    }
+
+    @Override
+    public void requestMailed(long requestId) {
+        update("request-mailed", Map.of("request_id", requestId));
+    }
+
+    @Override
+    public List<Long> unmailedRequests(OffsetDateTime since, String cliSource, int limit) {
+        List<Long> ids = new ArrayList<>();
+        for (Map<String, Object> row : rows("unmailed-requests", Map.of("since", since, "cli_source", cliSource,
+                "limit", limit))) {
+            ids.add(((Number) row.get("id")).longValue());
+        }
+        return ids;
+    }
+
+    @Override
     public Optional<ConsentRequest> request(long requestId, long contactId) {
+        return request("consent-request", Map.of("request_id", requestId, "contact_id", contactId));
+    }
+
+    private Optional<ConsentRequest> request(String query, Map<String, ?> params) {
         return database.withConnection(connection -> {
-            try (PreparedStatement statement = prepare(connection, "consent-request",
-                    Map.of("request_id", requestId, "contact_id", contactId));
+            try (PreparedStatement statement = prepare(connection, query, params);
                  ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
@@ -135,7 +159,7 @@ final class PeopleStore implements ConsentStore, SuppressionStore, SubjectStore 
                         rs.getString("purpose"), rs.getObject("requested_at", OffsetDateTime.class),
                         rs.getString("source"), rs.getString("text_version"),
                         tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()),
-                        rs.getObject("used_at", OffsetDateTime.class)));
+                        rs.getString("locale"), rs.getObject("used_at", OffsetDateTime.class)));
             }
         });
     }

@@ -106,13 +106,13 @@ values (null, email_hash(:email_norm::text), 'erased', :origin)
 on conflict (email_hash, reason) do nothing
 
 -- name: insert-consent-request
-insert into consent_request (contact_id, purpose, source, text_version, client_ip, tags)
-values (:contact_id, :purpose, :source, :text_version, :client_ip, coalesce(:tags::text[], '{}'))
+insert into consent_request (contact_id, purpose, source, text_version, client_ip, tags, locale)
+values (:contact_id, :purpose, :source, :text_version, :client_ip, coalesce(:tags::text[], '{}'), :locale)
 returning id
 
 -- The caller holds the contact's lock (lock-contact), so a request is used once.
 -- name: consent-request
-select id, contact_id, purpose, requested_at, source, text_version, tags, used_at
+select id, contact_id, purpose, requested_at, source, text_version, tags, locale, used_at
   from consent_request
  where id = :request_id and contact_id = :contact_id
 
@@ -134,3 +134,22 @@ select exists (select 1 from consent_record
 -- name: add-tags
 update contact set tags = array(select distinct unnest(tags || :tags::text[]) order by 1), updated_at = now()
  where id = :contact_id and not (tags @> :tags::text[])
+
+-- One serve takes a request's mail at a time; a claim older than five minutes was a process that
+-- died before it mailed, and may be taken again.
+-- name: claim-request-mail
+update consent_request set mail_claimed_at = now()
+ where id = :request_id and mailed_at is null
+   and (mail_claimed_at is null or mail_claimed_at < now() - interval '5 minutes')
+returning id, contact_id, purpose, requested_at, source, text_version, tags, locale, used_at
+
+-- name: request-mailed
+update consent_request set mailed_at = now() where id = :request_id
+
+-- Requests from serve (not the CLI, which mails its own or says it did not) still to be mailed.
+-- name: unmailed-requests
+select id from consent_request
+ where mailed_at is null and source <> :cli_source and requested_at >= :since::timestamptz
+   and (mail_claimed_at is null or mail_claimed_at < now() - interval '5 minutes')
+ order by requested_at
+ limit :limit

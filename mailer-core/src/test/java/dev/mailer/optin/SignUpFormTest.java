@@ -294,6 +294,28 @@ class SignUpFormTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void aStoredRequestWhoseMailNeverWentOutIsMailedByTheNextSweep() throws Exception {
+        // as if serve had stored the sign-up and died before mailing it
+        String email = unique("late@example.pl");
+        long contact = db.stores().consent().ensureContact(EmailAddress.parse(email).orElseThrow());
+        long request = db.stores().consent().addRequest(new dev.mailer.consent.ConsentRequest.New(contact,
+                "newsletter", "sign-up form", "newsletter-2026-01", "198.51.100.9", List.of(), "pl"));
+        ConfigFileValues config = new ConfigFileValues(null, null, List.of(), null,
+                URI.create("http://127.0.0.1:" + server.address().getPort()),
+                EmailAddress.parse("bounces@kawiarnia.example").orElseThrow(), null, null,
+                ConfigFileValues.Sender.NONE, null, null, PURPOSES, ServeConfig.DEFAULT);
+        try (SignUpMailer next = new SignUpMailer(db.engine().doubleOptIn(DoubleOptIn.settings(config, null,
+                TestSecret.SIGNER), "mailer serve"), new Sender(pool, new Throttle(null, Map.of())), PURPOSES)) {
+            assertThat(mail.waitForIncomingEmail(20_000, 1)).as("swept at start").isTrue();
+            assertThat(next.drain(Duration.ofSeconds(10))).isTrue();
+        }
+        assertThat(recipients()).containsExactly(email);
+        assertThat(mail.getReceivedMessages()[0].getSubject()).contains("Newsletter Kawiarni Nowak", "Potwierdź");
+        assertThat(db.count("select count(*) from consent_request where id = ? and mailed_at is not null", request))
+                .isEqualTo(1);
+    }
+
     private static List<String> recipients() throws Exception {
         List<String> to = new java.util.ArrayList<>();
         for (MimeMessage message : mail.getReceivedMessages()) {

@@ -150,13 +150,26 @@ final class BenchServeCommand implements Callable<Integer> {
                     Phase signUp = load(Long.MAX_VALUE, i -> post(base + "/subscribe", "email=bench-serve-" + run
                             + "-s" + i + "%40bench.invalid&purpose=" + PURPOSE, "10." + (i >> 16 & 255) + "."
                             + (i >> 8 & 255) + "." + (i & 255)));
-                    boolean drained = mailer[0].drain(Duration.ofMinutes(5));
+                    boolean drained = allMailed(run, Duration.ofMinutes(10)) && mailer[0].drain(Duration.ofMinutes(1));
                     return report(run, campaign, oneClick, signUp, drained, sink);
                 } finally {
                     mailer[0].close();
                 }
             }
         }
+    }
+
+    /** Every sign-up's mail sent (the workers catch up after the load), within the wait. */
+    private boolean allMailed(String run, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (count("select count(*) from consent_request q join contact c on c.id = q.contact_id"
+                + " where c.email_norm like ? and q.mailed_at is null", "bench-serve-" + run + "-s%") > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(500);
+        }
+        return true;
     }
 
     private Integer report(String run, long campaign, Phase oneClick, Phase signUp, boolean drained,

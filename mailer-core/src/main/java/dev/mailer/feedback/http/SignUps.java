@@ -3,9 +3,10 @@ package dev.mailer.feedback.http;
 import java.util.List;
 
 /**
- * Where the sign-up form hands a valid sign-up: sends the double opt-in message(s) later, away
- * from the request, so that the answer is the same, and as fast, whether or not the address is
- * known, erased or suppressed (those get no mail).
+ * Where the sign-up form hands a valid sign-up: stores the double opt-in request(s) before the
+ * answer and sends their mails afterwards, away from the request, so that the answer never waits
+ * on a relay and is the same whether or not the address is known, erased or suppressed (those
+ * get no request and no mail).
  */
 public interface SignUps {
     /**
@@ -25,6 +26,6 @@ public interface SignUps {
         }
     }
 
-    /** @return false when it cannot be taken now (the queue is full): the form answers 503 */
+    /** @return false when it cannot be taken now: the form answers 503 (so does a database that is down) */
     boolean accept(SignUp signUp);
 }

@@ -366,7 +366,7 @@ class UnsubscribeServerTest {
         String email = unique("anna@example.pl");
         long anna = contact(email, null);
         long request = db.stores().consent().addRequest(new ConsentRequest.New(anna, "newsletter",
-                "sign-up form (https://shop.example/)", "newsletter-2026-01", "192.0.2.7", List.of("newsletter-form")));
+                "sign-up form (https://shop.example/)", "newsletter-2026-01", "192.0.2.7", List.of("newsletter-form"), null));
         URI link = url("/c/" + token(Token.Kind.CONFIRM, request, anna, "newsletter", today()));
 
         assertThat(post(link, "", Map.of()).statusCode()).isEqualTo(200);
