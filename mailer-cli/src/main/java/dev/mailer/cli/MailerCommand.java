@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
                 SubjectCommand.class,
                 SuppressCommand.class,
                 SendCommand.class,
+                CampaignCommand.class,
                 PreviewCommand.class,
                 ReportCommand.class,
                 FeedbackCommand.class,

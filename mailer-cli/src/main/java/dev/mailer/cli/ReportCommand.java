@@ -73,6 +73,9 @@ final class ReportCommand implements Callable<Integer> {
         row("pending", report.pending());
         row("held (the sender was refused)", report.held());
         row("skipped (no longer eligible)", report.skipped());
+        if (report.cancelled() > 0) {
+            row("cancelled (never sent)", report.cancelled());
+        }
         row("bounced hard", report.bouncedHard());
         row("bounced soft", report.bouncedSoft());
         row("complaints", report.complaints());

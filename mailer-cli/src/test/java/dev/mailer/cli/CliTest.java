@@ -155,7 +155,7 @@ class CliTest {
     }
 
     /** The highest versioned migration this build ships. */
-    private static final int LATEST_MIGRATION = 7;
+    private static final int LATEST_MIGRATION = 8;
 
     @Test
     void dbMigratePrintsTheSchemaVersion() {

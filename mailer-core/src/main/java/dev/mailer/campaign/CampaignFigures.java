@@ -8,6 +8,6 @@ import java.time.OffsetDateTime;
  * @param firstSentAt when its first message went out; null when none did
  */
 public record CampaignFigures(long sent, long failed, long deferred, long unknown, long pending, long skipped,
-                              long held, OffsetDateTime firstSentAt, OffsetDateTime lastSentAt, long bouncedHard,
+                              long held, long cancelled, OffsetDateTime firstSentAt, OffsetDateTime lastSentAt, long bouncedHard,
                               long bouncedSoft, long complaints, long unsubscribes) {
 }

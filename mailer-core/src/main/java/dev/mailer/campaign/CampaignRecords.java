@@ -19,6 +19,15 @@ public interface CampaignRecords {
 
     void setStatus(long campaignId, CampaignStatus status);
 
+    /** The campaign's status, its row locked until the unit of work ends (a run's start, a cancel). */
+    CampaignStatus lockStatus(long campaignId);
+
+    /** Every campaign, newest first, with its rows by outcome. */
+    List<CampaignListing> list();
+
+    /** Cancels the campaign: its rows still to be sent become cancelled; returns how many. */
+    long cancel(long campaignId);
+
     /** Delivery and feedback figures of a campaign. */
     CampaignFigures figures(long campaignId);
 

@@ -21,7 +21,8 @@ import java.util.Map;
 public record CampaignReport(String campaign, CampaignStatus status, OffsetDateTime startedAt, OffsetDateTime finishedAt,
                              long considered, Map<String, Long> excluded, long sent, long failed, long deferred,
                              long unknown, long pending, long skipped, long bouncedHard, long bouncedSoft,
-                             long complaints, long unsubscribes, long held, List<SendWarning> warnings,
+                             long complaints, long unsubscribes, long held, long cancelled,
+                             List<SendWarning> warnings,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Double elapsedSeconds,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond) {
 
@@ -43,7 +44,7 @@ public record CampaignReport(String campaign, CampaignStatus status, OffsetDateT
         return new CampaignReport(campaign.name(), campaign.status(), campaign.startedAt(), campaign.finishedAt(),
                 gate == null ? 0 : gate.considered(), excluded, sent, figures.failed(), figures.deferred(),
                 figures.unknown(), figures.pending(), figures.skipped(), figures.bouncedHard(), figures.bouncedSoft(),
-                figures.complaints(), figures.unsubscribes(), figures.held(),
+                figures.complaints(), figures.unsubscribes(), figures.held(), figures.cancelled(),
                 StoredWarnings.of(ports.campaigns().refusals(campaign.id())),
                 elapsed == null ? null : Math.round(elapsed * 100) / 100.0,
                 elapsed == null ? null : Math.round(sent / elapsed * 10) / 10.0);

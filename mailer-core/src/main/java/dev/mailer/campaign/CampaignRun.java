@@ -203,12 +203,18 @@ public final class CampaignRun {
     public RunResult run() {
         Transactions transactions = ports.transactions();
         DeliveryRecords deliveries = ports.deliveries();
+        ports.campaigns().find(spec.name()).filter(c -> c.status() == CampaignStatus.CANCELLED).ifPresent(c -> {
+            throw CampaignCancel.refusal(c);
+        });
         long campaignId = transactions.inTransaction(() -> ports.campaigns().findOrCreate(spec.name(),
                 spec.purpose(), spec.template(), GateRulesJson.write(spec.gateRules(null))));
         GateRules rules = spec.gateRules(campaignId);
         GateReport gate = ports.gate().report(rules);
         SenderLease lease = new SenderLease(transactions, deliveries, campaignId, options.leaseSeconds());
         transactions.inTransaction(() -> {
+            if (ports.campaigns().lockStatus(campaignId) == CampaignStatus.CANCELLED) {
+                throw CampaignCancel.refusal(ports.campaigns().find(spec.name()).orElseThrow());
+            }
             lease.register();
             deliveries.markInDoubt(campaignId);
             deliveries.releaseHeld(campaignId);

@@ -5,13 +5,15 @@ import com.fasterxml.jackson.annotation.JsonValue;
 /**
  * Where a campaign stands (the {@code campaign.status} column, bound by {@link #code()}): created by
  * its first preview or send, sending while a run works on it, paused when a run ended with work
- * left (deferred rows, a limit, a stop), finished when no row is pending or deferred.
+ * left (deferred rows, a limit, a stop), finished when no row is pending or deferred, cancelled
+ * for good by {@code mailer campaign cancel} (its open rows are never sent, its name not reused).
  */
 public enum CampaignStatus {
     CREATED("created"),
     SENDING("sending"),
     PAUSED("paused"),
-    FINISHED("finished");
+    FINISHED("finished"),
+    CANCELLED("cancelled");
 
     private final String code;
 

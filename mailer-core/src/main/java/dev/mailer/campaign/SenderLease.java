@@ -87,7 +87,8 @@ final class SenderLease implements AutoCloseable {
                             + " left to it, and this sender goes on with rows nobody holds.", silentMillis / 1000);
                     deliveries.registerSender(campaignId, owner);
                 }
-                return deliveries.activeSenders(campaignId, DeliveryRecords.SENDER_SILENT_SECONDS);
+                // this sender counts even in the moment it was taken for dead and registers again
+                return Math.max(1, deliveries.activeSenders(campaignId, DeliveryRecords.SENDER_SILENT_SECONDS));
             });
             if (silentMillis > DeliveryRecords.SENDER_SILENT_SECONDS * 1000L) {
                 LOG.warn("This sender was not heard from for {} s (paused, or cut off from the database); rows"

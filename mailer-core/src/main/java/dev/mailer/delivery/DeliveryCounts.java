@@ -2,7 +2,7 @@ package dev.mailer.delivery;
 
 /** A campaign's delivery rows by status. */
 public record DeliveryCounts(long sent, long failed, long deferred, long unknown, long pending, long skipped,
-                             long held, long total) {
+                             long held, long cancelled, long total) {
 
     /** Rows a run still has to work on: pending and deferred. */
     public long open() {

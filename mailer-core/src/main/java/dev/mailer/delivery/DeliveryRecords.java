@@ -65,7 +65,7 @@ public interface DeliveryRecords {
     /** Who else holds rows of the campaign now: live senders only (dead ones' rows can be claimed). */
     List<Holder> heldByOthers(long campaignId, String owner);
 
-    /** Senders of the campaign heard from within {@code aliveSeconds}; at least 1. */
+    /** Senders of the campaign heard from within {@code aliveSeconds} (0 when none runs). */
     int activeSenders(long campaignId, int aliveSeconds);
 
     /** Removes a sender's registration: its own at the end of its run, or one found dead. */

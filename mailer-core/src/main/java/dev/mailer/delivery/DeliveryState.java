@@ -5,7 +5,8 @@ package dev.mailer.delivery;
  * A row starts {@link #PENDING}; a sender makes it {@link #SENDING} just before its DATA goes out
  * and then gives it its outcome. A row left {@code SENDING} by a sender that died is
  * {@link #UNKNOWN}: nobody knows whether it arrived. A row whose message the relay or the
- * receiving provider refused because of the sender is {@link #HELD}: the next run sends it.
+ * receiving provider refused because of the sender is {@link #HELD}: the next run sends it. Rows
+ * still to be sent when the campaign was cancelled are {@link #CANCELLED}, and never sent.
  */
 public enum DeliveryState {
     PENDING("pending"),
@@ -15,7 +16,8 @@ public enum DeliveryState {
     FAILED("failed"),
     SKIPPED("skipped"),
     UNKNOWN("unknown"),
-    HELD("held");
+    HELD("held"),
+    CANCELLED("cancelled");
 
     private final String code;
 

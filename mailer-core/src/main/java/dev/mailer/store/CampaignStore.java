@@ -1,5 +1,6 @@
 package dev.mailer.store;
 
+import dev.mailer.campaign.CampaignListing;
 import dev.mailer.campaign.CampaignFigures;
 import dev.mailer.campaign.CampaignRecords;
 import dev.mailer.campaign.CampaignStatus;
@@ -27,6 +28,50 @@ public final class CampaignStore implements CampaignRecords {
 
     CampaignStore(Database database) {
         this.database = database;
+    }
+
+    @Override
+    public List<CampaignListing> list() {
+        return database.withConnection(c -> {
+            List<CampaignListing> campaigns = new ArrayList<>();
+            try (PreparedStatement statement = prepare(c, "campaign-list", Map.of());
+                 ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    campaigns.add(new CampaignListing(rs.getString("name"), rs.getString("purpose"),
+                            CampaignStatus.ofCode(rs.getString("status")),
+                            rs.getObject("created_at", OffsetDateTime.class),
+                            rs.getObject("finished_at", OffsetDateTime.class), rs.getLong("sent"),
+                            rs.getLong("failed"), rs.getLong("open"), rs.getLong("held"), rs.getLong("unknown"),
+                            rs.getLong("skipped"), rs.getLong("cancelled")));
+                }
+            }
+            return campaigns;
+        });
+    }
+
+    @Override
+    public CampaignStatus lockStatus(long campaignId) {
+        return database.withConnection(c -> {
+            try (PreparedStatement statement = prepare(c, "lock-campaign-status", Map.of("campaign_id", campaignId));
+                 ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return CampaignStatus.ofCode(rs.getString(1));
+            }
+        });
+    }
+
+    @Override
+    public long cancel(long campaignId) {
+        return database.withConnection(c -> {
+            long rows;
+            try (PreparedStatement statement = prepare(c, "cancel-deliveries", Map.of("campaign_id", campaignId))) {
+                rows = statement.executeUpdate();
+            }
+            try (PreparedStatement statement = prepare(c, "cancel-campaign", Map.of("campaign_id", campaignId))) {
+                statement.executeUpdate();
+            }
+            return rows;
+        });
     }
 
     @Override
@@ -88,7 +133,7 @@ public final class CampaignStore implements CampaignRecords {
                 f.next();
                 return new CampaignFigures(d.getLong("sent"), d.getLong("failed"), d.getLong("deferred"),
                         d.getLong("unknown"), d.getLong("pending"), d.getLong("skipped"), d.getLong("held"),
-                        d.getObject("first_sent_at", OffsetDateTime.class),
+                        d.getLong("cancelled"), d.getObject("first_sent_at", OffsetDateTime.class),
                         d.getObject("last_sent_at", OffsetDateTime.class), f.getLong("bounced_hard"),
                         f.getLong("bounced_soft"), f.getLong("complaints"), f.getLong("unsubscribes"));
             }

@@ -143,7 +143,7 @@ public final class DeliveryStore implements DeliveryRecords {
                     Map.of("campaign_id", campaignId, "alive_seconds", aliveSeconds));
                  ResultSet rs = statement.executeQuery()) {
                 rs.next();
-                return Math.max(1, rs.getInt(1));
+                return rs.getInt(1);
             }
         });
     }
@@ -161,7 +161,7 @@ public final class DeliveryStore implements DeliveryRecords {
                 rs.next();
                 return new DeliveryCounts(rs.getLong("sent"), rs.getLong("failed"), rs.getLong("deferred"),
                         rs.getLong("unknown"), rs.getLong("pending"), rs.getLong("skipped"), rs.getLong("held"),
-                        rs.getLong("total"));
+                        rs.getLong("cancelled"), rs.getLong("total"));
             }
         });
     }

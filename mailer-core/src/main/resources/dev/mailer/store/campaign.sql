@@ -37,6 +37,7 @@ select count(*) filter (where status = 'sent')     as sent,
        count(*) filter (where status = 'pending')  as pending,
        count(*) filter (where status = 'skipped')  as skipped,
        count(*) filter (where status = 'held')     as held,
+       count(*) filter (where status = 'cancelled') as cancelled,
        min(sent_at) as first_sent_at,
        max(sent_at) as last_sent_at
   from delivery
@@ -83,3 +84,30 @@ select c.email, d.status, d.attempts, d.smtp_code, d.enhanced_status, d.smtp_rep
   left join feedback f on f.contact_id = d.contact_id
  where d.campaign_id = :campaign_id
  order by d.id
+
+-- Every campaign with its rows by status, newest first.
+-- name: campaign-list
+select c.name, c.purpose, c.status, c.created_at, c.finished_at,
+       count(d.id) filter (where d.status = 'sent')      as sent,
+       count(d.id) filter (where d.status = 'failed')    as failed,
+       count(d.id) filter (where d.status in ('pending', 'deferred', 'sending')) as open,
+       count(d.id) filter (where d.status = 'held')      as held,
+       count(d.id) filter (where d.status = 'unknown')   as unknown,
+       count(d.id) filter (where d.status = 'skipped')   as skipped,
+       count(d.id) filter (where d.status = 'cancelled') as cancelled
+  from campaign c
+  left join delivery d on d.campaign_id = c.id
+ group by c.id
+ order by c.created_at desc, c.id desc
+
+-- Rows still to be sent never will be. Rows being sent now belong to a live sender: cancel refuses
+-- while one runs (active-senders), so none are left 'sending' here but a dead sender's.
+-- name: cancel-deliveries
+update delivery set status = 'cancelled', next_attempt_at = null, updated_at = now()
+ where campaign_id = :campaign_id and status in ('pending', 'deferred', 'held')
+
+-- name: cancel-campaign
+update campaign set status = 'cancelled', finished_at = now() where id = :campaign_id
+
+-- name: lock-campaign-status
+select status from campaign where id = :campaign_id for update

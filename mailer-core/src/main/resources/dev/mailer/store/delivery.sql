@@ -162,6 +162,7 @@ select count(*) filter (where status = 'sent')     as sent,
        count(*) filter (where status = 'pending')  as pending,
        count(*) filter (where status = 'skipped')  as skipped,
        count(*) filter (where status = 'held')     as held,
+       count(*) filter (where status = 'cancelled') as cancelled,
        count(*)                                    as total
   from delivery
  where campaign_id = :campaign_id
