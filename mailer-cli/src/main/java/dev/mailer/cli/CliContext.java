@@ -3,6 +3,7 @@ package dev.mailer.cli;
 import dev.mailer.engine.Engine;
 import dev.mailer.transport.SmtpRelay;
 import dev.mailer.error.MailerException;
+import dev.mailer.error.SecretMask;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -32,6 +33,12 @@ import javax.net.ssl.SSLSocketFactory;
  * sees the result.
  */
 public final class CliContext implements AutoCloseable {
+    /** Environment variables whose values are secrets, or URLs that may hold one. */
+    static final List<String> SECRET_VARIABLES = List.of("MAILER_DB_PASSWORD", "MAILER_SMTP_PASSWORD",
+            "MAILER_MAILBOX_PASSWORD", "MAILER_SECRET");
+    static final List<String> URL_VARIABLES = List.of("MAILER_DB_URL", "MAILER_SMTP_URL", "MAILER_MAILBOX_URL");
+
+    private final SecretMask secrets;
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
@@ -52,11 +59,35 @@ public final class CliContext implements AutoCloseable {
     private Engine engine;
 
     CliContext(PrintStream out, PrintStream err, Map<String, String> env, InputStream in, boolean terminal) {
-        this.out = out;
-        this.err = err;
+        this(out, err, env, in, terminal, new SecretMask());
+    }
+
+    /**
+     * @param secrets where every secret this command comes to know is registered; everything printed
+     *                on {@code out} and {@code err} is masked with it
+     */
+    CliContext(PrintStream out, PrintStream err, Map<String, String> env, InputStream in, boolean terminal,
+               SecretMask secrets) {
+        this.secrets = secrets;
+        this.out = ScrubbedOutput.printStream(out, secrets);
+        this.err = ScrubbedOutput.printStream(err, secrets);
         this.env = env;
         this.in = in;
         this.terminal = terminal;
+        SECRET_VARIABLES.forEach(name -> secrets.add(env.get(name)));
+        URL_VARIABLES.forEach(name -> secrets.addUrl(env.get(name)));
+    }
+
+    /** The secrets in play: whatever is printed is masked with them. */
+    SecretMask secrets() {
+        return secrets;
+    }
+
+    /** Registers the passwords of URLs on the command line before anything can print them. */
+    void arguments(String[] args) {
+        for (String arg : args) {
+            secrets.addUrl(arg);
+        }
     }
 
     public PrintStream out() {
@@ -133,6 +164,9 @@ public final class CliContext implements AutoCloseable {
                 file = Path.of("mailer.yaml");
             }
             config = file == null ? ConfigFileValues.EMPTY : ConfigFile.read(file);
+            secrets.addUrl(config.db());
+            config.smtp().forEach(secrets::addUrl);
+            secrets.addUrl(config.mailbox());
         }
         return config;
     }
@@ -260,9 +294,14 @@ public final class CliContext implements AutoCloseable {
 
     @Override
     public void close() {
-        if (database != null) {
-            database.close();
-            database = null;
+        try {
+            if (database != null) {
+                database.close();
+                database = null;
+            }
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 }

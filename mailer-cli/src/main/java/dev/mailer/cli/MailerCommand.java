@@ -78,13 +78,19 @@ final class MailerCommand implements Runnable {
         CommandLine commandLine = new CommandLine(MailerCommand.class, new ContextFactory(context));
         commandLine.setOut(new java.io.PrintWriter(context.out(), true));
         commandLine.setErr(new java.io.PrintWriter(context.err(), true));
-        commandLine.setExecutionExceptionHandler(new ExitCodes(context));
+        ExitCodes exitCodes = new ExitCodes(context);
+        commandLine.setExecutionExceptionHandler(exitCodes);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionStrategy(parseResult -> {
             List<CommandLine> chain = parseResult.asCommandLineList();
             String qualified = chain.get(chain.size() - 1).getCommandSpec().qualifiedName(" ");
             context.command(qualified.startsWith("mailer ") ? qualified.substring("mailer ".length()) : qualified);
-            return new CommandLine.RunLast().execute(parseResult);
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (Error e) {
+                // picocli hands only Exceptions to the handler: an Error must not end the command unexplained
+                return exitCodes.handle(e, parseResult);
+            }
         });
         return commandLine;
     }

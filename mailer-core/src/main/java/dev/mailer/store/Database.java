@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.mailer.error.DatabaseUnreachable;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
+import dev.mailer.error.SecretMask;
 import dev.mailer.store.embedded.EmbeddedPostgres;
 import dev.mailer.transaction.Transactions;
 import java.util.concurrent.CompletableFuture;
@@ -39,11 +40,14 @@ public final class Database implements Transactions, AutoCloseable {
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
     private final Semaphore checking = new Semaphore(1);
+    /** The passwords this database is reached with: no message of the driver's is passed on with them. */
+    private final SecretMask secrets;
 
-    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool) {
+    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool, SecretMask secrets) {
         this.settings = settings;
         this.embedded = embedded;
         this.pool = pool;
+        this.secrets = secrets;
     }
 
     public static Database open(DatabaseSettings settings) {
@@ -56,12 +60,17 @@ public final class Database implements Transactions, AutoCloseable {
             url = embedded.jdbcUrl();
             user = embedded.user();
             password = embedded.password();
-        } else if (!url.startsWith("jdbc:postgresql://")) {
+        }
+        SecretMask secrets = new SecretMask();
+        secrets.addUrl(url);
+        secrets.add(password);
+        if (!settings.isEmbedded() && !url.startsWith("jdbc:postgresql://")) {
             throw MailerException.of(ErrorKind.CONFIG, "The database URL must start with jdbc:postgresql://, not '"
                     + DatabaseSettings.maskPassword(url) + "'.");
         }
         try {
-            Database database = new Database(settings, embedded, pool(url, user, password, settings.poolSize(), settings.timeouts()));
+            Database database = new Database(settings, embedded,
+                    pool(url, user, password, settings.poolSize(), settings.timeouts(), secrets), secrets);
             database.migrate();
             return database;
         } catch (RuntimeException e) {
@@ -73,7 +82,7 @@ public final class Database implements Transactions, AutoCloseable {
     }
 
     private static HikariDataSource pool(String url, String user, String password, int size,
-                                         DatabaseSettings.Timeouts timeouts) {
+                                         DatabaseSettings.Timeouts timeouts, SecretMask secrets) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
@@ -108,7 +117,7 @@ public final class Database implements Transactions, AutoCloseable {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
             throw new MailerException(ErrorKind.DATABASE_UNREACHABLE, "Cannot connect to PostgreSQL at "
-                    + DatabaseSettings.maskPassword(url) + ": " + rootMessage(e) + ".", e);
+                    + DatabaseSettings.maskPassword(url) + ": " + secrets.scrub(rootMessage(e)) + ".", e);
         }
     }
 
@@ -124,7 +133,7 @@ public final class Database implements Transactions, AutoCloseable {
             return result.targetSchemaVersion != null ? result.targetSchemaVersion : currentVersion();
         } catch (FlywayException e) {
             throw new MailerException(ErrorKind.SCHEMA, "Migrating the database schema failed: "
-                    + firstLine(e.getMessage()), e);
+                    + secrets.scrub(firstLine(e.getMessage())), e);
         }
     }
 
@@ -263,9 +272,10 @@ public final class Database implements Transactions, AutoCloseable {
     /** The failure as the person at the terminal should hear it: the database gone, or a statement's error. */
     MailerException error(SQLException e) {
         if (connectionLost(e)) {
-            return new DatabaseUnreachable(settings.describe(), firstLine(rootMessage(e)), e);
+            return new DatabaseUnreachable(settings.describe(), secrets.scrub(firstLine(rootMessage(e))), e);
         }
-        return new MailerException(ErrorKind.INTERNAL, "Database error: " + firstLine(e.getMessage()) + ".", e);
+        return new MailerException(ErrorKind.INTERNAL, "Database error: " + secrets.scrub(firstLine(e.getMessage())) + ".",
+                e);
     }
 
     /**
