@@ -204,14 +204,17 @@ public final class CliContext implements AutoCloseable {
         return MessageSettings.of(campaign.from(), campaign.replyTo(), config(), new TokenSigner(secret));
     }
 
-    /** SMTP relay URLs: --smtp flags, else MAILER_SMTP_URL (comma-separated), else the config file. */
+    /**
+     * SMTP relay URLs: --smtp flags, else MAILER_SMTP_URL (comma-separated, split only before a new
+     * smtp:// or smtps://, so a comma in a password does not cut it), else the config file.
+     */
     List<String> smtpUrls(List<String> flags) {
         if (flags != null && !flags.isEmpty()) {
             return flags;
         }
         String fromEnv = env("MAILER_SMTP_URL");
         if (fromEnv != null) {
-            return List.of(fromEnv.split("\\s*,\\s*"));
+            return SmtpRelay.splitList(fromEnv);
         }
         return config().smtp() == null ? List.of() : config().smtp();
     }

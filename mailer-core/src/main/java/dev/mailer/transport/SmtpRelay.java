@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -65,6 +66,8 @@ public record SmtpRelay(
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+    /** A comma that starts the next relay of a list: only before a new smtp:// or smtps://. */
+    private static final Pattern LIST_SEPARATOR = Pattern.compile("\\s*,\\s*(?=(?i:smtps?://))");
 
     public SmtpRelay {
         Objects.requireNonNull(tls, "tls");
@@ -196,6 +199,18 @@ public record SmtpRelay(
                 (int) DEFAULT_TIMEOUT.toSeconds(), shown);
         return new SmtpRelay(tls, host, port, user, password, connections, perConnection,
                 Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /**
+     * The relay URLs of a comma-separated list ({@code MAILER_SMTP_URL}). A comma separates relays
+     * only where a new {@code smtp://} or {@code smtps://} follows it, so a password with a comma
+     * stays whole (it may also be written {@code %2C}).
+     */
+    public static List<String> splitList(String list) {
+        if (list == null || list.isBlank()) {
+            return List.of();
+        }
+        return List.of(LIST_SEPARATOR.split(list.strip()));
     }
 
     /** For people and logs: {@code smtp://user:***@host:587}, never the password. */

@@ -29,6 +29,17 @@ class SmtpRelayTest {
         assertThat(relay.authenticates()).isFalse();
     }
 
+    @Test
+    void aListIsSplitOnlyBeforeANewRelaySoACommaInAPasswordStaysInIt() {
+        assertThat(SmtpRelay.splitList("smtp://news:Zq7,Vx9@relay1.example:587?connections=8 , SMTPS://news:a,b,c@relay2.example"))
+                .containsExactly("smtp://news:Zq7,Vx9@relay1.example:587?connections=8", "SMTPS://news:a,b,c@relay2.example");
+        assertThat(SmtpRelay.splitList("smtp://relay.example")).containsExactly("smtp://relay.example");
+        assertThat(SmtpRelay.splitList("  ")).isEmpty();
+        SmtpRelay encoded = SmtpRelay.parse(SmtpRelay.splitList("smtp://news:Zq7%2CVx9@relay1.example").get(0));
+        assertThat(encoded.password()).isEqualTo("Zq7,Vx9");
+        assertThat(SmtpRelay.parse("smtp://news:Zq7,Vx9@relay1.example").password()).isEqualTo("Zq7,Vx9");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "smtp://relay.example,                     STARTTLS, 587",
