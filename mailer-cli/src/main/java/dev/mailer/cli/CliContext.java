@@ -10,6 +10,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.config.ConfigFile;
 import dev.mailer.config.ConfigFileValues;
+import dev.mailer.feedback.mailbox.MailboxUrl;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.message.Secrets;
 import dev.mailer.message.TokenSigner;
@@ -22,8 +23,12 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -34,8 +39,8 @@ import javax.net.ssl.SSLSocketFactory;
  */
 public final class CliContext implements AutoCloseable {
     /** Environment variables whose values are secrets, or URLs that may hold one. */
-    static final List<String> SECRET_VARIABLES = List.of("MAILER_DB_PASSWORD", "MAILER_SMTP_PASSWORD",
-            "MAILER_MAILBOX_PASSWORD", "MAILER_SECRET");
+    static final List<String> SECRET_VARIABLES = List.of(Credential.DB.variable(), Credential.SMTP.variable(),
+            Credential.MAILBOX.variable(), "MAILER_SECRET");
     static final List<String> URL_VARIABLES = List.of("MAILER_DB_URL", "MAILER_SMTP_URL", "MAILER_MAILBOX_URL");
 
     private final SecretMask secrets;
@@ -52,6 +57,9 @@ public final class CliContext implements AutoCloseable {
     private String command;
     private DatabaseSettings.Timeouts databaseTimeouts = DatabaseSettings.Timeouts.BATCH;
     private String dbFlag;
+    private Path dbPasswordFileFlag;
+    private final Map<Credential, Optional<String>> passwords = new EnumMap<>(Credential.class);
+    private final Set<Credential> warned = EnumSet.noneOf(Credential.class);
     private Path configFlag;
     private Path homeOverride;
     private ConfigFileValues config;
@@ -131,6 +139,34 @@ public final class CliContext implements AutoCloseable {
 
     void dbFlag(String url) {
         this.dbFlag = url;
+        secrets.addUrl(url);
+    }
+
+    void dbPasswordFileFlag(Path file) {
+        this.dbPasswordFileFlag = file;
+    }
+
+    /**
+     * A service's password for URLs that name a user without one ({@link Credential}), read once and
+     * registered as a secret; null when none is given.
+     */
+    String password(Credential credential, Path flagFile) {
+        Optional<String> password = passwords.get(credential);
+        if (password == null) {
+            password = Optional.ofNullable(credential.resolve(flagFile, this::env, config()));
+            password.ifPresent(secrets::add);
+            passwords.put(credential, password);
+        }
+        return password.orElse(null);
+    }
+
+    /** Says once on stderr that a password given with a flag is visible to everyone on the machine. */
+    private void warnIfOnCommandLine(Credential credential, List<String> flagValues) {
+        boolean visible = flagValues != null
+                && flagValues.stream().anyMatch(v -> v != null && !SecretMask.maskUrls(v).equals(v));
+        if (visible && warned.add(credential)) {
+            err.println(credential.commandLineWarning());
+        }
     }
 
     public void configFlag(Path file) {
@@ -177,7 +213,9 @@ public final class CliContext implements AutoCloseable {
             return DatabaseSettings.embedded(home(), env("MAILER_PG_USER")).forCommand(command)
                     .withTimeouts(databaseTimeouts);
         }
-        return DatabaseSettings.server(url, env("MAILER_DB_USER"), env("MAILER_DB_PASSWORD")).withTimeouts(databaseTimeouts);
+        warnIfOnCommandLine(Credential.DB, dbFlag == null ? null : List.of(dbFlag));
+        return DatabaseSettings.server(url, env("MAILER_DB_USER"), password(Credential.DB, dbPasswordFileFlag))
+                .withTimeouts(databaseTimeouts);
     }
 
     /** Where campaign templates live: --templates, else the config file's 'templates', else ./templates. */
@@ -221,20 +259,31 @@ public final class CliContext implements AutoCloseable {
 
     /**
      * The relays to send through, parsed; one clear sentence when none is configured or a URL is
-     * wrong (the password masked).
+     * wrong (the password masked). A URL that names a user without a password takes the SMTP
+     * password ({@link Credential#SMTP}; {@code passwordFile} is --smtp-password-file).
      */
-    List<SmtpRelay> smtpRelays(List<String> flags) {
+    List<SmtpRelay> smtpRelays(List<String> flags, Path passwordFile) {
         List<String> urls = smtpUrls(flags);
         if (urls.isEmpty()) {
             throw MailerException.usage("No SMTP relay is configured: give --smtp URL, MAILER_SMTP_URL or 'smtp' in"
                     + " mailer.yaml (e.g. smtp://relay.example.com:587?connections=8).");
         }
-        return urls.stream().map(SmtpRelay::parse).toList();
+        warnIfOnCommandLine(Credential.SMTP, flags);
+        return urls.stream().map(url -> SmtpRelay.parse(url, () -> password(Credential.SMTP, passwordFile))).toList();
     }
 
     /** The feedback mailbox URL: --mailbox, else MAILER_MAILBOX_URL, else the config file; null when none. */
-    String mailboxUrl(String flag) {
+    private String mailboxUrl(String flag) {
         return first(flag, env("MAILER_MAILBOX_URL"), config().mailbox());
+    }
+
+    /**
+     * The feedback mailbox, parsed; a URL that names a user without a password takes the mailbox
+     * password ({@link Credential#MAILBOX}; {@code passwordFile} is --mailbox-password-file).
+     */
+    MailboxUrl mailbox(String flag, Path passwordFile) {
+        warnIfOnCommandLine(Credential.MAILBOX, flag == null ? null : List.of(flag));
+        return MailboxUrl.parse(mailboxUrl(flag), () -> password(Credential.MAILBOX, passwordFile));
     }
 
     /**

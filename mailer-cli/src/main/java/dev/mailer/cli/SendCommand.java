@@ -32,7 +32,9 @@ import picocli.CommandLine.Parameters;
         },
         footer = {"", "Examples:",
                 "  mailer send examples/newsletter.yaml --dry-run",
-                "  mailer send examples/newsletter.yaml --dry-run --json | jq .excluded"})
+                "  mailer send examples/newsletter.yaml --dry-run --json | jq .excluded",
+                "  MAILER_SMTP_PASSWORD_FILE=/etc/mailer/smtp.pw mailer send examples/newsletter.yaml \\",
+                "      --smtp 'smtp://news@relay.example.com:587?connections=8'"})
 final class SendCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -48,9 +50,8 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object (SPEC §6).")
     boolean json;
 
-    @Option(names = "--smtp", paramLabel = "URL",
-            description = "SMTP relay, repeatable: smtp://[user:password@]host[:port]?tls=starttls|tls|none&connections=N")
-    List<String> smtp;
+    @Mixin
+    RelayOptions relayOptions;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Campaign name, overriding the file's 'name'.")
     String name;
@@ -71,7 +72,7 @@ final class SendCommand implements Callable<Integer> {
     }
 
     private int send(CampaignSpec spec) {
-        List<SmtpRelay> relays = context.smtpRelays(smtp);
+        List<SmtpRelay> relays = relayOptions.relays(context);
         CampaignMessages messages;
         try {
             messages = CampaignMessages.prepare(spec, context.messageSettings(spec, false),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailer.transport.FaultySmtpServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -122,6 +123,113 @@ class SecretsCliTest {
             assertThat(held.err()).contains("Email address is not verified", "news:***");
             assertThat(JSON.readTree(held.out()).get("warnings").get(0).get("reply").asText()).contains("news:***");
             assertNoPassword(held, PASSWORD, "Zq7Hw", "Vx9Kp");
+        }
+    }
+
+    @Test
+    void withThePasswordInTheEnvironmentNoCommandLineOfTheSendShowsIt() throws Exception {
+        ShopFixture shop = ShopFixture.create(dir, new CliRunner());
+        Path campaign = shop.campaign("environment", "600/min");
+        shop.importContacts(20);
+        try (FaultySmtpServer relay = FaultySmtpServer.start()) {
+            relay.requireAuth("news", PASSWORD);
+            Map<String, String> env = new java.util.HashMap<>(shop.cli().env());
+            env.put("MAILER_SMTP_PASSWORD", PASSWORD);
+            try (MailerProcess send = MailerProcess.start(dir, "send", env, "send", campaign.toString(), "--config",
+                    shop.config().toString(), "--smtp", "smtp://news@127.0.0.1:" + relay.port() + "?tls=none",
+                    "--json", "--db", shop.cli().dbUrl())) {
+                Path cmdline = Path.of("/proc", Long.toString(send.pid()), "cmdline");
+                String seen = "";
+                while (send.isAlive() && relay.received().isEmpty()) {
+                    seen = Files.isReadable(cmdline) ? Files.readString(cmdline).replace('\0', ' ') : seen;
+                    Thread.sleep(20);
+                }
+                assertThat(send.waitFor(Duration.ofSeconds(90))).as(send.output()).isZero();
+                assertThat(seen).as("what ps shows while it sends").contains("smtp://news@127.0.0.1");
+                assertNoPassword(seen, PASSWORD, "Zq7Hw", "Vx9Kp");
+                assertNoPassword(send.output(), PASSWORD, "Zq7Hw", "Vx9Kp");
+                assertThat(send.err()).doesNotContain("warning");
+            }
+            assertThat(relay.received()).hasSize(20).allSatisfy(r -> assertThat(r.authenticated()).isEqualTo("news"));
+        }
+    }
+
+    @Test
+    void passwordFilesGivenByFlagEnvironmentOrMailerYamlLoseTheirLineEndAndAnUnreadableOneIsExitTwo() throws Exception {
+        ShopFixture shop = ShopFixture.create(dir, new CliRunner());
+        shop.importContacts(2);
+        Path file = Files.writeString(dir.resolve("smtp.pw"), PASSWORD + "\n");
+        Files.writeString(shop.config(), "smtp-password-file: " + file + "\n", java.nio.file.StandardOpenOption.APPEND);
+        try (FaultySmtpServer relay = FaultySmtpServer.start()) {
+            relay.requireAuth("news", PASSWORD);
+            String url = "smtp://news@127.0.0.1:" + relay.port() + "?tls=none";
+
+            CliRunner.Result fromYaml = shop.send(shop.campaign("yaml", null), url);
+            assertThat(fromYaml.exitCode()).as(fromYaml.err()).isZero();
+            assertThat(relay.received()).hasSize(2).allSatisfy(r -> assertThat(r.authenticated()).isEqualTo("news"));
+
+            Path missing = dir.resolve("no-such.pw");
+            CliRunner.Result unreadable = shop.cli().run("send", shop.campaign("flag", null).toString(), "--config",
+                    shop.config().toString(), "--smtp", url, "--smtp-password-file", missing.toString());
+            assertThat(unreadable.exitCode()).isEqualTo(2);
+            assertThat(unreadable.err().strip()).isEqualTo("The SMTP password file " + missing
+                    + " (--smtp-password-file) does not exist.");
+
+            shop.cli().env().put("MAILER_SMTP_PASSWORD_FILE", file.toString());
+            CliRunner.Result fromEnvironment = shop.send(shop.campaign("flag", null), url);
+            assertThat(fromEnvironment.exitCode()).as(fromEnvironment.err()).isZero();
+            assertThat(relay.received()).hasSize(4);
+            assertNoPassword(fromYaml, PASSWORD);
+            assertNoPassword(fromEnvironment, PASSWORD);
+        }
+    }
+
+    @Test
+    void theDatabasePasswordComesFromAFileToo() throws Exception {
+        CliRunner cli = new CliRunner();
+        String password = cli.env().remove("MAILER_DB_PASSWORD");
+        Path file = Files.writeString(dir.resolve("db.pw"), password + "\n");
+
+        CliRunner.Result withFlag = cli.run("db", "migrate", "--db-password-file", file.toString());
+        assertThat(withFlag.exitCode()).as(withFlag.err()).isZero();
+
+        cli.env().put("MAILER_DB_PASSWORD_FILE", file.toString());
+        assertThat(cli.run("db", "migrate").exitCode()).isZero();
+
+        cli.env().put("MAILER_DB_PASSWORD", password);
+        CliRunner.Result both = cli.run("db", "migrate");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err().strip()).isEqualTo("Both MAILER_DB_PASSWORD and MAILER_DB_PASSWORD_FILE are set; give the"
+                + " database password one way only.");
+    }
+
+    @Test
+    void theMailboxPasswordComesFromTheEnvironmentAndAPasswordOnTheCommandLineIsWarnedAbout() throws Exception {
+        CliRunner cli = new CliRunner();
+        cli.env().put("MAILER_HOME", dir.resolve("home").toString());
+        com.icegreen.greenmail.util.GreenMail mail = new com.icegreen.greenmail.util.GreenMail(
+                com.icegreen.greenmail.util.ServerSetupTest.IMAP.dynamicPort());
+        mail.start();
+        try {
+            mail.setUser("bounces@example.com", "bounces@example.com", PASSWORD);
+            String box = "bounces%40example.com@127.0.0.1:" + mail.getImap().getPort() + "/INBOX?tls=none";
+            cli.env().put("MAILER_MAILBOX_PASSWORD", PASSWORD);
+            CliRunner.Result apart = cli.run("feedback", "poll", "--mailbox", "imap://" + box, "--json");
+            assertThat(apart.exitCode()).as(apart.err()).isZero();
+            assertThat(apart.err()).doesNotContain("warning");
+
+            cli.env().remove("MAILER_MAILBOX_PASSWORD");
+            CliRunner.Result inline = cli.run("feedback", "poll", "--mailbox",
+                    "imap://bounces%40example.com:" + PASSWORD.replace(",", "%2C") + "@127.0.0.1:"
+                            + mail.getImap().getPort() + "/INBOX?tls=none", "--json");
+            assertThat(inline.exitCode()).as(inline.err()).isZero();
+            assertThat(inline.err()).contains("mailer: warning: the password in --mailbox can be read by anyone on this"
+                    + " machine while mailer runs (ps, /proc); give it with MAILER_MAILBOX_PASSWORD or"
+                    + " mailbox-password-file in mailer.yaml instead.");
+            assertNoPassword(apart, PASSWORD, "Zq7Hw", "Vx9Kp");
+            assertNoPassword(inline, PASSWORD, "Zq7Hw", "Vx9Kp");
+        } finally {
+            mail.stop();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.mailer.config;
 
 import dev.mailer.config.ConfigFileValues.Dkim;
+import dev.mailer.config.ConfigFileValues.PasswordFiles;
 import dev.mailer.config.ConfigFileValues.Sender;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.error.ErrorKind;
@@ -20,13 +21,15 @@ import java.util.regex.Pattern;
  * mistake names the key and the line.
  *
  * <p>{@code db}, {@code smtp} and {@code mailbox} are URLs that may carry passwords, so no
- * message about them, nor about a YAML syntax error inside them, ever shows their value.
+ * message about them, nor about a YAML syntax error inside them, ever shows their value. Their
+ * passwords may instead be kept in files of their own: {@code db-password-file},
+ * {@code smtp-password-file}, {@code mailbox-password-file} (read by {@link PasswordFile} when used).
  */
 public final class ConfigFile {
 
     public static final List<String> KEYS = List.of(
             "db", "smtp", "mailbox", "unsubscribe-base-url", "bounce-address", "unsubscribe-address",
-            "templates", "sender", "dkim", "tls-ca");
+            "templates", "sender", "dkim", "tls-ca", "db-password-file", "smtp-password-file", "mailbox-password-file");
     static final List<String> SENDER_KEYS = List.of("organisation", "postal-address", "dpo-email");
     static final List<String> DKIM_KEYS = List.of("domain", "selector", "private-key");
 
@@ -75,9 +78,13 @@ public final class ConfigFile {
         Sender sender = root.optional("sender").map(ConfigFile::sender).orElse(Sender.NONE);
         Dkim dkim = root.optional("dkim").map(ConfigFile::dkim).orElse(null);
         String tlsCa = root.optional("tls-ca").map(ConfigFile::path).orElse(null);
+        PasswordFiles passwordFiles = new PasswordFiles(
+                root.optional("db-password-file").map(ConfigFile::path).orElse(null),
+                root.optional("smtp-password-file").map(ConfigFile::path).orElse(null),
+                root.optional("mailbox-password-file").map(ConfigFile::path).orElse(null));
 
         return new ConfigFileValues(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress,
-                unsubscribeAddress, templates, sender, dkim, tlsCa);
+                unsubscribeAddress, templates, sender, dkim, tlsCa, passwordFiles);
     }
 
     /**

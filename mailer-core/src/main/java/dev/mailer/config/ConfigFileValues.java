@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param dkim DKIM signing settings, or null when the file has none
  * @param tlsCa a PEM bundle of certificate authorities trusted besides the JVM's, for relays and the
  *              mailbox; as written (relative to the working directory), or null
+ * @param passwordFiles files holding the passwords of URLs that name a user without one; never null
  */
 public record ConfigFileValues(
         Path file,
@@ -35,7 +36,8 @@ public record ConfigFileValues(
         String templates,
         Sender sender,
         Dkim dkim,
-        String tlsCa) {
+        String tlsCa,
+        PasswordFiles passwordFiles) {
 
     /** The values when there is no config file. */
     public static final ConfigFileValues EMPTY =
@@ -44,6 +46,23 @@ public record ConfigFileValues(
     public ConfigFileValues {
         smtp = smtp == null ? List.of() : List.copyOf(smtp);
         sender = sender == null ? Sender.NONE : sender;
+        passwordFiles = passwordFiles == null ? PasswordFiles.NONE : passwordFiles;
+    }
+
+    /** Without password files. */
+    public ConfigFileValues(Path file, String db, List<String> smtp, String mailbox, URI unsubscribeBaseUrl,
+                            EmailAddress bounceAddress, EmailAddress unsubscribeAddress, String templates,
+                            Sender sender, Dkim dkim, String tlsCa) {
+        this(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress, unsubscribeAddress, templates, sender, dkim,
+                tlsCa, PasswordFiles.NONE);
+    }
+
+    /**
+     * Paths (as written, relative to the working directory) of files that each hold one password, for
+     * the URLs of that service that name a user without a password; each null when not set.
+     */
+    public record PasswordFiles(String db, String smtp, String mailbox) {
+        public static final PasswordFiles NONE = new PasswordFiles(null, null, null);
     }
 
     /**
@@ -80,6 +99,8 @@ public record ConfigFileValues(
                 + ", unsubscribeAddress=" + unsubscribeAddress
                 + ", templates=" + templates
                 + ", sender=" + sender
-                + ", dkim=" + dkim + "]";
+                + ", dkim=" + dkim
+                + ", tlsCa=" + tlsCa
+                + ", passwordFiles=" + passwordFiles + "]";
     }
 }

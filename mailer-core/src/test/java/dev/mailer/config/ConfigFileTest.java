@@ -107,6 +107,15 @@ class ConfigFileTest {
     }
 
     @Test
+    void passwordsMayBeKeptInFilesOfTheirOwn() {
+        ConfigFileValues values = read("db-password-file: /etc/mailer/db.pw\nsmtp-password-file: smtp.pw\n"
+                + "mailbox-password-file: /run/credentials/mailer/mailbox\n");
+        assertThat(values.passwordFiles()).isEqualTo(new ConfigFileValues.PasswordFiles("/etc/mailer/db.pw", "smtp.pw",
+                "/run/credentials/mailer/mailbox"));
+        assertThat(read("templates: t\n").passwordFiles()).isEqualTo(ConfigFileValues.PasswordFiles.NONE);
+    }
+
+    @Test
     void smtpMayBeOneStringOrAList() {
         assertThat(read("smtp: smtps://relay.example:465\n").smtp()).containsExactly("smtps://relay.example:465");
         assertThat(read("smtp:\n  - smtp://a.example\n  - SMTP://b.example\n").smtp())
@@ -118,7 +127,8 @@ class ConfigFileTest {
     void unknownKeyNamesTheKnownKeys() {
         assertThat(error("db: jdbc:postgresql://h/db\ntemplate: x\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key 'template'; known keys are db, smtp, mailbox,"
-                        + " unsubscribe-base-url, bounce-address, unsubscribe-address, templates, sender, dkim, tls-ca.");
+                        + " unsubscribe-base-url, bounce-address, unsubscribe-address, templates, sender, dkim, tls-ca,"
+                        + " db-password-file, smtp-password-file, mailbox-password-file.");
     }
 
     @Test
@@ -255,8 +265,7 @@ class ConfigFileTest {
     void aSecretMistakenForAKeyIsNotShown() {
         assertThat(error("smtp:\nsmtp://u:" + PASSWORD + "@relay.example: 1\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key (not shown because it looks like a URL that may hold a"
-                        + " password); known keys are db, smtp, mailbox, unsubscribe-base-url, bounce-address,"
-                        + " unsubscribe-address, templates, sender, dkim, tls-ca.");
+                        + " password); known keys are " + String.join(", ", ConfigFile.KEYS) + ".");
     }
 
     @Test

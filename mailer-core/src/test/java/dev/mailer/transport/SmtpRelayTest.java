@@ -40,6 +40,21 @@ class SmtpRelayTest {
         assertThat(SmtpRelay.parse("smtp://news:Zq7,Vx9@relay1.example").password()).isEqualTo("Zq7,Vx9");
     }
 
+    @Test
+    void aUserWithoutPasswordTakesThePasswordGivenApartAndOnlyThen() {
+        SmtpRelay relay = SmtpRelay.parse("smtp://news@relay.example:587", () -> "from-a-file");
+        assertThat(relay.user()).isEqualTo("news");
+        assertThat(relay.password()).isEqualTo("from-a-file");
+        assertThat(relay.describe()).isEqualTo("smtp://news:***@relay.example:587");
+        assertThat(SmtpRelay.parse("smtp://news:inline@relay.example", () -> "from-a-file").password())
+                .as("a password in the URL is used as written").isEqualTo("inline");
+        assertThat(SmtpRelay.parse("smtp://relay.example", () -> {
+            throw new AssertionError("not asked for without a user");
+        }).authenticates()).isFalse();
+        assertThatThrownBy(() -> SmtpRelay.parse("smtp://news@relay.example", () -> null))
+                .hasMessageContaining("names a user but no password; give it with MAILER_SMTP_PASSWORD");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "smtp://relay.example,                     STARTTLS, 587",
