@@ -106,9 +106,14 @@ final class SendCommand implements Callable<Integer> {
         if (result.stoppedBy() == null) {
             return 0;
         }
-        context.err().println(result.stoppedBy() == ErrorKind.SENDER_REFUSED ? "Stopped: " + result.reason() + "."
-                : "Stopped: " + result.reason() + ". Run the same command again to continue; nobody will be mailed"
-                + " twice.");
+        String reason = result.reason().endsWith(".") ? result.reason().substring(0, result.reason().length() - 1)
+                : result.reason();
+        context.err().println(switch (result.stoppedBy()) {
+            case SENDER_REFUSED -> "Stopped: " + reason + ".";
+            case TEMPLATE -> "Stopped: " + reason + "; fix the template, then run the same command again to send the"
+                    + " rest (nobody will be mailed twice).";
+            default -> "Stopped: " + reason + ". Run the same command again to continue; nobody will be mailed twice.";
+        });
         return ExitCodes.of(result.stoppedBy());
     }
 

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param tlsCa a PEM bundle of certificate authorities trusted besides the JVM's, for relays and the
  *              mailbox; as written (relative to the working directory), or null
  * @param passwordFiles files holding the passwords of URLs that name a user without one; never null
+ * @param maxMessageSize the most one rendered message may come to, in bytes; null for the default
  */
 public record ConfigFileValues(
         Path file,
@@ -37,11 +38,13 @@ public record ConfigFileValues(
         Sender sender,
         Dkim dkim,
         String tlsCa,
-        PasswordFiles passwordFiles) {
+        PasswordFiles passwordFiles,
+        Long maxMessageSize) {
 
     /** The values when there is no config file. */
     public static final ConfigFileValues EMPTY =
-            new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null);
+            new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null,
+                    PasswordFiles.NONE, null);
 
     public ConfigFileValues {
         smtp = smtp == null ? List.of() : List.copyOf(smtp);
@@ -49,12 +52,12 @@ public record ConfigFileValues(
         passwordFiles = passwordFiles == null ? PasswordFiles.NONE : passwordFiles;
     }
 
-    /** Without password files. */
+    /** Without password files and size cap. */
     public ConfigFileValues(Path file, String db, List<String> smtp, String mailbox, URI unsubscribeBaseUrl,
                             EmailAddress bounceAddress, EmailAddress unsubscribeAddress, String templates,
                             Sender sender, Dkim dkim, String tlsCa) {
         this(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress, unsubscribeAddress, templates, sender, dkim,
-                tlsCa, PasswordFiles.NONE);
+                tlsCa, PasswordFiles.NONE, null);
     }
 
     /**
@@ -101,6 +104,7 @@ public record ConfigFileValues(
                 + ", sender=" + sender
                 + ", dkim=" + dkim
                 + ", tlsCa=" + tlsCa
-                + ", passwordFiles=" + passwordFiles + "]";
+                + ", passwordFiles=" + passwordFiles
+                + ", maxMessageSize=" + maxMessageSize + "]";
     }
 }
