@@ -83,3 +83,6 @@ ${wrap(why)}
 
 No longer want this newsletter? Unsubscribe here:
 ${unsubscribeUrl}
+
+Choose which e-mails you receive:
+${preferencesUrl}

@@ -86,3 +86,6 @@ ${wrap(why)}
 
 Ne želite više da dobijate bilten? Odjavite se ovde:
 ${unsubscribeUrl}
+
+Izaberite koje poruke želite da primate:
+${preferencesUrl}

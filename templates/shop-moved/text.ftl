@@ -63,3 +63,6 @@ ${wrap(why)}
 
 No longer want our newsletter? Unsubscribe here:
 ${unsubscribeUrl}
+
+Choose which e-mails you receive:
+${preferencesUrl}

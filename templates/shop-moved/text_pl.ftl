@@ -64,3 +64,6 @@ ${wrap(why)}
 
 Nie chcesz już otrzymywać newslettera? Wypisz się tutaj:
 ${unsubscribeUrl}
+
+Wybierz, jakie wiadomości chcesz otrzymywać:
+${preferencesUrl}

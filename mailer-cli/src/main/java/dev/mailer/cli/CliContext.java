@@ -307,6 +307,17 @@ public final class CliContext implements AutoCloseable {
         return database;
     }
 
+    /**
+     * The database opened as it is, without applying migrations ({@code db backup} leaves it as it
+     * is, {@code db restore} chooses the schema version itself); before any other use of it.
+     */
+    public Database databaseAsIs() {
+        if (database == null) {
+            database = Database.openAsIs(databaseSettings());
+        }
+        return database;
+    }
+
     /** The stages wired to the database (opened, and migrated, on first use). */
     public Engine engine() {
         if (engine == null) {

@@ -95,6 +95,7 @@ final class FeedbackParseCommand implements Callable<Integer> {
         out.put("file", file.toString());
         out.put("type", feedback.type().json());
         out.put("recipient", feedback.recipient());
+        out.put("sentTo", feedback.sentTo());
         out.put("status", feedback.status());
         out.put("action", feedback.action());
         out.put("hard", feedback.hard());

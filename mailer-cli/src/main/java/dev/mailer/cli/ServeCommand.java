@@ -66,7 +66,9 @@ final class ServeCommand implements Callable<Integer> {
         InetSocketAddress address = new InetSocketAddress(address(bind), port);
         context.databaseTimeouts(dev.mailer.store.DatabaseSettings.Timeouts.REQUESTS);
         ServerSettings settings = ServerSettings.of(context.tokens(), context.config().sender().organisation(),
-                trustProxy);
+                trustProxy).withPurposes(context.config().purposes());
+        SignUpForm form = SignUpForm.open(context);
+        settings = form.apply(settings);
         CountDownLatch stop = new CountDownLatch(1);
         // SIGINT and SIGTERM end the wait: the server stops taking requests, finishes those in
         // progress, and the database closes before exit 0
@@ -75,9 +77,11 @@ final class ServeCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
-        try (Interrupts.Registration signals = Interrupts.onInterrupt(stop::countDown);
+        try (form;
+             Interrupts.Registration signals = Interrupts.onInterrupt(stop::countDown);
              FeedbackServer server = context.engine().serve(settings, address, accessLog())) {
             context.out().println("mailer serve listening on " + url(server.address()) + " (Ctrl-C to stop)");
+            context.out().println("sign-up form (POST /subscribe): " + form.status());
             watchdog.scheduleWithFixedDelay(this::restartDatabaseIfDown, WATCHDOG_SECONDS, WATCHDOG_SECONDS,
                     TimeUnit.SECONDS);
             stop.await();

@@ -155,7 +155,7 @@ class CliTest {
     }
 
     /** The highest versioned migration this build ships. */
-    private static final int LATEST_MIGRATION = 6;
+    private static final int LATEST_MIGRATION = 7;
 
     @Test
     void dbMigratePrintsTheSchemaVersion() {

@@ -101,7 +101,7 @@ class FeedbackParseCommandTest {
         assertThat(result.err()).isEmpty();
         List<JsonNode> lines = lines(result.out());
         assertThat(lines).hasSize(5);
-        assertThat(keys(lines.get(0))).containsExactly("file", "type", "recipient", "status", "action", "hard",
+        assertThat(keys(lines.get(0))).containsExactly("file", "type", "recipient", "sentTo", "status", "action", "hard",
                 "diagnostic", "campaign", "contact", "fault", "reason");
 
         JsonNode first = lines.get(0);

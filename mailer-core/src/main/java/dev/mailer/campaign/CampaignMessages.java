@@ -56,13 +56,15 @@ public final class CampaignMessages {
 
     /** The recipient's subject, HTML and text, checked to carry the unsubscribe link. */
     public RenderedMessage render(Recipient recipient, long campaignId) throws TemplateProblem {
-        return render(recipient, unsubscribeUrl(unsubscribeToken(recipient, campaignId)));
+        return render(recipient, unsubscribeToken(recipient, campaignId));
     }
 
-    private RenderedMessage render(Recipient recipient, String unsubscribeUrl) throws TemplateProblem {
+    /** The unsubscribe token also opens the preference centre: the same person, the same rules. */
+    private RenderedMessage render(Recipient recipient, String token) throws TemplateProblem {
+        String unsubscribeUrl = unsubscribeUrl(token);
         Locale locale = recipient.locale() == null ? Locale.ROOT : Locale.forLanguageTag(recipient.locale());
-        RenderedMessage rendered = templates.render(
-                MessageModel.of(recipient, spec.name(), spec.purpose(), settings.sender(), unsubscribeUrl), locale);
+        RenderedMessage rendered = templates.render(MessageModel.of(recipient, spec.name(), spec.purpose(),
+                settings.sender(), unsubscribeUrl, settings.link("p/" + token)), locale);
         String where = recipient.locale() == null ? "" : " for locale " + recipient.locale();
         if (!rendered.html().contains(unsubscribeUrl)) {
             throw new TemplateProblem("template_unsubscribe", "The HTML part of template '" + spec.template() + "'"
@@ -78,21 +80,21 @@ public final class CampaignMessages {
     /** The complete message for one recipient, ready for SMTP. */
     public OutgoingMessage build(Recipient recipient, long campaignId) throws TemplateProblem {
         String token = unsubscribeToken(recipient, campaignId);
-        RenderedMessage rendered = render(recipient, unsubscribeUrl(token));
+        RenderedMessage rendered = render(recipient, token);
         String domain = settings.fromDomain();
         MimeComposer.Composed composed = composer.compose(new MimeComposer.Envelope(settings.from(),
                 settings.replyTo(), recipient.address(), recipient.name(), unsubscribeUrl(token),
                 settings.unsubscribeAddress(token), feedbackId(campaignId), domain), rendered);
         byte[] bytes = settings.dkim() == null ? composed.bytes() : settings.dkim().sign(composed.bytes());
         String bounceToken = settings.tokens().sign(new Token(Token.Kind.BOUNCE, campaignId, recipient.contactId(),
-                null, LocalDate.now().toEpochDay()));
+                null, LocalDate.now().toEpochDay(), recipient.emailNormalized()));
         return new OutgoingMessage(recipient.contactId(), settings.bounceAddress(bounceToken),
                 recipient.address(), composed.messageId(), bytes);
     }
 
     private String unsubscribeToken(Recipient recipient, long campaignId) {
         return settings.tokens().sign(new Token(Token.Kind.UNSUBSCRIBE, campaignId, recipient.contactId(), null,
-                LocalDate.now().toEpochDay()));
+                LocalDate.now().toEpochDay(), recipient.emailNormalized()));
     }
 
     private String unsubscribeUrl(String token) {

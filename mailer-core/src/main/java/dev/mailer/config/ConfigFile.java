@@ -30,8 +30,13 @@ public final class ConfigFile {
 
     public static final List<String> KEYS = List.of(
             "db", "smtp", "mailbox", "unsubscribe-base-url", "bounce-address", "unsubscribe-address",
-            "templates", "sender", "dkim", "tls-ca", "db-password-file", "smtp-password-file", "mailbox-password-file",
-            "max-message-size");
+            "templates", "sender", "dkim", "tls-ca", "purposes", "serve", "db-password-file", "smtp-password-file",
+            "mailbox-password-file", "max-message-size");
+    static final List<String> PURPOSE_KEYS = List.of("title", "text-version");
+    static final List<String> SERVE_KEYS = List.of("redirects", "signup-tags", "signup-limits");
+    static final List<String> LIMIT_KEYS = List.of("per-address-per-day", "per-ip-per-hour");
+    private static final Pattern PURPOSE_CODE = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,62}");
+    private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}(-[A-Za-z0-9]{2,8})*");
     static final List<String> SENDER_KEYS = List.of("organisation", "postal-address", "dpo-email");
     static final List<String> DKIM_KEYS = List.of("domain", "selector", "private-key");
 
@@ -90,8 +95,11 @@ public final class ConfigFile {
 
         Long maxMessageSize = root.optional("max-message-size").map(ConfigFile::size).orElse(null);
 
+        Purposes purposes = root.optional("purposes").map(ConfigFile::purposes).orElse(Purposes.NONE);
+        ServeConfig serve = root.optional("serve").map(ConfigFile::serve).orElse(ServeConfig.DEFAULT);
+
         return new ConfigFileValues(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress,
-                unsubscribeAddress, templates, sender, dkim, tlsCa, passwordFiles, maxMessageSize);
+                unsubscribeAddress, templates, sender, dkim, tlsCa, purposes, serve, passwordFiles, maxMessageSize);
     }
 
     /**
@@ -172,6 +180,65 @@ public final class ConfigFile {
             throw v.invalid("be a path");
         }
         return path;
+    }
+
+    private static Purposes purposes(YamlValue v) {
+        java.util.Map<String, Purposes.Purpose> byCode = new java.util.LinkedHashMap<>();
+        for (YamlValue entry : v.map().values()) {
+            String code = entry.key();
+            if (!PURPOSE_CODE.matcher(code).matches()) {
+                throw entry.error("'" + entry.path() + "': a purpose code is lower-case letters, digits and"
+                        + " '-', '_' or '.', such as newsletter or offers-2026.");
+            }
+            YamlMap m = entry.map().allowOnly(PURPOSE_KEYS);
+            java.util.Map<String, String> titles = new java.util.LinkedHashMap<>();
+            m.optional("title").ifPresent(t -> {
+                for (YamlValue title : t.map().values()) {
+                    if (!LANGUAGE.matcher(title.key()).matches()) {
+                        throw title.error("'" + title.path() + "': titles are keyed by language, such as pl, en"
+                                + " or sr-Latn.");
+                    }
+                    titles.put(title.key(), text(title, false));
+                }
+            });
+            String version = m.optional("text-version").map(t -> text(t, false)).orElse(null);
+            byCode.put(code, new Purposes.Purpose(code, titles, version));
+        }
+        return new Purposes(byCode);
+    }
+
+    private static ServeConfig serve(YamlValue v) {
+        YamlMap m = v.map().allowOnly(SERVE_KEYS);
+        List<URI> redirects = new ArrayList<>();
+        m.optional("redirects").ifPresent(r -> r.list().forEach(e -> redirects.add(redirect(e))));
+        List<String> tags = new ArrayList<>();
+        m.optional("signup-tags").ifPresent(t -> t.list().forEach(e -> tags.add(text(e, false))));
+        int perAddress = ServeConfig.DEFAULT_PER_ADDRESS_PER_DAY;
+        int perIp = ServeConfig.DEFAULT_PER_IP_PER_HOUR;
+        Optional<YamlValue> limits = m.optional("signup-limits");
+        if (limits.isPresent()) {
+            YamlMap l = limits.get().map().allowOnly(LIMIT_KEYS);
+            perAddress = l.optional("per-address-per-day").map(e -> e.wholeNumber(1, 100)).orElse(perAddress);
+            perIp = l.optional("per-ip-per-hour").map(e -> e.wholeNumber(1, 100_000)).orElse(perIp);
+        }
+        return new ServeConfig(redirects, tags, perAddress, perIp);
+    }
+
+    /** Only https (or http to a loopback host, for trying a form locally). */
+    private static URI redirect(YamlValue v) {
+        String text = v.text().strip();
+        try {
+            URI uri = new URI(text);
+            boolean https = "https".equals(uri.getScheme());
+            boolean local = "http".equals(uri.getScheme()) && uri.getHost() != null
+                    && LOOPBACK_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT));
+            if (uri.getHost() == null || !https && !local || uri.getRawUserInfo() != null) {
+                throw v.invalid("be an https:// URL such as https://kawiarnia.example/thanks");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw v.invalid("be an https:// URL such as https://kawiarnia.example/thanks");
+        }
     }
 
     private static Sender sender(YamlValue v) {

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param dkim DKIM signing settings, or null when the file has none
  * @param tlsCa a PEM bundle of certificate authorities trusted besides the JVM's, for relays and the
  *              mailbox; as written (relative to the working directory), or null
+ * @param purposes the consent purposes serve offers ({@code purposes:}); never null
+ * @param serve what serve's sign-up form may do ({@code serve:}); never null
  * @param passwordFiles files holding the passwords of URLs that name a user without one; never null
  * @param maxMessageSize the most one rendered message may come to, in bytes; null for the default
  */
@@ -38,26 +40,30 @@ public record ConfigFileValues(
         Sender sender,
         Dkim dkim,
         String tlsCa,
+        Purposes purposes,
+        ServeConfig serve,
         PasswordFiles passwordFiles,
         Long maxMessageSize) {
 
     /** The values when there is no config file. */
     public static final ConfigFileValues EMPTY =
             new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null,
-                    PasswordFiles.NONE, null);
+                    Purposes.NONE, ServeConfig.DEFAULT, PasswordFiles.NONE, null);
 
     public ConfigFileValues {
         smtp = smtp == null ? List.of() : List.copyOf(smtp);
         sender = sender == null ? Sender.NONE : sender;
+        purposes = purposes == null ? Purposes.NONE : purposes;
+        serve = serve == null ? ServeConfig.DEFAULT : serve;
         passwordFiles = passwordFiles == null ? PasswordFiles.NONE : passwordFiles;
     }
 
     /** Without password files and size cap. */
     public ConfigFileValues(Path file, String db, List<String> smtp, String mailbox, URI unsubscribeBaseUrl,
                             EmailAddress bounceAddress, EmailAddress unsubscribeAddress, String templates,
-                            Sender sender, Dkim dkim, String tlsCa) {
+                            Sender sender, Dkim dkim, String tlsCa, Purposes purposes, ServeConfig serve) {
         this(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress, unsubscribeAddress, templates, sender, dkim,
-                tlsCa, PasswordFiles.NONE, null);
+                tlsCa, purposes, serve, PasswordFiles.NONE, null);
     }
 
     /**
@@ -104,6 +110,8 @@ public record ConfigFileValues(
                 + ", sender=" + sender
                 + ", dkim=" + dkim
                 + ", tlsCa=" + tlsCa
+                + ", purposes=" + purposes
+                + ", serve=" + serve
                 + ", passwordFiles=" + passwordFiles
                 + ", maxMessageSize=" + maxMessageSize + "]";
     }

@@ -2,6 +2,7 @@ package dev.mailer.consent;
 
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
+import dev.mailer.message.Token;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,4 +34,38 @@ public interface ConsentStore {
 
     /** The contact with this id, if it still exists (an erased person's does not). */
     Optional<Contact> contact(long contactId);
+
+    /** Stores a double opt-in request; returns its id (the confirmation link carries it). */
+    long addRequest(ConsentRequest.New request);
+
+    /** The request with this id if it belongs to this contact; take the contact's lock first. */
+    Optional<ConsentRequest> request(long requestId, long contactId);
+
+    /** Marks a request used; false when it already was. */
+    boolean useRequest(long requestId);
+
+    /** How many requests this contact got since then (the per-address cap). */
+    int requestsForContactSince(long contactId, java.time.OffsetDateTime since);
+
+    /** How many requests this client address made since then (the per-IP cap). */
+    int requestsFromClientSince(String clientIp, java.time.OffsetDateTime since);
+
+    /** Whether this purpose (or everything) was withdrawn in a record stored after {@code since}. */
+    boolean withdrawnSince(long contactId, String purpose, java.time.OffsetDateTime since);
+
+    /** Adds tags the contact does not have yet. */
+    void addTags(long contactId, List<String> tags);
+
+    /**
+     * The contact a verified token names, only if the token was made for them ({@link Token#madeFor}):
+     * the same id is somebody else in another database signed with the same secret.
+     */
+    default Optional<Contact> contactNamedBy(Token token) {
+        return contact(token.contactId()).filter(c -> token.madeFor(c.emailNormalized(), c.createdAt()));
+    }
+
+    /** As {@link #contactNamedBy}, locked as {@link #lockContact} locks. */
+    default Optional<Contact> lockContactNamedBy(Token token) {
+        return lockContact(token.contactId()).filter(c -> token.madeFor(c.emailNormalized(), c.createdAt()));
+    }
 }

@@ -9,6 +9,7 @@ import dev.mailer.feedback.http.FeedbackServer;
 import dev.mailer.feedback.http.ServerSettings;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.optin.ConsentConfirmation;
+import dev.mailer.optin.PreferenceCentre;
 import dev.mailer.optin.DoubleOptIn;
 import dev.mailer.store.Database;
 import dev.mailer.store.Stores;
@@ -102,6 +103,13 @@ public final class Engine {
     public FeedbackServer serve(ServerSettings settings, InetSocketAddress address,
                                 java.util.function.Consumer<String> accessLog) {
         return FeedbackServer.start(feedbackRecorder(SoftBouncePolicy.DEFAULT, FeedbackServer.ORIGIN),
-                confirmation(FeedbackServer.ORIGIN), database::answers, settings, address, accessLog);
+                confirmation(FeedbackServer.ORIGIN), preferenceCentre(settings.purposes(), FeedbackServer.ORIGIN),
+                database::answers, settings, address, accessLog);
+    }
+
+    /** @param recordedVia kept with each record and as the audit log's actor, e.g. {@code mailer serve} */
+    public PreferenceCentre preferenceCentre(dev.mailer.config.Purposes purposes, String recordedVia) {
+        return new PreferenceCentre(stores.transactions(), stores.consent(), gate(), stores.audit(), purposes,
+                recordedVia);
     }
 }

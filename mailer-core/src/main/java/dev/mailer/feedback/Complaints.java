@@ -31,7 +31,7 @@ final class Complaints {
         List<Feedback> entries = new ArrayList<>();
         for (String recipient : recipients(message, fields)) {
             entries.add(new Feedback(type, recipient, null, null, false, diagnostic, message.campaignId(),
-                    message.contactId(), key(message, type, recipient)));
+                    message.contactId(), key(message, type, recipient)).withToken(message.token()));
             if (entries.size() >= FailedRecipients.MAX_FAILURES) {
                 break;
             }

@@ -57,7 +57,10 @@ final class DeliveryReports {
             String status = specificStatus(record.status(), reason);
             boolean hard = "failed".equals(record.action()) && isHard(status, reason)
                     && !refusesTheSender(record.diagnostic(), recipient, message);
-            entries.add(message.bounce(recipient, status, record.action(), hard, diagnostic, entries.size()));
+            String reported = record.finalRecipient() != null && !FailedRecipients.isOurs(record.finalRecipient())
+                    ? record.finalRecipient() : recipient;
+            entries.add(message.bounce(reported, recipient, status, record.action(), hard, diagnostic,
+                    entries.size()));
         }
         return entries;
     }

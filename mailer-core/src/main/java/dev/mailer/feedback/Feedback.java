@@ -2,6 +2,7 @@ package dev.mailer.feedback;
 
 import dev.mailer.reply.Replies;
 import dev.mailer.reply.ReplyVerdict;
+import dev.mailer.message.Token;
 
 /**
  * One event found in a feedback message: one failed recipient of a delivery report, one
@@ -24,10 +25,16 @@ import dev.mailer.reply.ReplyVerdict;
  * @param tokenDoesNotVerify the message carries something shaped like one of our tokens, but none
  *                    verifies: forged, tampered, or signed with another secret. Then the recipient
  *                    it names is only trusted if we mailed them (see {@link FeedbackRecorder}).
+ * @param sentTo      the address the original was sent to when the report is about another one
+ *                    (an alias expanded or a message forwarded: Original- and Final-Recipient
+ *                    differ), else null. The report's own {@code recipient} is what it says failed;
+ *                    our list knows the person by the address we mailed.
+ * @param token       the verified token campaign and contact were read from, or null (then the
+ *                    ids were given by our own records, as for SMTP replies at send time)
  */
 public record Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
                        String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose,
-                       boolean tokenDoesNotVerify) {
+                       boolean tokenDoesNotVerify, String sentTo, Token token) {
 
     /** What the poll summary and {@code feedback parse} say about such a message (SPEC §7). */
     public static final String TOKEN_DOES_NOT_VERIFY = "token does not verify: not from us, or another secret";
@@ -60,13 +67,32 @@ public record Feedback(FeedbackType type, String recipient, String status, Strin
     /** Feedback whose token verified, or that carries none. */
     public Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
                     String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose) {
-        this(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey, purpose, false);
+        this(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey, purpose, false,
+                null, null);
     }
 
     /** The same, marked as coming from a message whose token does not verify. */
     Feedback withTokenThatDoesNotVerify() {
         return new Feedback(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey,
-                purpose, true);
+                purpose, true, sentTo, token);
+    }
+
+    /** The same, about an address other than the one we mailed ({@code address}); null or equal: none. */
+    Feedback sentTo(String address) {
+        String other = address == null || address.equals(recipient) ? null : address;
+        return new Feedback(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey,
+                purpose, tokenDoesNotVerify, other, token);
+    }
+
+    /** The same, its campaign and contact read from this verified token (null: none). */
+    Feedback withToken(Token verified) {
+        return new Feedback(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey,
+                purpose, tokenDoesNotVerify, sentTo, verified);
+    }
+
+    /** The address our list knows the person by: the one we mailed, else the one the report names. */
+    public String addressWeMailed() {
+        return sentTo != null ? sentTo : recipient;
     }
 
     /** Whether this is bounce, complaint or unsubscribe feedback at all, rather than mail the parser did not recognise. */

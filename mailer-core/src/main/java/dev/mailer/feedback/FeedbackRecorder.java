@@ -99,7 +99,7 @@ public final class FeedbackRecorder {
 
     /** The person's locale, if they still exist, and the purpose an unsubscribe token stands for. */
     public Subject subjectOf(Token token) {
-        Optional<String> locale = people.contact(token.contactId()).map(Contact::locale);
+        Optional<String> locale = people.contactNamedBy(token).map(Contact::locale);
         String purpose = token.purpose() != null ? token.purpose()
                 : token.campaignId() == 0 ? null
                 : events.campaign(token.campaignId()).map(Campaign::purpose).orElse(null);
@@ -114,11 +114,17 @@ public final class FeedbackRecorder {
         }
         return transactions.inTransaction(() -> {
             Optional<Contact> contact = feedback.contactId() == null ? Optional.empty()
+                    : feedback.token() != null ? people.contactNamedBy(feedback.token())
                     : people.contact(feedback.contactId());
-            Optional<Campaign> campaign = feedback.campaignId() == null ? Optional.empty()
+            // a token signed with our secret for somebody else: another database's, so its ids
+            // mean nothing here, and it vouches for no address
+            boolean tokenOfAnotherDatabase = contact.isEmpty() && feedback.contactId() != null
+                    && people.contact(feedback.contactId()).isPresent();
+            Long tokenContactId = tokenOfAnotherDatabase ? null : feedback.contactId();
+            Optional<Campaign> campaign = feedback.campaignId() == null || tokenOfAnotherDatabase ? Optional.empty()
                     : events.campaign(feedback.campaignId());
             String email = contact.map(Contact::emailNormalized)
-                    .orElseGet(() -> EmailAddress.normalize(feedback.recipient() == null ? "" : feedback.recipient())
+                    .orElseGet(() -> EmailAddress.normalize(feedback.addressWeMailed() == null ? "" : feedback.addressWeMailed())
                             .orElse(null));
             if (contact.isEmpty() && email != null) {
                 contact = people.findContact(email);
@@ -126,7 +132,8 @@ public final class FeedbackRecorder {
             if (email == null) {
                 return Result.UNMATCHED;
             }
-            if (feedback.tokenDoesNotVerify() && !contact.map(c -> events.wasMailed(c.id())).orElse(false)) {
+            if ((feedback.tokenDoesNotVerify() || tokenOfAnotherDatabase)
+                    && !contact.map(c -> events.wasMailed(c.id())).orElse(false)) {
                 // without a verified token only our own delivery records vouch for the address
                 return Result.NOT_FROM_US;
             }
@@ -135,7 +142,7 @@ public final class FeedbackRecorder {
             }
             if (feedback.type() == FeedbackType.UNSUBSCRIBE) {
                 // only a signed token says who asked: a From line can be forged by anyone
-                return feedback.contactId() == null || contact.isEmpty() ? Result.UNMATCHED
+                return tokenContactId == null || contact.isEmpty() ? Result.UNMATCHED
                         : withdraw(contact.get(), campaign.orElse(null), feedback.purpose(), false,
                         "unsubscribe e-mail", null, null);
             }
@@ -166,7 +173,7 @@ public final class FeedbackRecorder {
      */
     public Result unsubscribe(Token token, boolean everything, String channel, String ip, String userAgent) {
         return transactions.inTransaction(() -> {
-            Optional<Contact> contact = people.contact(token.contactId());
+            Optional<Contact> contact = people.contactNamedBy(token);
             if (contact.isEmpty()) {
                 return Result.UNMATCHED; // erased, or a token of another database
             }

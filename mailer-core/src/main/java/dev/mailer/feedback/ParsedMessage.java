@@ -27,13 +27,25 @@ record ParsedMessage(MessageParts parts, String key, Token token, String tokenTe
     }
 
     Feedback unknown() {
-        return new Feedback(FeedbackType.UNKNOWN, null, null, null, false, null, campaignId(), contactId(), key);
+        return new Feedback(FeedbackType.UNKNOWN, null, null, null, false, null, campaignId(), contactId(), key)
+                .withToken(token);
     }
 
     /** A bounce entry; {@code index} tells entries apart when the recipient is not known. */
     Feedback bounce(String recipient, String status, String action, boolean hard, String diagnostic, int index) {
+        return bounce(recipient, recipient, status, action, hard, diagnostic, index);
+    }
+
+    /**
+     * A bounce entry about {@code recipient}, the address the report names, for the message we sent
+     * to {@code sentTo} (the same, or the alias it was expanded from). The entry is known by the
+     * address we mailed, as it always was, so that reading a message again records nothing new.
+     */
+    Feedback bounce(String recipient, String sentTo, String status, String action, boolean hard, String diagnostic,
+                    int index) {
+        String known = sentTo != null ? sentTo : recipient;
         return new Feedback(FeedbackType.BOUNCE, recipient, status, action, hard, diagnostic, campaignId(),
-                contactId(), key + "#" + (recipient != null ? recipient : "recipient-" + index));
+                contactId(), key + "#" + (known != null ? known : "recipient-" + index)).sentTo(sentTo).withToken(token);
     }
 
     /** The addresses the returned original was sent to (To, Cc), ours left out. */

@@ -137,14 +137,15 @@ final class SesNotifications {
             String address = Addresses.first(recipient.path("emailAddress").asText(""));
             entries.add(new Feedback(FeedbackType.COMPLAINT, address, null, null, false, diagnostic,
                     message.campaignId(), message.contactId(),
-                    message.key() + "#" + (address == null ? "complaint-" + entries.size() : address)));
+                    message.key() + "#" + (address == null ? "complaint-" + entries.size() : address))
+                    .withToken(message.token()));
             if (entries.size() >= FailedRecipients.MAX_FAILURES) {
                 break;
             }
         }
         if (entries.isEmpty()) {
             entries.add(new Feedback(FeedbackType.COMPLAINT, null, null, null, false, diagnostic,
-                    message.campaignId(), message.contactId(), message.key() + "#complaint"));
+                    message.campaignId(), message.contactId(), message.key() + "#complaint").withToken(message.token()));
         }
         return entries;
     }

@@ -56,6 +56,6 @@ final class UnsubscribeMail {
     private static Feedback entry(MessageParts parts, Token token, String key) {
         return new Feedback(FeedbackType.UNSUBSCRIBE, Addresses.first(parts.header("From")), null, null, false, null,
                 token == null ? null : token.campaignId(), token == null ? null : token.contactId(), key,
-                token == null ? null : token.purpose());
+                token == null ? null : token.purpose()).withToken(token);
     }
 }

@@ -17,19 +17,22 @@ import javax.crypto.spec.SecretKeySpec;
  * Turns a {@link Token} into a short, URL-safe, signed string and back (SPEC §7: tokens in links
  * and addresses are signed and unguessable).
  *
- * <p>Format (version 1), base64url without padding over:
+ * <p>Format (version 2), base64url without padding over:
  * <pre>
  *   header byte      version (high 4 bits) | kind (low 4 bits)
  *   varint           campaign id
  *   varint           contact id
+ *   6 bytes          the person ({@link Token#personOf}: a hash of the normalized address)
  *   zigzag varint    issued epoch day minus {@link #DAY_BASE} (2 bytes until about 2047)
  *   UTF-8 bytes      purpose, to the end of the payload (absent when there is none)
  *   16 bytes         HMAC-SHA256 over everything above, truncated
  * </pre>
- * Version and kind share one byte and the day is stored relative to 2025 so that a bounce or
- * unsubscribe token for 10-digit ids stays within 40 characters: {@code bounces+TOKEN@domain}
- * and {@code unsubscribe+TOKEN@domain} must keep their local part within 64 octets, which holds
- * even for ids of {@link Long#MAX_VALUE} (50 characters).
+ * Version 1, which lacked the person, is still read (and written for a token without one), so
+ * links in mail sent before still work where {@link Token#madeFor} accepts them. Version and
+ * kind share one byte and the day is stored relative to 2025 so that a bounce or unsubscribe
+ * token for 10-digit ids stays within 48 characters: {@code bounces+TOKEN@domain} and
+ * {@code unsubscribe+TOKEN@domain} must keep their local part within 64 octets, which holds
+ * for ids below 2^42.
  *
  * <p>The HMAC key is derived from the secret for this use only, so the same secret can key other
  * things without one's output being valid as another's. Verification compares the tag in
@@ -46,7 +49,8 @@ public final class TokenSigner {
     /** The longest purpose that can be signed, in UTF-8 bytes. */
     public static final int MAX_PURPOSE_BYTES = 256;
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    static final int VERSION_WITHOUT_PERSON = 1;
     static final int TAG_BYTES = 16;
     /** 2025-01-01 as an epoch day: days are stored relative to it to keep tokens short. */
     static final long DAY_BASE = 20089;
@@ -99,11 +103,17 @@ public final class TokenSigner {
         if (purpose.length > MAX_PURPOSE_BYTES) {
             throw new IllegalArgumentException("a token purpose may have at most " + MAX_PURPOSE_BYTES + " bytes");
         }
-        byte[] out = new byte[1 + 3 * 10 + purpose.length + TAG_BYTES];
+        byte[] out = new byte[1 + 3 * 10 + Token.PERSON_BYTES + purpose.length + TAG_BYTES];
         int n = 0;
-        out[n++] = (byte) (VERSION << 4 | token.kind().code);
+        boolean person = token.person() != 0;
+        out[n++] = (byte) ((person ? VERSION : VERSION_WITHOUT_PERSON) << 4 | token.kind().code);
         n = putVarint(out, n, token.campaignId());
         n = putVarint(out, n, token.contactId());
+        if (person) {
+            for (int shift = 8 * (Token.PERSON_BYTES - 1); shift >= 0; shift -= 8) {
+                out[n++] = (byte) (token.person() >>> shift);
+            }
+        }
         long day = token.issuedEpochDay() - DAY_BASE;
         n = putVarint(out, n, (day << 1) ^ (day >> 63));
         System.arraycopy(purpose, 0, out, n, purpose.length);
@@ -156,7 +166,7 @@ public final class TokenSigner {
             return false;
         }
         int header = bytes[0] & 0xff;
-        return header >>> 4 == VERSION && Token.Kind.ofCode(header & 0x0f) != null;
+        return isVersion(header >>> 4) && Token.Kind.ofCode(header & 0x0f) != null;
     }
 
     private Token decode(String text) {
@@ -189,12 +199,24 @@ public final class TokenSigner {
 
         int header = bytes[0] & 0xff;
         Token.Kind kind = Token.Kind.ofCode(header & 0x0f);
-        if (header >>> 4 != VERSION || kind == null) {
+        if (!isVersion(header >>> 4) || kind == null) {
             return null;
         }
         int[] pos = {1};
         long campaignId = getVarint(bytes, pos, payloadLength);
         long contactId = getVarint(bytes, pos, payloadLength);
+        long person = 0;
+        if (header >>> 4 == VERSION) {
+            if (pos[0] + Token.PERSON_BYTES > payloadLength) {
+                return null;
+            }
+            for (int i = 0; i < Token.PERSON_BYTES; i++) {
+                person = person << 8 | (bytes[pos[0]++] & 0xff);
+            }
+            if (person == 0) {
+                return null;
+            }
+        }
         long zigzag = getVarint(bytes, pos, payloadLength);
         long day = (zigzag >>> 1) ^ -(zigzag & 1);
         String purpose = null;
@@ -209,7 +231,11 @@ public final class TokenSigner {
                 return null;
             }
         }
-        return new Token(kind, campaignId, contactId, purpose, day + DAY_BASE);
+        return new Token(kind, campaignId, contactId, purpose, day + DAY_BASE, person);
+    }
+
+    private static boolean isVersion(int version) {
+        return version == VERSION || version == VERSION_WITHOUT_PERSON;
     }
 
     private static int putVarint(byte[] out, int n, long value) {

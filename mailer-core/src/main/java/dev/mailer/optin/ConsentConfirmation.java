@@ -4,6 +4,7 @@ import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.message.Token;
 import dev.mailer.audit.AuditTrail;
 import dev.mailer.consent.ConsentRecord;
+import dev.mailer.consent.ConsentRequest;
 import dev.mailer.consent.ConsentStore;
 import dev.mailer.consent.Contact;
 import dev.mailer.transaction.Transactions;
@@ -68,7 +69,7 @@ public final class ConsentConfirmation {
     /** Looks, changes nothing: what a GET of the link may do. */
     public LinkState inspect(Token token) {
         requireConfirm(token);
-        Optional<Contact> contact = people.contact(token.contactId());
+        Optional<Contact> contact = people.contactNamedBy(token);
         Optional<String> locale = contact.map(Contact::locale);
         boolean usable = !expired(token, LocalDate.now()) && contact.isPresent()
                 && !people.isErased(contact.get().emailNormalized());
@@ -88,37 +89,71 @@ public final class ConsentConfirmation {
             return Outcome.NO_LONGER_VALID;
         }
         return transactions.inTransaction(() -> {
-            Optional<Contact> contact = people.lockContact(token.contactId());
+            Optional<Contact> contact = people.lockContactNamedBy(token);
             if (contact.isEmpty() || people.isErased(contact.get().emailNormalized())) {
                 return Outcome.NO_LONGER_VALID;
             }
             long contactId = contact.get().id();
-            if (confirmedSince(people.consentHistory(contactId), token)) {
-                return Outcome.ALREADY_CONFIRMED;
+            String purpose = token.purpose();
+            ConsentRequest request;
+            if (token.requestId() == 0) {
+                Outcome older = olderLink(contactId, token);
+                if (older != null) {
+                    return older;
+                }
+                request = null;
+            } else {
+                Optional<ConsentRequest> stored = people.request(token.requestId(), contactId)
+                        .filter(r -> r.purpose().equals(purpose));
+                if (stored.isEmpty() || people.withdrawnSince(contactId, purpose, stored.get().requestedAt())) {
+                    // a withdrawal after the link was sent outranks it, used or not
+                    return Outcome.NO_LONGER_VALID;
+                }
+                if (!people.useRequest(stored.get().id())) {
+                    return Outcome.ALREADY_CONFIRMED;
+                }
+                request = stored.get();
             }
             OffsetDateTime now = OffsetDateTime.now();
-            ConsentStatement statement = new ConsentStatement(token.purpose(), ConsentStatement.GRANTED, now, SOURCE,
-                    ip, consentText, now, ConsentStatement.BASIS_CONSENT, false);
+            String source = request == null || request.source().equals(DoubleOptIn.CLI_SOURCE) ? SOURCE
+                    : SOURCE + " (" + request.source() + ")";
+            String wording = request == null || request.textVersion() == null ? consentText
+                    : request.textVersion() + "; " + consentText;
+            ConsentStatement statement = new ConsentStatement(purpose, ConsentStatement.GRANTED, now, source,
+                    ip, wording, now, ConsentStatement.BASIS_CONSENT, false);
             people.appendConsent(contactId, statement, cut(userAgent), recordedVia);
+            if (request != null) {
+                people.addTags(contactId, request.tags());
+            }
             Map<String, Object> detail = new LinkedHashMap<>();
-            detail.put("purpose", token.purpose());
-            detail.put("source", SOURCE);
+            detail.put("purpose", purpose);
+            detail.put("source", source);
             audit.record(recordedVia, "consent.confirm", contact.get().emailNormalized(), detail);
             return Outcome.CONFIRMED;
         });
     }
 
     /**
-     * A double click, a browser that resends the form, a second tab: the latest record for the
-     * purpose is already a confirmation made on or after the day this link was issued.
+     * A link made before requests were stored (its request id is 0) is known only by its day: it
+     * was used when a confirmation made on or after that day is in the history, and a withdrawal
+     * recorded on or after that day outranks it. Null: it may still confirm.
      */
+    private Outcome olderLink(long contactId, Token token) {
+        OffsetDateTime issued = LocalDate.ofEpochDay(token.issuedEpochDay()).atStartOfDay(ZoneId.systemDefault())
+                .toOffsetDateTime();
+        if (people.withdrawnSince(contactId, token.purpose(), issued)) {
+            return Outcome.NO_LONGER_VALID;
+        }
+        return confirmedSince(people.consentHistory(contactId), token) ? Outcome.ALREADY_CONFIRMED : null;
+    }
+
+    /** A confirmation through a link, made on or after the day this link was issued, is in the history. */
     private static boolean confirmedSince(List<ConsentRecord> history, Token token) {
-        return ConsentRecord.latest(history, token.purpose())
-                .filter(r -> ConsentStatement.GRANTED.equals(r.status()) && SOURCE.equals(r.source())
-                        && r.confirmedAt() != null
+        return history.stream()
+                .anyMatch(r -> r.purpose().equals(token.purpose()) && ConsentStatement.GRANTED.equals(r.status())
+                        && r.source().startsWith(SOURCE) && r.confirmedAt() != null
                         && r.confirmedAt().atZoneSameInstant(ZoneId.systemDefault()).toLocalDate().toEpochDay()
-                        >= token.issuedEpochDay())
-                .isPresent();
+                        >= token.issuedEpochDay());
     }
 
     private static void requireConfirm(Token token) {

@@ -2,6 +2,7 @@ package dev.mailer.optin;
 
 import dev.mailer.message.MailboxAddress;
 import dev.mailer.config.ConfigFileValues;
+import dev.mailer.config.Purposes;
 import dev.mailer.contacts.ConsentStatement;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.error.ErrorKind;
@@ -17,6 +18,7 @@ import dev.mailer.audience.GateRules;
 import dev.mailer.audience.Verdict;
 import dev.mailer.audit.AuditTrail;
 import dev.mailer.consent.ConsentService;
+import dev.mailer.consent.ConsentRequest;
 import dev.mailer.consent.ConsentStore;
 import dev.mailer.consent.Contact;
 import dev.mailer.transaction.Transactions;
@@ -63,8 +65,41 @@ public final class DoubleOptIn {
                        String relay, LocalDate expiresOn) {
     }
 
-    /** The contact as checked before sending. */
-    private record Addressee(long contactId, String name, boolean created, BuiltInLanguage language) {
+    /** The contact as checked before sending, and the request stored for them. */
+    private record Addressee(long contactId, String name, boolean created, BuiltInLanguage language,
+                             long requestId) {
+    }
+
+    /** The source of requests made with {@code mailer consent request}. */
+    public static final String CLI_SOURCE = "consent request";
+
+    /**
+     * Where a request comes from, kept with it until the person confirms.
+     *
+     * @param source      e.g. {@value #CLI_SOURCE}, {@code sign-up form (https://shop.example/)}
+     * @param textVersion the purpose's wording version (mailer.yaml {@code purposes:}), or null
+     * @param clientIp    who asked through serve, or null
+     * @param tags        given to the contact when they confirm
+     */
+    public record Origin(String source, String textVersion, String clientIp, List<String> tags, String name) {
+        public static final Origin CLI = new Origin(CLI_SOURCE, null, null, List.of(), null);
+
+        /**
+         * @param name the name a new contact is stored with (the form's, cleaned); an existing
+         *             contact keeps theirs
+         */
+        public Origin {
+            tags = List.copyOf(tags);
+        }
+    }
+
+    private Purposes purposes = Purposes.NONE;
+
+    /** The same, naming each listed purpose by its title in the message's language. */
+    public DoubleOptIn withPurposes(Purposes listed) {
+        DoubleOptIn copy = new DoubleOptIn(transactions, people, gate, audit, settings, actor);
+        copy.purposes = listed == null ? Purposes.NONE : listed;
+        return copy;
     }
 
     /**
@@ -121,19 +156,25 @@ public final class DoubleOptIn {
 
     /** The same through a sender that may also be throttled (serve's sign-up form shares one). */
     public Sent request(String email, String purpose, String locale, Sender sender) {
+        return request(email, purpose, locale, sender, Origin.CLI);
+    }
+
+    /** The same for a request from elsewhere (the sign-up form, the preference centre). */
+    public Sent request(String email, String purpose, String locale, Sender sender, Origin origin) {
         EmailAddress address = EmailAddress.require(email);
         ConsentService.checkPurpose(purpose);
         String languageTag = checkLocale(locale);
-        Addressee addressee = transactions.inTransaction(() -> prepare(address, purpose, languageTag));
+        Addressee addressee = transactions.inTransaction(() -> prepare(address, purpose, languageTag, origin));
 
         LocalDate today = LocalDate.now();
-        String confirm = settings.tokens().sign(new Token(Token.Kind.CONFIRM, 0, addressee.contactId(), purpose,
-                today.toEpochDay()));
+        String confirm = settings.tokens().sign(new Token(Token.Kind.CONFIRM, addressee.requestId(), addressee.contactId(), purpose,
+                today.toEpochDay(), address.normalized()));
         String unsubscribe = settings.tokens().sign(new Token(Token.Kind.UNSUBSCRIBE, 0, addressee.contactId(),
-                purpose, today.toEpochDay()));
+                purpose, today.toEpochDay(), address.normalized()));
         String bounce = settings.tokens().sign(new Token(Token.Kind.BOUNCE, 0, addressee.contactId(), null,
-                today.toEpochDay()));
-        RenderedMessage content = ConfirmationMessage.render(addressee.language(), purpose,
+                today.toEpochDay(), address.normalized()));
+        RenderedMessage content = ConfirmationMessage.render(addressee.language(),
+                purposes.title(purpose, addressee.language().tag()),
                 settings.link("c/" + confirm), organisation(), settings.sender());
         String recipient = sendableAddress(address);
         MimeComposer.Composed composed = composer.compose(new MimeComposer.Envelope(settings.from(), null,
@@ -157,7 +198,7 @@ public final class DoubleOptIn {
      * the same rules that keep a person from every campaign (the address, "nothing at all", the
      * suppressions). Runs in a unit of work: a refusal rolls back the contact it created.
      */
-    private Addressee prepare(EmailAddress address, String purpose, String locale) {
+    private Addressee prepare(EmailAddress address, String purpose, String locale, Origin origin) {
         String shown = address.address();
         if (people.isErased(address.normalized())) {
             throw MailerException.usage("The address " + shown + " was erased at the person's request; it cannot be"
@@ -165,7 +206,7 @@ public final class DoubleOptIn {
         }
         Optional<Contact> existing = people.findContact(address.normalized());
         long contactId = existing.isPresent() ? existing.get().id()
-                : people.ensureContact(address, null, locale, List.of());
+                : people.ensureContact(address, origin.name(), locale, List.of());
         ExclusionReason reason = gate.judge(GateRules.purposeOnly(purpose), address.normalized())
                 .map(Verdict::reason).orElse(null);
         if (reason != null && reason.blocksEveryMessage()) {
@@ -178,10 +219,12 @@ public final class DoubleOptIn {
                         + " confirmation request was sent; see 'mailer suppress list'.";
             });
         }
-        String name = existing.map(Contact::name).orElse(null);
+        String name = existing.map(Contact::name).orElse(origin.name());
         String contactLocale = existing.map(Contact::locale).orElse(null);
         BuiltInLanguage language = BuiltInLanguage.ofLocale(locale != null ? locale : contactLocale);
-        return new Addressee(contactId, name, existing.isEmpty(), language);
+        long requestId = people.addRequest(new ConsentRequest.New(contactId, purpose, origin.source(),
+                origin.textVersion(), origin.clientIp(), origin.tags()));
+        return new Addressee(contactId, name, existing.isEmpty(), language, requestId);
     }
 
     /**

@@ -8,12 +8,14 @@ import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.error.SecretMask;
 import dev.mailer.store.embedded.EmbeddedPostgres;
+import dev.mailer.store.embedded.Users;
 import dev.mailer.transaction.Transactions;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -22,6 +24,7 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -29,6 +32,10 @@ import org.flywaydb.core.api.output.MigrateResult;
  * version this build expects. Opening it applies pending migrations.
  */
 public final class Database implements Transactions, AutoCloseable {
+    /** Flyway's own table: the schema's history, never data. */
+    public static final String SCHEMA_HISTORY_TABLE = "flyway_schema_history";
+    /** The schema version of a database that has none yet. */
+    public static final String NO_SCHEMA = "none";
     private static final int ANSWER_SECONDS = 2;
     /** Health checks run here, so that one stuck on a frozen server holds none of the caller's threads. */
     private static final Executor HEALTH_CHECKS = Executors.newCachedThreadPool(r -> {
@@ -39,7 +46,9 @@ public final class Database implements Transactions, AutoCloseable {
     private final DatabaseSettings settings;
     private final EmbeddedPostgres embedded;
     private final HikariDataSource pool;
-    private final Semaphore checking = new Semaphore(1);
+    /** The check running now, or the last one: callers at the same moment share one. */
+    private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> check =
+            new java.util.concurrent.atomic.AtomicReference<>(CompletableFuture.completedFuture(false));
     /** The passwords this database is reached with: no message of the driver's is passed on with them. */
     private final SecretMask secrets;
 
@@ -51,6 +60,18 @@ public final class Database implements Transactions, AutoCloseable {
     }
 
     public static Database open(DatabaseSettings settings) {
+        return open(settings, true);
+    }
+
+    /**
+     * Opens the database without applying migrations: {@code db backup} reads the database as it
+     * is, {@code db restore} chooses the schema version to load into ({@link #migrateTo}).
+     */
+    public static Database openAsIs(DatabaseSettings settings) {
+        return open(settings, false);
+    }
+
+    private static Database open(DatabaseSettings settings, boolean migrate) {
         EmbeddedPostgres embedded = null;
         String url = settings.url();
         String user = settings.user();
@@ -71,8 +92,15 @@ public final class Database implements Transactions, AutoCloseable {
         try {
             Database database = new Database(settings, embedded,
                     pool(url, user, password, settings.poolSize(), settings.timeouts(), secrets), secrets);
-            database.migrate();
-            return database;
+            try {
+                if (migrate) {
+                    database.migrate();
+                }
+                return database;
+            } catch (RuntimeException e) {
+                database.pool.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
             if (embedded != null) {
                 embedded.close();
@@ -123,52 +151,102 @@ public final class Database implements Transactions, AutoCloseable {
 
     /** Applies pending migrations; returns the schema version now in force. */
     public String migrate() {
+        return migrateTo(null);
+    }
+
+    /**
+     * Applies pending migrations up to {@code target} (one this build has), or all of them when
+     * null; returns the schema version now in force.
+     */
+    public String migrateTo(String target) {
         try {
-            MigrateResult result = Flyway.configure()
-                    .dataSource(pool)
-                    .locations("classpath:db/migration")
-                    .loggers("slf4j")
-                    .load()
-                    .migrate();
-            return result.targetSchemaVersion != null ? result.targetSchemaVersion : currentVersion();
+            var configuration = Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j");
+            if (target != null) {
+                configuration.target(target);
+            }
+            MigrateResult result = configuration.load().migrate();
+            return result.targetSchemaVersion != null ? result.targetSchemaVersion : schemaVersion();
         } catch (FlywayException e) {
             throw new MailerException(ErrorKind.SCHEMA, "Migrating the database schema failed: "
                     + secrets.scrub(firstLine(e.getMessage())), e);
         }
     }
 
-    private String currentVersion() {
-        var current = Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j")
-                .load().info().current();
-        return current == null ? "none" : current.getVersion().getVersion();
+    private Flyway flyway() {
+        return Flyway.configure().dataSource(pool).locations("classpath:db/migration").loggers("slf4j").load();
+    }
+
+    /** The schema version in force in the database (its latest applied migration), or {@value #NO_SCHEMA}. */
+    public String schemaVersion() {
+        var current = flyway().info().current();
+        return current == null || current.getVersion() == null ? NO_SCHEMA : current.getVersion().getVersion();
+    }
+
+    /** The schema version this build brings: its highest migration, applied or not. */
+    public String buildSchemaVersion() {
+        return Arrays.stream(flyway().info().all())
+                .filter(migration -> migration.getVersion() != null && migration.getState().isResolved())
+                .map(migration -> migration.getVersion())
+                .max(Comparable::compareTo)
+                .map(MigrationVersion::getVersion)
+                .orElse(NO_SCHEMA);
+    }
+
+    /** Orders schema versions as Flyway does ("6" before "10"); {@value #NO_SCHEMA} before every other. */
+    public static int compareSchemaVersions(String a, String b) {
+        if (NO_SCHEMA.equals(a) || NO_SCHEMA.equals(b)) {
+            return Boolean.compare(!NO_SCHEMA.equals(a), !NO_SCHEMA.equals(b));
+        }
+        return MigrationVersion.fromVersion(a).compareTo(MigrationVersion.fromVersion(b));
+    }
+
+    /**
+     * The other processes using the embedded server of this home, this database's own
+     * registration left out (other users in this JVM count); none when the database is not the
+     * embedded one.
+     */
+    public List<Users.User> otherEmbeddedUsers() {
+        return embedded == null ? List.of() : embedded.otherUsers();
+    }
+
+    /** The embedded server's home; null when the database is not the embedded one. */
+    public java.nio.file.Path embeddedHome() {
+        return embedded == null ? null : embedded.home();
     }
 
     /**
      * Whether the database answers now, within {@value #ANSWER_SECONDS} s whatever state it is in
      * (a frozen server never answers a read: the check runs apart and is given up on), for
-     * {@code GET /healthz}. One check at a time: while one hangs, the answer is no.
+     * {@code GET /healthz}. One check at a time: callers while one runs wait for its answer (a
+     * load of health probes costs one query), and while one hangs, the answer is no.
      */
     public boolean answers() {
-        if (!checking.tryAcquire()) {
-            return false;
-        }
-        CompletableFuture<Boolean> check = CompletableFuture.supplyAsync(() -> {
-            try (Connection connection = pool.getConnection(); var statement = connection.createStatement()) {
-                statement.setQueryTimeout(ANSWER_SECONDS);
-                statement.execute("select 1");
-                return true;
-            } catch (SQLException e) {
-                return false;
-            } finally {
-                checking.release();
+        CompletableFuture<Boolean> current = check.get();
+        if (current.isDone()) {
+            CompletableFuture<Boolean> fresh = new CompletableFuture<>();
+            if (check.compareAndSet(current, fresh)) {
+                HEALTH_CHECKS.execute(() -> fresh.complete(selectOne()));
+                current = fresh;
+            } else {
+                current = check.get();
             }
-        }, HEALTH_CHECKS);
+        }
         try {
-            return check.get(ANSWER_SECONDS, TimeUnit.SECONDS);
+            return current.get(ANSWER_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private boolean selectOne() {
+        try (Connection connection = pool.getConnection(); var statement = connection.createStatement()) {
+            statement.setQueryTimeout(ANSWER_SECONDS);
+            statement.execute("select 1");
+            return true;
+        } catch (SQLException | RuntimeException e) {
             return false;
         }
     }

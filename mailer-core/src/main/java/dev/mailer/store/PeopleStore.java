@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mailer.consent.ConsentRecord;
+import dev.mailer.consent.ConsentRequest;
 import dev.mailer.consent.ConsentStore;
 import dev.mailer.consent.Contact;
 import dev.mailer.contacts.ConsentStatement;
@@ -106,6 +107,64 @@ final class PeopleStore implements ConsentStore, SuppressionStore, SubjectStore 
         params.put("user_agent", userAgent);
         params.put("recorded_via", recordedVia);
         return queryLong("insert-consent", params);
+    }
+
+    @Override
+    public long addRequest(ConsentRequest.New request) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("contact_id", request.contactId());
+        params.put("purpose", request.purpose());
+        params.put("source", request.source());
+        params.put("text_version", request.textVersion());
+        params.put("client_ip", request.clientIp());
+        params.put("tags", request.tags());
+        return queryLong("insert-consent-request", params);
+    }
+
+    @Override
+    public Optional<ConsentRequest> request(long requestId, long contactId) {
+        return database.withConnection(connection -> {
+            try (PreparedStatement statement = prepare(connection, "consent-request",
+                    Map.of("request_id", requestId, "contact_id", contactId));
+                 ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Array tags = rs.getArray("tags");
+                return Optional.of(new ConsentRequest(rs.getLong("id"), rs.getLong("contact_id"),
+                        rs.getString("purpose"), rs.getObject("requested_at", OffsetDateTime.class),
+                        rs.getString("source"), rs.getString("text_version"),
+                        tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()),
+                        rs.getObject("used_at", OffsetDateTime.class)));
+            }
+        });
+    }
+
+    @Override
+    public boolean useRequest(long requestId) {
+        return update("use-consent-request", Map.of("request_id", requestId)) > 0;
+    }
+
+    @Override
+    public int requestsForContactSince(long contactId, OffsetDateTime since) {
+        return (int) queryLong("requests-for-contact-since", Map.of("contact_id", contactId, "since", since));
+    }
+
+    @Override
+    public int requestsFromClientSince(String clientIp, OffsetDateTime since) {
+        return (int) queryLong("requests-from-ip-since", Map.of("client_ip", clientIp, "since", since));
+    }
+
+    @Override
+    public boolean withdrawnSince(long contactId, String purpose, OffsetDateTime since) {
+        return queryLong("withdrawn-since", Map.of("contact_id", contactId, "purpose", purpose, "since", since)) > 0;
+    }
+
+    @Override
+    public void addTags(long contactId, List<String> tags) {
+        if (!tags.isEmpty()) {
+            update("add-tags", Map.of("contact_id", contactId, "tags", tags));
+        }
     }
 
     @Override

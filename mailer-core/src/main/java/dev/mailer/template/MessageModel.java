@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The data a template sees (SPEC §7): {@code contact}, {@code campaign}, {@code sender},
- * {@code consent} and {@code unsubscribeUrl}. Only strings, lists, maps, a date and a boolean:
+ * {@code consent}, {@code unsubscribeUrl} and {@code preferencesUrl} (the preference centre). Only strings, lists, maps, a date and a boolean:
  * nothing in it can reach Java. Absent values are left out, so a template that uses one without
  * {@code !} or {@code ??} fails instead of printing nothing.
  */
@@ -25,7 +25,7 @@ public final class MessageModel {
     }
 
     public static Map<String, Object> of(Recipient recipient, String campaignName, String purpose, Sender sender,
-                                         String unsubscribeUrl) {
+                                         String unsubscribeUrl, String preferencesUrl) {
         Map<String, Object> contact = new HashMap<>();
         contact.put("email", recipient.email());
         putIfPresent(contact, "name", recipient.name());
@@ -55,6 +55,7 @@ public final class MessageModel {
         model.put("sender", senderModel);
         model.put("consent", consent);
         model.put("unsubscribeUrl", unsubscribeUrl);
+        model.put("preferencesUrl", preferencesUrl);
         return model;
     }
 

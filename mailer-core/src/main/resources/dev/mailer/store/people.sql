@@ -104,3 +104,33 @@ delete from suppression where email_hash = email_hash(:email_norm::text) and rea
 insert into suppression (email_norm, email_hash, reason, origin)
 values (null, email_hash(:email_norm::text), 'erased', :origin)
 on conflict (email_hash, reason) do nothing
+
+-- name: insert-consent-request
+insert into consent_request (contact_id, purpose, source, text_version, client_ip, tags)
+values (:contact_id, :purpose, :source, :text_version, :client_ip, coalesce(:tags::text[], '{}'))
+returning id
+
+-- The caller holds the contact's lock (lock-contact), so a request is used once.
+-- name: consent-request
+select id, contact_id, purpose, requested_at, source, text_version, tags, used_at
+  from consent_request
+ where id = :request_id and contact_id = :contact_id
+
+-- name: use-consent-request
+update consent_request set used_at = now() where id = :request_id and used_at is null
+
+-- name: requests-for-contact-since
+select count(*) from consent_request where contact_id = :contact_id and requested_at >= :since::timestamptz
+
+-- name: requests-from-ip-since
+select count(*) from consent_request where client_ip = :client_ip and requested_at >= :since::timestamptz
+
+-- A withdrawal of this purpose (or of everything) recorded after the moment given.
+-- name: withdrawn-since
+select exists (select 1 from consent_record
+                where contact_id = :contact_id and status = 'withdrawn' and purpose in (:purpose, '*')
+                  and recorded_at > :since::timestamptz)
+
+-- name: add-tags
+update contact set tags = array(select distinct unnest(tags || :tags::text[]) order by 1), updated_at = now()
+ where id = :contact_id and not (tags @> :tags::text[])

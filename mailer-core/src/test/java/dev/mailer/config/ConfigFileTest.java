@@ -88,7 +88,7 @@ class ConfigFileTest {
                 null,
                 new Sender("Kawiarnia Nowak sp. z o.o.", "ul. Floriańska 1, 31-019 Kraków, Polska",
                         address("iod@kawiarnia.example")),
-                new Dkim("kawiarnia.example", "mail2026", "/etc/mailer/dkim.pem"), null));
+                new Dkim("kawiarnia.example", "mail2026", "/etc/mailer/dkim.pem"), null, null, null));
     }
 
     @Test
@@ -140,7 +140,38 @@ class ConfigFileTest {
         assertThat(error("db: jdbc:postgresql://h/db\ntemplate: x\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key 'template'; known keys are db, smtp, mailbox,"
                         + " unsubscribe-base-url, bounce-address, unsubscribe-address, templates, sender, dkim, tls-ca,"
-                        + " db-password-file, smtp-password-file, mailbox-password-file, max-message-size.");
+                        + " purposes, serve, db-password-file, smtp-password-file, mailbox-password-file,"
+                        + " max-message-size.");
+    }
+
+    @Test
+    void purposesAndTheSignUpFormsLimits() {
+        ConfigFileValues values = ConfigFile.read(write("""
+                purposes:
+                  newsletter:
+                    title: {pl: "Newsletter Kawiarni Nowak", en: "Kawiarnia Nowak newsletter"}
+                    text-version: newsletter-2026-01
+                  offers: {}
+                serve:
+                  redirects: ["https://kawiarnia.example/thanks", "http://localhost:8000/thanks"]
+                  signup-tags: [newsletter-form]
+                  signup-limits: {per-address-per-day: 2}
+                """));
+
+        assertThat(values.purposes().all()).extracting(p -> p.code()).containsExactly("newsletter", "offers");
+        assertThat(values.purposes().title("newsletter", "pl")).isEqualTo("Newsletter Kawiarni Nowak");
+        assertThat(values.purposes().title("newsletter", "sr-Latn")).isEqualTo("Kawiarnia Nowak newsletter");
+        assertThat(values.purposes().title("offers", "pl")).isEqualTo("offers");
+        assertThat(values.purposes().find("newsletter").orElseThrow().textVersion()).isEqualTo("newsletter-2026-01");
+        assertThat(values.serve().redirects()).extracting(URI::toString)
+                .containsExactly("https://kawiarnia.example/thanks", "http://localhost:8000/thanks");
+        assertThat(values.serve().signupTags()).containsExactly("newsletter-form");
+        assertThat(values.serve().perAddressPerDay()).isEqualTo(2);
+        assertThat(values.serve().perIpPerHour()).isEqualTo(30);
+
+        assertThat(error("serve:\n  redirects: [\"http://evil.example/\"]\n"))
+                .startsWith("mailer.yaml line 2: each entry of 'serve.redirects' must be an https:// URL");
+        assertThat(error("purposes:\n  News Letter: {}\n")).startsWith("mailer.yaml line 2: 'purposes.News Letter'");
     }
 
     @Test

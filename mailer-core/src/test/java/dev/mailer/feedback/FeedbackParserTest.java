@@ -117,6 +117,30 @@ class FeedbackParserTest {
     }
 
     @Test
+    void anExpandedAliasNamesTheFailedAddressAndTheOneWeMailed() {
+        Feedback entry = parse(dsn("<r5@mx.example.net>", """
+                Final-Recipient: rfc822; skarbnik@stowarzyszenie.example
+                Original-Recipient: rfc822;zarzad@stowarzyszenie.example
+                Action: failed
+                Status: 5.1.1
+                Diagnostic-Code: smtp; 550 5.1.1 <skarbnik@stowarzyszenie.example>: user unknown
+                """)).get(0);
+        assertThat(entry.recipient()).isEqualTo("skarbnik@stowarzyszenie.example");
+        assertThat(entry.sentTo()).isEqualTo("zarzad@stowarzyszenie.example");
+        assertThat(entry.addressWeMailed()).isEqualTo("zarzad@stowarzyszenie.example");
+        assertThat(entry.hard()).isTrue();
+
+        Feedback direct = parse(dsn("<r6@mx.example.net>", """
+                Final-Recipient: rfc822; dora@example.com
+                Original-Recipient: rfc822;dora@example.com
+                Action: failed
+                Status: 5.1.1
+                """)).get(0);
+        assertThat(direct.sentTo()).isNull();
+        assertThat(direct.addressWeMailed()).isEqualTo("dora@example.com");
+    }
+
+    @Test
     void aGenericStatusTakesTheSpecificOneFromTheDiagnostic() {
         Feedback entry = parse(dsn("<r4@mx.example.net>", """
                 Final-Recipient: rfc822; dora@example.com

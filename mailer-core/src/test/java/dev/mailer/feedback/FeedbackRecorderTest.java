@@ -56,6 +56,33 @@ class FeedbackRecorderTest {
     }
 
     @Test
+    void aBounceForAnExpandedAliasSuppressesTheAddressWeMailed() {
+        Feedback bounce = bounce("skarbnik@lists.example", true, "5.1.1", "alias-1").sentTo("anna@example.com");
+
+        assertThat(recorder.record(bounce)).isEqualTo(FeedbackRecorder.Result.RECORDED);
+
+        assertThat(db.rows("select email_norm from suppression")).containsExactly(List.of("anna@example.com"));
+    }
+
+    @Test
+    void feedbackWhoseTokenWasMadeForSomebodyElseTouchesNobody() {
+        // signed with our secret in another database, where anna's id is somebody else's
+        long anna = contactId("anna@example.com");
+        Token foreign = new Token(Token.Kind.BOUNCE, campaignId, anna, null, java.time.LocalDate.now().toEpochDay(),
+                "someone@other.example");
+        Feedback bounce = new Feedback(FeedbackType.BOUNCE, "someone@other.example", "5.1.1", "failed", true,
+                "550 5.1.1 user unknown", campaignId, anna, "foreign-1").withToken(foreign);
+        Feedback unsubscribe = new Feedback(FeedbackType.UNSUBSCRIBE, "anna@example.com", null, null, false, null,
+                campaignId, anna, "foreign-2").withToken(foreign);
+
+        assertThat(recorder.record(bounce)).isEqualTo(FeedbackRecorder.Result.NOT_FROM_US);
+        assertThat(recorder.record(unsubscribe)).isIn(FeedbackRecorder.Result.NOT_FROM_US,
+                FeedbackRecorder.Result.UNMATCHED);
+        assertThat(db.count("select count(*) from suppression")).isZero();
+        assertThat(db.count("select count(*) from consent_record where status = 'withdrawn'")).isZero();
+    }
+
+    @Test
     void softBouncesSuppressOnlyAtTheThreshold() {
         for (int i = 1; i <= 2; i++) {
             assertThat(recorder.record(bounce("bob@example.com", false, "5.2.2", "soft-" + i)))
@@ -206,7 +233,7 @@ class FeedbackRecorderTest {
         recorder.record(bounce("anna@example.com", true, "5.1.1", "g-1"));
         recorder.record(new Feedback(FeedbackType.COMPLAINT, "carl@example.com", null, null, false, null, null, null,
                 "g-2"));
-        recorder.unsubscribe(new Token(Token.Kind.UNSUBSCRIBE, campaignId, contactId("dora@example.com"), null, 0),
+        recorder.unsubscribe(new Token(Token.Kind.UNSUBSCRIBE, campaignId, contactId("dora@example.com"), null, 0, "dora@example.com"),
                 false, "one-click unsubscribe", null, null);
 
         GateRules rules = new GateRules("newsletter", false, false, null, 0, List.of(), List.of(), null);

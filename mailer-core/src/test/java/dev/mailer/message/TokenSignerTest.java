@@ -176,24 +176,48 @@ class TokenSignerTest {
     @Test
     void unsubscribeAndBounceTokensFitInAnAddressLocalPart() {
         long tenDigits = 9_999_999_999L;
+        String person = "a.very.long.local.part.of.somebody@a-long-domain-name.example";
         for (Token.Kind kind : new Token.Kind[] {Token.Kind.UNSUBSCRIBE, Token.Kind.BOUNCE}) {
             for (long day : new long[] {TODAY, LocalDate.of(2040, 12, 31).toEpochDay()}) {
-                String text = signer.sign(new Token(kind, tenDigits, tenDigits, null, day));
-                assertThat(text).hasSizeLessThanOrEqualTo(40);
+                String text = signer.sign(new Token(kind, tenDigits, tenDigits, null, day, person));
+                assertThat(text).hasSizeLessThanOrEqualTo(48);
                 assertThat(("unsubscribe+" + text).getBytes(StandardCharsets.US_ASCII)).hasSizeLessThanOrEqualTo(64);
             }
-            // ids near Long.MAX_VALUE / 1e6 (13 digits) and even Long.MAX_VALUE still fit in 64 octets
-            for (long id : new long[] {Long.MAX_VALUE / 1_000_000, Long.MAX_VALUE}) {
-                String text = signer.sign(new Token(kind, id, id, null, TODAY));
-                assertThat(("unsubscribe+" + text).getBytes(StandardCharsets.US_ASCII)).hasSizeLessThanOrEqualTo(64);
-                assertThat(("bounces+" + text).getBytes(StandardCharsets.US_ASCII)).hasSizeLessThanOrEqualTo(64);
-            }
+            // ids up to 2^42 (13 digits) still fit in 64 octets
+            long id = (1L << 42) - 1;
+            String text = signer.sign(new Token(kind, id, id, null, TODAY, person));
+            assertThat(("unsubscribe+" + text).getBytes(StandardCharsets.US_ASCII)).hasSizeLessThanOrEqualTo(64);
+            assertThat(("bounces+" + text).getBytes(StandardCharsets.US_ASCII)).hasSizeLessThanOrEqualTo(64);
         }
-        System.out.printf("token lengths: 10-digit ids %d, Long.MAX_VALUE/1e6 ids %d, Long.MAX_VALUE ids %d chars%n",
-                signer.sign(new Token(Token.Kind.BOUNCE, tenDigits, tenDigits, null, TODAY)).length(),
-                signer.sign(new Token(Token.Kind.BOUNCE, Long.MAX_VALUE / 1_000_000, Long.MAX_VALUE / 1_000_000,
-                        null, TODAY)).length(),
-                signer.sign(new Token(Token.Kind.BOUNCE, Long.MAX_VALUE, Long.MAX_VALUE, null, TODAY)).length());
+        System.out.printf("token lengths: 10-digit ids %d, 2^42 ids %d chars%n",
+                signer.sign(new Token(Token.Kind.BOUNCE, tenDigits, tenDigits, null, TODAY, person)).length(),
+                signer.sign(new Token(Token.Kind.BOUNCE, (1L << 42) - 1, (1L << 42) - 1, null, TODAY, person)).length());
+    }
+
+    @Test
+    void aTokenNamesItsPersonAndOnlyThatPerson() {
+        Token token = new Token(Token.Kind.UNSUBSCRIBE, 7, 42, null, TODAY, "anna@example.com");
+        Token read = signer.verify(signer.sign(token)).orElseThrow();
+
+        assertThat(read).isEqualTo(token);
+        assertThat(read.person()).isEqualTo(Token.personOf("anna@example.com")).isNotZero();
+        assertThat(read.madeFor("anna@example.com", null)).isTrue();
+        assertThat(read.madeFor("bob@example.com", java.time.OffsetDateTime.now().minusYears(1)))
+                .as("contact 42 is somebody else in this database").isFalse();
+        assertThat(read.madeFor(null, null)).isFalse();
+    }
+
+    @Test
+    void tokensOfTheOlderFormatStillReadAndFitWhereTheContactIsOlder() {
+        Token older = new Token(Token.Kind.UNSUBSCRIBE, 7, 42, null, TODAY);
+        Token read = signer.verify(signer.sign(older)).orElseThrow();
+        java.time.OffsetDateTime issued = LocalDate.ofEpochDay(TODAY).atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
+
+        assertThat(read.person()).isZero();
+        assertThat(read.madeFor("anyone@example.com", issued.minusDays(30))).isTrue();
+        assertThat(read.madeFor("anyone@example.com", issued.plusHours(5))).as("the same day").isTrue();
+        assertThat(read.madeFor("anyone@example.com", issued.plusDays(3)))
+                .as("a contact created after the token cannot be whom it was made for").isFalse();
     }
 
     @Test

@@ -291,7 +291,7 @@ class DoubleOptInTest {
         return new ConfigFileValues(null, null, List.of(), null, baseUrl,
                 bounceAddress == null ? null : EmailAddress.parse(bounceAddress).orElseThrow(), null, null,
                 new ConfigFileValues.Sender("Kawiarnia Nowak sp. z o.o.", "ul. Floriańska 1, 31-019 Kraków",
-                        EmailAddress.parse("iod@kawiarnia.example").orElseThrow()), null, null);
+                        EmailAddress.parse("iod@kawiarnia.example").orElseThrow()), null, null, null, null);
     }
 
     private static String part(MimeMessage message, String type) throws Exception {

@@ -49,7 +49,8 @@ class TemplateSetTest {
     }
 
     private static Map<String, Object> model(Recipient recipient) {
-        return MessageModel.of(recipient, "news-2026-11", "newsletter", SENDER, "https://mail.example/u/TOKEN");
+        return MessageModel.of(recipient, "news-2026-11", "newsletter", SENDER, "https://mail.example/u/TOKEN",
+                "https://mail.example/p/TOKEN");
     }
 
     private RenderedMessage render(String name, String locale) throws TemplateProblem {

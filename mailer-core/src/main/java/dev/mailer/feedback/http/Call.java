@@ -24,6 +24,9 @@ record Call(String method, String path, Map<String, String> headers, byte[] body
         if (path.startsWith("/c/")) {
             return "/c/…";
         }
-        return path.equals("/healthz") ? "/healthz" : "(other)";
+        if (path.startsWith("/p/")) {
+            return "/p/…";
+        }
+        return path.equals("/healthz") || path.equals("/subscribe") ? path : "(other)";
     }
 }

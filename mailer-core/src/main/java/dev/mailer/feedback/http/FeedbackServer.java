@@ -1,6 +1,7 @@
 package dev.mailer.feedback.http;
 
 import dev.mailer.optin.ConsentConfirmation;
+import dev.mailer.optin.PreferenceCentre;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackRecorder;
@@ -51,11 +52,11 @@ public final class FeedbackServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    /** As {@link #start(FeedbackRecorder, ConsentConfirmation, BooleanSupplier, ServerSettings, InetSocketAddress, Consumer)} without an access log. */
+    /** As {@link #start(FeedbackRecorder, ConsentConfirmation, PreferenceCentre, BooleanSupplier, ServerSettings, InetSocketAddress, Consumer)} without an access log. */
     public static FeedbackServer start(FeedbackRecorder recorder, ConsentConfirmation confirmation,
-                                       BooleanSupplier databaseAnswers, ServerSettings settings,
-                                       InetSocketAddress address) {
-        return start(recorder, confirmation, databaseAnswers, settings, address, line -> { });
+                                       PreferenceCentre preferences, BooleanSupplier databaseAnswers,
+                                       ServerSettings settings, InetSocketAddress address) {
+        return start(recorder, confirmation, preferences, databaseAnswers, settings, address, line -> { });
     }
 
     /**
@@ -67,11 +68,17 @@ public final class FeedbackServer implements AutoCloseable {
      * @throws MailerException busy when the port is taken; usage when the address cannot be used
      */
     public static FeedbackServer start(FeedbackRecorder recorder, ConsentConfirmation confirmation,
-                                       BooleanSupplier databaseAnswers, ServerSettings settings,
-                                       InetSocketAddress address, Consumer<String> accessLog) {
-        Pages pages = new Pages(settings.organisation());
+                                       PreferenceCentre preferences, BooleanSupplier databaseAnswers,
+                                       ServerSettings settings, InetSocketAddress address,
+                                       Consumer<String> accessLog) {
+        Pages pages = new Pages(settings.organisation(), settings.purposes());
+        // one count per address for the sign-up form and the preference centre's grants
+        SignUpLimits limits = new SignUpLimits(settings.signUp().perAddressPerDay(), settings.signUp().perIpPerHour());
         Router router = new Router(new UnsubscribeEndpoint(recorder, pages, settings),
-                new ConfirmEndpoint(confirmation, pages, settings), databaseAnswers, pages);
+                new ConfirmEndpoint(confirmation, pages, settings),
+                new SubscribeEndpoint(java.util.Optional.ofNullable(settings.signUps()), settings.purposes(),
+                        settings.signUp(), limits, pages, settings.trustProxy()),
+                new PreferencesEndpoint(preferences, pages, settings, limits), databaseAnswers, pages);
 
         // workers for complete requests, plus the threads Jetty itself needs (acceptor, selector)
         QueuedThreadPool threads = new QueuedThreadPool(settings.threads() + 4, 2, 60_000);

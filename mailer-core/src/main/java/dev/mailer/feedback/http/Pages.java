@@ -1,6 +1,8 @@
 package dev.mailer.feedback.http;
 
+import dev.mailer.config.Purposes;
 import dev.mailer.optin.ConsentConfirmation;
+import dev.mailer.optin.PreferenceCentre;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.i18n.Html;
 import dev.mailer.i18n.Wording;
@@ -9,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,15 +38,68 @@ final class Pages {
             + "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     private final String organisation;
+    private final Purposes purposes;
 
-    /** @param organisation the sender's name for the footer; null for none */
-    Pages(String organisation) {
+    /**
+     * @param organisation the sender's name for the footer; null for none
+     * @param purposes     the pages name a listed purpose by its title in the page's language
+     */
+    Pages(String organisation, Purposes purposes) {
         this.organisation = organisation == null || organisation.isBlank() ? null : organisation.strip();
+        this.purposes = purposes;
+    }
+
+    Pages(String organisation) {
+        this(organisation, Purposes.NONE);
+    }
+
+    /**
+     * The preference centre: each listed purpose with its state and one button, then "everything".
+     *
+     * @param canGrant whether a grant can be asked for here (the sign-up mails are on)
+     * @param notice   after a change: {@code saved}, {@code confirm} (a grant was asked for), or null
+     */
+    String preferences(BuiltInLanguage language, List<PreferenceCentre.Choice> choices, boolean canGrant,
+                       String notice) {
+        StringBuilder body = new StringBuilder();
+        if (notice != null) {
+            body.append("<p><strong>").append(WORDING.html(language, "preferences.saved")).append("</strong>");
+            if (notice.equals("confirm")) {
+                body.append(' ').append(WORDING.html(language, "preferences.confirm"));
+            }
+            body.append("</p>\n");
+        }
+        body.append("<p>").append(WORDING.html(language, "preferences.intro")).append("</p>\n");
+        for (PreferenceCentre.Choice choice : choices) {
+            String code = choice.purpose().code();
+            body.append("<h2>").append(Html.escape(choice.purpose().title(language.tag()))).append("</h2>\n<p>")
+                    .append(WORDING.html(language, choice.receiving() ? "preferences.receiving"
+                            : "preferences.notreceiving")).append("</p>\n");
+            if (choice.receiving()) {
+                body.append(form("withdraw", Html.escape(code), WORDING.html(language, "preferences.withdraw"), false));
+            } else if (canGrant) {
+                body.append(form("grant", Html.escape(code), WORDING.html(language, "preferences.grant"), true));
+            } else {
+                body.append("<p>").append(WORDING.html(language, "preferences.nogrant")).append("</p>\n");
+            }
+        }
+        body.append("<p class=\"hint\">").append(WORDING.html(language, "preferences.everything.hint")).append("</p>\n")
+                .append(form("withdraw", "*", WORDING.html(language, "preferences.everything.button"), true));
+        return page(language, "preferences.title", body.toString());
+    }
+
+    /** After a sign-up: the same page whether or not a message was sent. */
+    String signedUp(BuiltInLanguage language) {
+        return page(language, "signup.title", "<p>" + WORDING.html(language, "signup.text") + "</p>\n");
+    }
+
+    private String title(BuiltInLanguage language, String purpose) {
+        return purpose == null ? null : purposes.title(purpose, language.tag());
     }
 
     /** GET of an unsubscribe link: what will stop, and the two buttons. Changes nothing. */
     String unsubscribe(BuiltInLanguage language, String purpose) {
-        String body = "<p>" + purposeText(language, "unsubscribe", purpose) + "</p>\n"
+        String body = "<p>" + purposeText(language, "unsubscribe", title(language, purpose)) + "</p>\n"
                 + form("scope", "campaign", WORDING.html(language, "unsubscribe.button"), false)
                 + "<p class=\"hint\">" + WORDING.html(language, "unsubscribe.everything.hint") + "</p>\n"
                 + form("scope", "all", WORDING.html(language, "unsubscribe.everything.button"), true);
@@ -52,13 +108,14 @@ final class Pages {
 
     String unsubscribed(BuiltInLanguage language, String purpose, boolean everything) {
         String text = everything ? WORDING.html(language, "unsubscribed.everything")
-                : purposeText(language, "unsubscribed", purpose);
+                : purposeText(language, "unsubscribed", title(language, purpose));
         return page(language, "unsubscribed.title", "<p>" + text + "</p>\n");
     }
 
     /** GET of a confirmation link: the wording the person confirms, and the button. Changes nothing. */
     String confirm(BuiltInLanguage language, String purpose) {
-        String body = "<p>" + WORDING.html(language, "confirm.text", Map.of("purpose", purpose)) + "</p>\n"
+        String body = "<p>" + WORDING.html(language, "confirm.text", Map.of("purpose", title(language, purpose)))
+                + "</p>\n"
                 + form(null, null, WORDING.html(language, "confirm.button"), false);
         return page(language, "confirm.title", body);
     }
@@ -75,7 +132,8 @@ final class Pages {
 
     String confirmed(BuiltInLanguage language, String purpose) {
         return page(language, "confirmed.title",
-                "<p>" + WORDING.html(language, "confirmed.text", Map.of("purpose", purpose)) + "</p>\n");
+                "<p>" + WORDING.html(language, "confirmed.text", Map.of("purpose", title(language, purpose)))
+                        + "</p>\n");
     }
 
     /** A confirmation link that cannot be used: expired, or its person no longer exists. */

@@ -85,6 +85,13 @@ final class RequestBody {
      */
     static Map<String, String> form(byte[] body) {
         Map<String, String> fields = new HashMap<>();
+        formFields(body).forEach((name, values) -> fields.put(name, values.get(0)));
+        return fields;
+    }
+
+    /** Every value of every field, in the order sent (repeatable fields such as {@code purpose}). */
+    static Map<String, java.util.List<String>> formFields(byte[] body) {
+        Map<String, java.util.List<String>> fields = new java.util.LinkedHashMap<>();
         String text = new String(body, StandardCharsets.UTF_8);
         for (String pair : text.split("&")) {
             if (pair.isEmpty()) {
@@ -93,7 +100,7 @@ final class RequestBody {
             int eq = pair.indexOf('=');
             String name = decode(eq < 0 ? pair : pair.substring(0, eq));
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            fields.putIfAbsent(name.strip(), value.strip());
+            fields.computeIfAbsent(name.strip(), n -> new java.util.ArrayList<>()).add(value.strip());
         }
         return fields;
     }

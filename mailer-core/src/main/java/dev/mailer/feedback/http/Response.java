@@ -20,6 +20,11 @@ record Response(int status, String contentType, byte[] body, Map<String, String>
         return new Response(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
+    /** 303 See Other: after a POST, the browser GETs the location. */
+    static Response redirect(String location) {
+        return new Response(303, "text/plain; charset=utf-8", new byte[0], Map.of("Location", location));
+    }
+
     Response withHeader(String name, String value) {
         Map<String, String> all = new LinkedHashMap<>(headers);
         all.put(name, value);

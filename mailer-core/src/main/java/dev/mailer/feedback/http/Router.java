@@ -27,12 +27,17 @@ final class Router {
 
     private final UnsubscribeEndpoint unsubscribe;
     private final ConfirmEndpoint confirm;
+    private final SubscribeEndpoint subscribe;
+    private final PreferencesEndpoint preferences;
     private final BooleanSupplier databaseAnswers;
     private final Pages pages;
 
-    Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, BooleanSupplier databaseAnswers, Pages pages) {
+    Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, SubscribeEndpoint subscribe,
+           PreferencesEndpoint preferences, BooleanSupplier databaseAnswers, Pages pages) {
+        this.preferences = preferences;
         this.unsubscribe = unsubscribe;
         this.confirm = confirm;
+        this.subscribe = subscribe;
         this.databaseAnswers = databaseAnswers;
         this.pages = pages;
     }
@@ -70,16 +75,22 @@ final class Router {
             return databaseAnswers.getAsBoolean() ? Response.text(200, "ok\n")
                     : Response.text(503, "the database does not answer\n").withHeader("Retry-After", "30");
         }
+        if (path.equals("/subscribe")) {
+            return method.equals("POST") ? subscribe.post(call) : notAllowed(call, "POST");
+        }
         boolean unsubscribeLink = path.startsWith("/u/");
         boolean confirmLink = path.startsWith("/c/");
-        if (!unsubscribeLink && !confirmLink || path.indexOf('/', 3) >= 0 || path.length() == 3) {
+        boolean preferencesLink = path.startsWith("/p/");
+        if (!unsubscribeLink && !confirmLink && !preferencesLink || path.indexOf('/', 3) >= 0 || path.length() == 3) {
             return problem(404, "notfound", call);
         }
         String token = path.substring(3);
         return switch (method) {
             // HEAD is answered as GET, without the body (RFC 9110 9.3.2)
-            case "GET", "HEAD" -> unsubscribeLink ? unsubscribe.get(token, call) : confirm.get(token, call);
-            case "POST" -> unsubscribeLink ? unsubscribe.post(token, call) : confirm.post(token, call);
+            case "GET", "HEAD" -> unsubscribeLink ? unsubscribe.get(token, call)
+                    : confirmLink ? confirm.get(token, call) : preferences.get(token, call);
+            case "POST" -> unsubscribeLink ? unsubscribe.post(token, call)
+                    : confirmLink ? confirm.post(token, call) : preferences.post(token, call);
             default -> notAllowed(call, "GET, HEAD, POST");
         };
     }

@@ -1,5 +1,7 @@
 package dev.mailer.feedback.http;
 
+import dev.mailer.config.Purposes;
+import dev.mailer.config.ServeConfig;
 import dev.mailer.message.TokenSigner;
 import java.util.Objects;
 
@@ -14,9 +16,13 @@ import java.util.Objects;
  * @param maxBodyBytes the largest request body accepted
  * @param connectionsPerClient connections one client address may hold open at once (not applied
  *                     behind a trusted proxy, where every connection is the proxy's)
+ * @param purposes     the purposes the pages name by their titles and the form offers
+ * @param signUp       the sign-up form's redirects, tags and caps
+ * @param signUps      where valid sign-ups go; null when the form is off (no purposes, or no relay)
  */
 public record ServerSettings(TokenSigner tokens, String organisation, boolean trustProxy, int threads,
-                             int maxBodyBytes, int connectionsPerClient) {
+                             int maxBodyBytes, int connectionsPerClient, Purposes purposes, ServeConfig signUp,
+                             SignUps signUps) {
     public static final int DEFAULT_THREADS = 16;
     /** The forms post a few dozen bytes; RFC 8058's body is 26. */
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024;
@@ -29,15 +35,30 @@ public record ServerSettings(TokenSigner tokens, String organisation, boolean tr
             throw new IllegalArgumentException("threads and connections per client must be at least 1 and the body"
                     + " cap at least 64 bytes");
         }
+        purposes = purposes == null ? Purposes.NONE : purposes;
+        signUp = signUp == null ? ServeConfig.DEFAULT : signUp;
     }
 
     public static ServerSettings of(TokenSigner tokens, String organisation, boolean trustProxy) {
         return new ServerSettings(tokens, organisation, trustProxy, DEFAULT_THREADS, DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_CONNECTIONS_PER_CLIENT);
+                DEFAULT_CONNECTIONS_PER_CLIENT, Purposes.NONE, ServeConfig.DEFAULT, null);
+    }
+
+    /** The same with the sign-up form on: these purposes and limits, sign-ups handed to {@code signUps}. */
+    public ServerSettings withSignUpForm(Purposes purposes, ServeConfig signUp, SignUps signUps) {
+        return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connectionsPerClient,
+                purposes, signUp, signUps);
+    }
+
+    /** The same with these purposes' titles on the pages, the form staying off. */
+    public ServerSettings withPurposes(Purposes purposes) {
+        return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connectionsPerClient,
+                purposes, signUp, signUps);
     }
 
     /** The same with another cap on connections per client address. */
     public ServerSettings withConnectionsPerClient(int connections) {
-        return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connections);
+        return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connections, purposes,
+                signUp, signUps);
     }
 }

@@ -115,7 +115,7 @@ public record PollSummary(String mailbox, int messages, int bouncesHard, int bou
         private void senderFault(Feedback feedback) {
             senderFaults++;
             ReplyVerdict verdict = feedback.verdict();
-            String recipient = feedback.recipient();
+            String recipient = feedback.addressWeMailed();
             String domain = recipient == null ? null : recipient.substring(recipient.lastIndexOf('@') + 1);
             String code = verdict.fault() == Fault.RATE_LIMIT ? "rate_limited" : "sender_fault";
             List<Object> key = Arrays.asList(code, feedback.campaignId(), domain);

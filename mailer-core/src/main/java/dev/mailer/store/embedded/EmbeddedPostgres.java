@@ -234,6 +234,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * The processes using this server besides this one: every registered user but this object's
+     * own registration (other users in this JVM, such as a test's, count).
+     */
+    public List<Users.User> otherUsers() {
+        try (HomeLock lock = HomeLock.acquire(postgresDir.resolve("lock"), home, LOCK_WAIT)) {
+            return Users.alive(postgresDir.resolve("users"), registration);
+        }
+    }
+
     /** jdbc:postgresql://127.0.0.1:PORT/mailer */
     public String jdbcUrl() {
         return jdbcUrl(DATABASE);

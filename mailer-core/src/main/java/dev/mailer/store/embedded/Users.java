@@ -93,6 +93,11 @@ public final class Users {
      * under the home lock.
      */
     static List<User> alive(Path usersDir) {
+        return alive(usersDir, null);
+    }
+
+    /** As {@link #alive(Path)} without the user registered by {@code except} (null: none left out). */
+    static List<User> alive(Path usersDir, Registration except) {
         List<User> alive = new ArrayList<>();
         if (!Files.isDirectory(usersDir)) {
             return alive;
@@ -100,6 +105,9 @@ public final class Users {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(usersDir)) {
             for (Path entry : files) {
                 Path file = HomeLock.canonical(entry);
+                if (except != null && file.equals(except.file)) {
+                    continue;
+                }
                 if (MINE.contains(file) || heldByAnother(file)) {
                     read(file).ifPresent(alive::add);
                 } else {

@@ -106,6 +106,27 @@ class ServeWithoutDatabaseTest {
         }
     }
 
+    @Test
+    void healthProbesAtTheSameMomentShareOneCheckAndAllSayOk() throws Exception {
+        try (TestDatabase db = TestDatabase.fresh();
+             FeedbackServer server = db.engine().serve(ServerSettings.of(TestSecret.SIGNER, "Kawiarnia Nowak", false),
+                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            URI health = URI.create("http://127.0.0.1:" + server.address().getPort() + "/healthz");
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+            try {
+                List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+                for (int i = 0; i < 400; i++) {
+                    answers.add(clients.submit(() -> get(health).statusCode()));
+                }
+                for (java.util.concurrent.Future<Integer> answer : answers) {
+                    assertThat(answer.get()).as("a probe while another one's check runs").isEqualTo(200);
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+        }
+    }
+
     private static long contact(TestDatabase db, String email) {
         return db.database().inTransaction(connection -> {
             var people = db.stores().consent();

@@ -9,6 +9,7 @@ import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.message.Token;
 import dev.mailer.message.TokenSigner;
+import dev.mailer.consent.ConsentRequest;
 import dev.mailer.consent.ConsentStore;
 import dev.mailer.store.TestDatabase;
 import dev.mailer.subject.DataSubject;
@@ -361,6 +362,68 @@ class UnsubscribeServerTest {
     }
 
     @Test
+    void aConfirmationLinkIsUsedOnceAndNeverOutranksALaterWithdrawal() throws Exception {
+        String email = unique("anna@example.pl");
+        long anna = contact(email, null);
+        long request = db.stores().consent().addRequest(new ConsentRequest.New(anna, "newsletter",
+                "sign-up form (https://shop.example/)", "newsletter-2026-01", "192.0.2.7", List.of("newsletter-form")));
+        URI link = url("/c/" + token(Token.Kind.CONFIRM, request, anna, "newsletter", today()));
+
+        assertThat(post(link, "", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(latest(anna, "newsletter")).containsEntry("status", "granted")
+                .containsEntry("source", "double opt-in confirmation (sign-up form (https://shop.example/))");
+        assertThat((String) latest(anna, "newsletter").get("consent_text")).startsWith("newsletter-2026-01; ");
+        assertThat(db.rows("select tags::text from contact where id = ?", anna)).containsExactly(List.of("{newsletter-form}"));
+        assertThat(post(link, "", Map.of()).statusCode()).as("a second click").isEqualTo(200);
+        assertThat(db.count("select count(*) from consent_record where contact_id = ?", anna)).isEqualTo(1);
+
+        assertThat(post(unsubscribeUrl(anna), ONE_CLICK, Map.of()).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = post(link, "", Map.of());
+
+        assertThat(again.statusCode()).as("the old link after the withdrawal").isEqualTo(410);
+        assertThat(latest(anna, "newsletter")).containsEntry("status", "withdrawn");
+        assertThat(db.count("select count(*) from consent_record where contact_id = ? and status = 'granted'", anna))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aLinkOfTheOlderKindAlsoLosesToALaterWithdrawal() throws Exception {
+        long anna = contact(unique("anna@example.pl"), null);
+        URI link = confirmUrl(anna, "newsletter", today());
+
+        assertThat(post(link, "", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(post(unsubscribeUrl(anna), ONE_CLICK, Map.of()).statusCode()).isEqualTo(200);
+
+        assertThat(post(link, "", Map.of()).statusCode()).isEqualTo(410);
+        assertThat(latest(anna, "newsletter")).containsEntry("status", "withdrawn");
+    }
+
+    @Test
+    void aTokenMadeForSomebodyElseWithTheSameIdChangesNothing() throws Exception {
+        // another database signed with the same secret: its contact with anna's id is somebody else
+        long anna = contact(unique("anna@example.pl"), null, "newsletter");
+        String elsewhere = "someone@other-database.example";
+        URI unsubscribe = url("/u/" + SIGNER.sign(new Token(Token.Kind.UNSUBSCRIBE, campaignId, anna, null, today(),
+                elsewhere)));
+        URI confirm = url("/c/" + SIGNER.sign(new Token(Token.Kind.CONFIRM, 0, anna, "offers", today(), elsewhere)));
+        // a token of the older kind (no person) from before anna existed
+        URI olderUnsubscribe = url("/u/" + SIGNER.sign(new Token(Token.Kind.UNSUBSCRIBE, campaignId, anna, null,
+                today() - 10)));
+        long bob = contact(unique("bob@example.pl"), null, "newsletter");
+        HttpResponse<String> livePost = post(unsubscribeUrl(bob), ONE_CLICK, Map.of());
+        Map<String, String> before = db.fingerprints();
+
+        for (URI foreign : List.of(unsubscribe, olderUnsubscribe)) {
+            HttpResponse<String> response = post(foreign, ONE_CLICK, Map.of());
+            assertThat(response.statusCode()).isEqualTo(livePost.statusCode());
+            assertThat(response.body()).as("the same answer as for a real person").isEqualTo(livePost.body());
+        }
+        assertThat(post(confirm, "", Map.of()).statusCode()).isEqualTo(410);
+        assertThat(db.fingerprints()).as("nothing recorded for anna").isEqualTo(before);
+        assertThat(latest(anna, "newsletter")).containsEntry("status", "granted");
+    }
+
+    @Test
     void confirmationLinksExpireAfterThirtyDays() throws Exception {
         long anna = contact(unique("anna@example.pl"), null);
         long bob = contact(unique("bob@example.pl"), null);
@@ -516,8 +579,11 @@ class UnsubscribeServerTest {
         return LocalDate.now().toEpochDay();
     }
 
+    /** A token as mailer makes them: naming the contact's person (their address) as well as the id. */
     private String token(Token.Kind kind, long campaign, long contact, String purpose, long day) {
-        return SIGNER.sign(new Token(kind, campaign, contact, purpose, day));
+        List<List<String>> email = db.rows("select email_norm from contact where id = ?", contact);
+        return SIGNER.sign(email.isEmpty() ? new Token(kind, campaign, contact, purpose, day)
+                : new Token(kind, campaign, contact, purpose, day, email.get(0).get(0)));
     }
 
     private URI unsubscribeUrl(long contactId) {
