@@ -3,12 +3,14 @@ package dev.mailer.cli;
 import dev.mailer.engine.Engine;
 import dev.mailer.transport.SmtpRelay;
 import dev.mailer.error.MailerException;
+import dev.mailer.error.SecretMask;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.mailer.campaign.CampaignSpec;
 import dev.mailer.config.ConfigFile;
 import dev.mailer.config.ConfigFileValues;
+import dev.mailer.feedback.mailbox.MailboxUrl;
 import dev.mailer.message.MessageSettings;
 import dev.mailer.message.Secrets;
 import dev.mailer.message.TokenSigner;
@@ -21,8 +23,12 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -32,6 +38,12 @@ import javax.net.ssl.SSLSocketFactory;
  * sees the result.
  */
 public final class CliContext implements AutoCloseable {
+    /** Environment variables whose values are secrets, or URLs that may hold one. */
+    static final List<String> SECRET_VARIABLES = List.of(Credential.DB.variable(), Credential.SMTP.variable(),
+            Credential.MAILBOX.variable(), "MAILER_SECRET");
+    static final List<String> URL_VARIABLES = List.of("MAILER_DB_URL", "MAILER_SMTP_URL", "MAILER_MAILBOX_URL");
+
+    private final SecretMask secrets;
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
@@ -45,6 +57,9 @@ public final class CliContext implements AutoCloseable {
     private String command;
     private DatabaseSettings.Timeouts databaseTimeouts = DatabaseSettings.Timeouts.BATCH;
     private String dbFlag;
+    private Path dbPasswordFileFlag;
+    private final Map<Credential, Optional<String>> passwords = new EnumMap<>(Credential.class);
+    private final Set<Credential> warned = EnumSet.noneOf(Credential.class);
     private Path configFlag;
     private Path homeOverride;
     private ConfigFileValues config;
@@ -52,11 +67,35 @@ public final class CliContext implements AutoCloseable {
     private Engine engine;
 
     CliContext(PrintStream out, PrintStream err, Map<String, String> env, InputStream in, boolean terminal) {
-        this.out = out;
-        this.err = err;
+        this(out, err, env, in, terminal, new SecretMask());
+    }
+
+    /**
+     * @param secrets where every secret this command comes to know is registered; everything printed
+     *                on {@code out} and {@code err} is masked with it
+     */
+    CliContext(PrintStream out, PrintStream err, Map<String, String> env, InputStream in, boolean terminal,
+               SecretMask secrets) {
+        this.secrets = secrets;
+        this.out = ScrubbedOutput.printStream(out, secrets);
+        this.err = ScrubbedOutput.printStream(err, secrets);
         this.env = env;
         this.in = in;
         this.terminal = terminal;
+        SECRET_VARIABLES.forEach(name -> secrets.add(env.get(name)));
+        URL_VARIABLES.forEach(name -> secrets.addUrl(env.get(name)));
+    }
+
+    /** The secrets in play: whatever is printed is masked with them. */
+    SecretMask secrets() {
+        return secrets;
+    }
+
+    /** Registers the passwords of URLs on the command line before anything can print them. */
+    void arguments(String[] args) {
+        for (String arg : args) {
+            secrets.addUrl(arg);
+        }
     }
 
     public PrintStream out() {
@@ -100,6 +139,34 @@ public final class CliContext implements AutoCloseable {
 
     void dbFlag(String url) {
         this.dbFlag = url;
+        secrets.addUrl(url);
+    }
+
+    void dbPasswordFileFlag(Path file) {
+        this.dbPasswordFileFlag = file;
+    }
+
+    /**
+     * A service's password for URLs that name a user without one ({@link Credential}), read once and
+     * registered as a secret; null when none is given.
+     */
+    String password(Credential credential, Path flagFile) {
+        Optional<String> password = passwords.get(credential);
+        if (password == null) {
+            password = Optional.ofNullable(credential.resolve(flagFile, this::env, config()));
+            password.ifPresent(secrets::add);
+            passwords.put(credential, password);
+        }
+        return password.orElse(null);
+    }
+
+    /** Says once on stderr that a password given with a flag is visible to everyone on the machine. */
+    private void warnIfOnCommandLine(Credential credential, List<String> flagValues) {
+        boolean visible = flagValues != null
+                && flagValues.stream().anyMatch(v -> v != null && !SecretMask.maskUrls(v).equals(v));
+        if (visible && warned.add(credential)) {
+            err.println(credential.commandLineWarning());
+        }
     }
 
     public void configFlag(Path file) {
@@ -133,6 +200,9 @@ public final class CliContext implements AutoCloseable {
                 file = Path.of("mailer.yaml");
             }
             config = file == null ? ConfigFileValues.EMPTY : ConfigFile.read(file);
+            secrets.addUrl(config.db());
+            config.smtp().forEach(secrets::addUrl);
+            secrets.addUrl(config.mailbox());
         }
         return config;
     }
@@ -143,7 +213,9 @@ public final class CliContext implements AutoCloseable {
             return DatabaseSettings.embedded(home(), env("MAILER_PG_USER")).forCommand(command)
                     .withTimeouts(databaseTimeouts);
         }
-        return DatabaseSettings.server(url, env("MAILER_DB_USER"), env("MAILER_DB_PASSWORD")).withTimeouts(databaseTimeouts);
+        warnIfOnCommandLine(Credential.DB, dbFlag == null ? null : List.of(dbFlag));
+        return DatabaseSettings.server(url, env("MAILER_DB_USER"), password(Credential.DB, dbPasswordFileFlag))
+                .withTimeouts(databaseTimeouts);
     }
 
     /** Where campaign templates live: --templates, else the config file's 'templates', else ./templates. */
@@ -170,34 +242,48 @@ public final class CliContext implements AutoCloseable {
         return MessageSettings.of(campaign.from(), campaign.replyTo(), config(), new TokenSigner(secret));
     }
 
-    /** SMTP relay URLs: --smtp flags, else MAILER_SMTP_URL (comma-separated), else the config file. */
+    /**
+     * SMTP relay URLs: --smtp flags, else MAILER_SMTP_URL (comma-separated, split only before a new
+     * smtp:// or smtps://, so a comma in a password does not cut it), else the config file.
+     */
     List<String> smtpUrls(List<String> flags) {
         if (flags != null && !flags.isEmpty()) {
             return flags;
         }
         String fromEnv = env("MAILER_SMTP_URL");
         if (fromEnv != null) {
-            return List.of(fromEnv.split("\\s*,\\s*"));
+            return SmtpRelay.splitList(fromEnv);
         }
         return config().smtp() == null ? List.of() : config().smtp();
     }
 
     /**
      * The relays to send through, parsed; one clear sentence when none is configured or a URL is
-     * wrong (the password masked).
+     * wrong (the password masked). A URL that names a user without a password takes the SMTP
+     * password ({@link Credential#SMTP}; {@code passwordFile} is --smtp-password-file).
      */
-    List<SmtpRelay> smtpRelays(List<String> flags) {
+    List<SmtpRelay> smtpRelays(List<String> flags, Path passwordFile) {
         List<String> urls = smtpUrls(flags);
         if (urls.isEmpty()) {
             throw MailerException.usage("No SMTP relay is configured: give --smtp URL, MAILER_SMTP_URL or 'smtp' in"
                     + " mailer.yaml (e.g. smtp://relay.example.com:587?connections=8).");
         }
-        return urls.stream().map(SmtpRelay::parse).toList();
+        warnIfOnCommandLine(Credential.SMTP, flags);
+        return urls.stream().map(url -> SmtpRelay.parse(url, () -> password(Credential.SMTP, passwordFile))).toList();
     }
 
     /** The feedback mailbox URL: --mailbox, else MAILER_MAILBOX_URL, else the config file; null when none. */
-    String mailboxUrl(String flag) {
+    private String mailboxUrl(String flag) {
         return first(flag, env("MAILER_MAILBOX_URL"), config().mailbox());
+    }
+
+    /**
+     * The feedback mailbox, parsed; a URL that names a user without a password takes the mailbox
+     * password ({@link Credential#MAILBOX}; {@code passwordFile} is --mailbox-password-file).
+     */
+    MailboxUrl mailbox(String flag, Path passwordFile) {
+        warnIfOnCommandLine(Credential.MAILBOX, flag == null ? null : List.of(flag));
+        return MailboxUrl.parse(mailboxUrl(flag), () -> password(Credential.MAILBOX, passwordFile));
     }
 
     /**
@@ -271,9 +357,14 @@ public final class CliContext implements AutoCloseable {
 
     @Override
     public void close() {
-        if (database != null) {
-            database.close();
-            database = null;
+        try {
+            if (database != null) {
+                database.close();
+                database = null;
+            }
+        } finally {
+            out.flush();
+            err.flush();
         }
     }
 }

@@ -8,6 +8,7 @@ import dev.mailer.transport.SmtpRelay;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,9 +34,8 @@ final class ConsentRequestCommand implements Callable<Integer> {
     @Option(names = "--purpose", required = true, paramLabel = "P", description = "What the consent is for, e.g. newsletter.")
     String purpose;
 
-    @Option(names = "--smtp", paramLabel = "URL",
-            description = "SMTP relay, repeatable: smtp://[user:password@]host[:port]?tls=starttls|tls|none")
-    List<String> smtp;
+    @Mixin
+    RelayOptions relayOptions;
 
     @Option(names = "--from", paramLabel = "ADDRESS",
             description = "From address (default: no-reply@ the domain of bounce-address or unsubscribe-base-url).")
@@ -55,7 +55,7 @@ final class ConsentRequestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EmailAddress.require(email); // a typo is reported before anything is opened
-        List<SmtpRelay> relays = context.smtpRelays(smtp);
+        List<SmtpRelay> relays = relayOptions.relays(context);
         DoubleOptIn optIn = context.engine().doubleOptIn(DoubleOptIn.settings(context.config(), from, context.tokens()), context.actor());
         DoubleOptIn.Sent sent;
         try (SmtpPool pool = new SmtpPool(relays, SmtpPool.DEFAULT_COOL_DOWN, context.tlsSockets())) {

@@ -35,6 +35,14 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        return handle(e, parseResult);
+    }
+
+    /**
+     * Any failure of a command, an {@link Error} too (a StackOverflowError, an OutOfMemoryError): one
+     * sentence and its exit code, never a silent end.
+     */
+    int handle(Throwable e, CommandLine.ParseResult parseResult) {
         MailerException failure = find(e);
         ErrorKind kind = failure != null ? failure.kind() : ErrorKind.INTERNAL;
         String message = failure != null ? failure.getMessage() : "Internal error: " + describe(e)

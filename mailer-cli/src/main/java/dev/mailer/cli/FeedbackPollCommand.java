@@ -9,6 +9,7 @@ import dev.mailer.feedback.mailbox.MailboxPoller;
 import dev.mailer.feedback.mailbox.MailboxUrl;
 import dev.mailer.feedback.mailbox.PollSummary;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,17 +29,25 @@ import picocli.CommandLine.Option;
                         + " 'tokenDoesNotVerify' and suppresses nobody we never mailed.",
                 "Exit 6 when the mailbox cannot be reached (nothing is lost; the next poll reads it again)."},
         footer = {"", "Examples:",
-                "  mailer feedback poll --mailbox 'imaps://bounces%%40kawiarnia.example:secret@mail.kawiarnia.example/INBOX'",
+                "  MAILER_MAILBOX_PASSWORD_FILE=/etc/mailer/mailbox.pw \\",
+                "    mailer feedback poll --mailbox 'imaps://bounces%%40kawiarnia.example@mail.kawiarnia.example/INBOX'",
                 "  mailer feedback poll --other-to 'To read'    # mail that is not feedback, for a person",
                 "  */5 * * * *  cd /srv/mailer && ./mailer feedback poll --json >> /var/log/mailer/feedback.log 2>&1"})
 public final class FeedbackPollCommand implements Callable<Integer> {
     private final CliContext context;
 
     @Option(names = "--mailbox", paramLabel = "URL",
-            description = "imap://, imaps://, pop3:// or pop3s:// user:password@host[:port]/FOLDER "
+            description = "imap://, imaps://, pop3:// or pop3s:// user[:password]@host[:port]/FOLDER "
                     + "(default: MAILER_MAILBOX_URL, else 'mailbox:' in mailer.yaml). "
-                    + "Plain imap/pop3 require STARTTLS; ?tls=none only on loopback.")
+                    + "Plain imap/pop3 require STARTTLS; ?tls=none only on loopback. Keep the password off the"
+                    + " command line: user@host with MAILER_MAILBOX_PASSWORD or --mailbox-password-file.")
     String mailbox;
+
+    @Option(names = "--mailbox-password-file", paramLabel = "FILE",
+            description = "File holding the mailbox password when the URL names a user without one (default:"
+                    + " MAILER_MAILBOX_PASSWORD, MAILER_MAILBOX_PASSWORD_FILE, else 'mailbox-password-file' in"
+                    + " mailer.yaml).")
+    Path mailboxPasswordFile;
 
     @Option(names = "--move-to", paramLabel = "FOLDER",
             description = "Move processed mail to this IMAP folder (created when missing) instead of flagging it.")
@@ -69,7 +78,7 @@ public final class FeedbackPollCommand implements Callable<Integer> {
         if (moveTo != null && delete) {
             throw MailerException.usage("--move-to and --delete exclude each other: processed mail is either moved or deleted.");
         }
-        MailboxUrl url = MailboxUrl.parse(context.mailboxUrl(mailbox));
+        MailboxUrl url = context.mailbox(mailbox, mailboxPasswordFile);
         SoftBouncePolicy policy = softBounces.policy();
         MailboxPoller poller = new MailboxPoller(new FeedbackParser(context.tokens()),
                 context.engine().feedbackRecorder(policy, "feedback poll"), context.tlsSockets());

@@ -37,7 +37,9 @@ import picocli.CommandLine.ScopeType;
         footer = {
                 "",
                 "Environment: MAILER_HOME (default ~/.mailer), MAILER_DB_URL, MAILER_DB_USER, MAILER_DB_PASSWORD,",
-                "             MAILER_PG_USER (user of the embedded server when run as root; default nobody).",
+                "             MAILER_SMTP_URL, MAILER_SMTP_PASSWORD, MAILER_MAILBOX_URL, MAILER_MAILBOX_PASSWORD",
+                "             (each *_PASSWORD also as *_PASSWORD_FILE, a file holding it), MAILER_SECRET,",
+                "             MAILER_TLS_CA, MAILER_PG_USER (user of the embedded server when run as root; default nobody).",
                 "Exit codes: 0 done, 1 internal error, 2 usage/configuration/input error, 3 resource busy,",
                 "            4 no SMTP relay usable (resumable), 130 interrupted (resumable).",
         })
@@ -56,6 +58,13 @@ final class MailerCommand implements Runnable {
                     + "else an embedded PostgreSQL in $MAILER_HOME.")
     void db(String url) {
         context.dbFlag(url);
+    }
+
+    @Option(names = "--db-password-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "File holding the database password (default: MAILER_DB_PASSWORD, MAILER_DB_PASSWORD_FILE, else "
+                    + "'db-password-file' in mailer.yaml); keeps it off the command line.")
+    void dbPasswordFile(Path file) {
+        context.dbPasswordFileFlag(file);
     }
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -79,13 +88,19 @@ final class MailerCommand implements Runnable {
         CommandLine commandLine = new CommandLine(MailerCommand.class, new ContextFactory(context));
         commandLine.setOut(new java.io.PrintWriter(context.out(), true));
         commandLine.setErr(new java.io.PrintWriter(context.err(), true));
-        commandLine.setExecutionExceptionHandler(new ExitCodes(context));
+        ExitCodes exitCodes = new ExitCodes(context);
+        commandLine.setExecutionExceptionHandler(exitCodes);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionStrategy(parseResult -> {
             List<CommandLine> chain = parseResult.asCommandLineList();
             String qualified = chain.get(chain.size() - 1).getCommandSpec().qualifiedName(" ");
             context.command(qualified.startsWith("mailer ") ? qualified.substring("mailer ".length()) : qualified);
-            return new CommandLine.RunLast().execute(parseResult);
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (Error e) {
+                // picocli hands only Exceptions to the handler: an Error must not end the command unexplained
+                return exitCodes.handle(e, parseResult);
+            }
         });
         return commandLine;
     }

@@ -1,8 +1,10 @@
 package dev.mailer.cli;
 
+import dev.mailer.error.SecretMask;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Entry point of mailer.jar. */
@@ -24,15 +26,30 @@ public final class Main {
         }
         // GreenMail (demo) warns about every report it stores: multipart/report is all the feedback mailbox holds
         System.setProperty("org.slf4j.simpleLogger.log.com.icegreen.greenmail.store.SimpleMessageAttributes", "error");
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        PrintStream err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(args, out, err, System.getenv(), System.in, System.console() != null));
+        boolean terminal = System.console() != null;
+        // everything this process prints, library log lines and uncaught stack traces too, goes
+        // through the one mask of this command's secrets
+        SecretMask secrets = new SecretMask();
+        PrintStream out = ScrubbedOutput.printStream(new FileOutputStream(FileDescriptor.out), secrets);
+        PrintStream err = ScrubbedOutput.printStream(new FileOutputStream(FileDescriptor.err), secrets);
+        System.setOut(out);
+        System.setErr(err);
+        int code = run(args, out, err, System.getenv(), System.in, terminal, secrets);
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
     /** Runs one command; returns its exit code (SPEC §8). Tests call this directly. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, InputStream in,
                           boolean terminal) {
-        try (CliContext context = new CliContext(out, err, env, in, terminal)) {
+        return run(args, out, err, env, in, terminal, new SecretMask());
+    }
+
+    private static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, InputStream in,
+                           boolean terminal, SecretMask secrets) {
+        try (CliContext context = new CliContext(out, err, env, in, terminal, secrets)) {
+            context.arguments(args);
             return MailerCommand.commandLine(context).execute(args);
         }
     }

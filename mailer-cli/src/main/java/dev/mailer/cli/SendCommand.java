@@ -32,7 +32,9 @@ import picocli.CommandLine.Parameters;
         },
         footer = {"", "Examples:",
                 "  mailer send examples/newsletter.yaml --dry-run",
-                "  mailer send examples/newsletter.yaml --dry-run --json | jq .excluded"})
+                "  mailer send examples/newsletter.yaml --dry-run --json | jq .excluded",
+                "  MAILER_SMTP_PASSWORD_FILE=/etc/mailer/smtp.pw mailer send examples/newsletter.yaml \\",
+                "      --smtp 'smtp://news@relay.example.com:587?connections=8'"})
 final class SendCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -48,9 +50,8 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as one JSON object (SPEC §6).")
     boolean json;
 
-    @Option(names = "--smtp", paramLabel = "URL",
-            description = "SMTP relay, repeatable: smtp://[user:password@]host[:port]?tls=starttls|tls|none&connections=N")
-    List<String> smtp;
+    @Mixin
+    RelayOptions relayOptions;
 
     @Option(names = "--name", paramLabel = "NAME", description = "Campaign name, overriding the file's 'name'.")
     String name;
@@ -71,7 +72,7 @@ final class SendCommand implements Callable<Integer> {
     }
 
     private int send(CampaignSpec spec) {
-        List<SmtpRelay> relays = context.smtpRelays(smtp);
+        List<SmtpRelay> relays = relayOptions.relays(context);
         CampaignMessages messages;
         try {
             messages = CampaignMessages.prepare(spec, context.messageSettings(spec, false),
@@ -105,9 +106,14 @@ final class SendCommand implements Callable<Integer> {
         if (result.stoppedBy() == null) {
             return 0;
         }
-        context.err().println(result.stoppedBy() == ErrorKind.SENDER_REFUSED ? "Stopped: " + result.reason() + "."
-                : "Stopped: " + result.reason() + ". Run the same command again to continue; nobody will be mailed"
-                + " twice.");
+        String reason = result.reason().endsWith(".") ? result.reason().substring(0, result.reason().length() - 1)
+                : result.reason();
+        context.err().println(switch (result.stoppedBy()) {
+            case SENDER_REFUSED -> "Stopped: " + reason + ".";
+            case TEMPLATE -> "Stopped: " + reason + "; fix the template, then run the same command again to send the"
+                    + " rest (nobody will be mailed twice).";
+            default -> "Stopped: " + reason + ". Run the same command again to continue; nobody will be mailed twice.";
+        });
         return ExitCodes.of(result.stoppedBy());
     }
 

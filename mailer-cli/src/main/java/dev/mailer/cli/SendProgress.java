@@ -27,7 +27,13 @@ public final class SendProgress implements AutoCloseable {
                 .setUnit(" msg", 1)
                 .showSpeed()
                 .setUpdateIntervalMillis(500)
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(context.err()))
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(context.err()) {
+                    @Override
+                    public void accept(String rendered) {
+                        super.accept(rendered);
+                        context.err().flush(); // the masked stream passes a line on at its end, or now
+                    }
+                })
                 .build() : null;
     }
 

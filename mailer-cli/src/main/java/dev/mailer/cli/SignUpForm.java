@@ -49,7 +49,7 @@ final class SignUpForm implements AutoCloseable {
         } catch (MailerException e) {
             return off(e.getMessage());
         }
-        SmtpPool pool = new SmtpPool(context.smtpRelays(null), SmtpPool.DEFAULT_COOL_DOWN, context.tlsSockets());
+        SmtpPool pool = new SmtpPool(context.smtpRelays(null, null), SmtpPool.DEFAULT_COOL_DOWN, context.tlsSockets());
         SignUpMailer mailer = new SignUpMailer(optIn, new Sender(pool, new Throttle(null, Map.of())),
                 config.purposes());
         return new SignUpForm(pool, mailer, "on, purposes " + String.join(", ", config.purposes().byCode().keySet())

@@ -44,7 +44,7 @@ public final class CampaignMessages {
         }
         TemplateSet templates = null;
         try {
-            templates = TemplateSet.load(templatesDir, spec.template(), spec.subject());
+            templates = TemplateSet.load(templatesDir, spec.template(), spec.subject(), settings.maxMessageSize());
         } catch (TemplateProblem problem) {
             errors.add(new CampaignError(problem.code(), problem.getMessage()));
         }

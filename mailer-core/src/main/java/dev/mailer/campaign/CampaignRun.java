@@ -252,6 +252,9 @@ public final class CampaignRun {
                 counts.unknown(), seconds, state.sent() / Math.max(seconds, 0.001), counts.pending(),
                 counts.deferred() == 0 ? null : deliveries.nextDeferred(campaignId).orElse(null),
                 state.heldByOthers(), counts.held(), warnings());
+        if (state.templateError() != null) {
+            report = report.withErrors(List.of(state.templateError()));
+        }
         if (progress != null) {
             progress.accept(state.progress());
         }

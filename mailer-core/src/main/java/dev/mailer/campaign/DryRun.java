@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -69,6 +70,7 @@ public final class DryRun {
                                           AtomicLong rendered, LongConsumer progress) {
         long id = campaignId == null ? 0 : campaignId;
         Map<String, Failure> failures = new LinkedHashMap<>();
+        AtomicBoolean abandoned = new AtomicBoolean();
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread thread = new Thread(r, "dry-run-render");
@@ -81,11 +83,11 @@ public final class DryRun {
             ports.gate().streamEligible(spec.gateRules(campaignId), recipient -> {
                 batch.add(recipient);
                 if (batch.size() == BATCH) {
-                    submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);
+                    submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress, abandoned);
                     batch.clear();
                 }
             });
-            submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress);
+            submit(pool, inFlight, List.copyOf(batch), messages, id, failures, rendered, progress, abandoned);
             inFlight.acquireUninterruptibly(threads * 2);
         } finally {
             pool.shutdownNow();
@@ -105,27 +107,43 @@ public final class DryRun {
         return errors;
     }
 
+    /**
+     * Renders a batch on the pool. A {@link TemplateProblem#fatal() fatal} problem (recursion without
+     * end, the size cap, memory) abandons the rest of the dry run: every other message would only
+     * repeat it, each at the same cost. No Error ends a rendering thread unreported.
+     */
     private static void submit(ExecutorService pool, Semaphore inFlight, List<Recipient> batch,
                                CampaignMessages messages, long campaignId, Map<String, Failure> failures,
-                               AtomicLong rendered, LongConsumer progress) {
-        if (batch.isEmpty()) {
+                               AtomicLong rendered, LongConsumer progress, AtomicBoolean abandoned) {
+        if (batch.isEmpty() || abandoned.get()) {
             return;
         }
         inFlight.acquireUninterruptibly();
         pool.execute(() -> {
             try {
+                int done = 0;
                 for (Recipient recipient : batch) {
+                    if (abandoned.get()) {
+                        break;
+                    }
+                    done++;
                     try {
                         messages.render(recipient, campaignId);
                     } catch (TemplateProblem problem) {
                         record(failures, problem.code(), problem.getMessage());
+                        if (problem.fatal()) {
+                            abandoned.set(true);
+                        }
                     } catch (RuntimeException e) {
                         record(failures, "template_render", "Rendering failed: " + e.getMessage());
+                    } catch (Error e) {
+                        record(failures, "template_render", "Rendering failed: " + e);
+                        abandoned.set(true);
                     }
                 }
-                long done = rendered.addAndGet(batch.size());
+                long total = rendered.addAndGet(done);
                 if (progress != null) {
-                    progress.accept(done);
+                    progress.accept(total);
                 }
             } finally {
                 inFlight.release();

@@ -40,6 +40,7 @@ final class RunState {
     private volatile String stopReason;
     private volatile RuntimeException failure;
     private volatile DatabaseUnreachable databaseLost;
+    private volatile CampaignError templateError;
 
     /** Asks every part to stop after the messages in flight; the first reason given wins. */
     synchronized void stop(ErrorKind code, String reason) {
@@ -69,6 +70,24 @@ final class RunState {
         } else {
             fail(e);
         }
+    }
+
+    /**
+     * The template cannot be rendered for anyone (recursion, size cap): the run stops (TEMPLATE, exit
+     * 2) and leaves its rows to be sent once the template is fixed.
+     */
+    void templateFailed(String code, String message) {
+        synchronized (this) {
+            if (templateError == null && !stopping) {
+                templateError = new CampaignError(code, message);
+            }
+        }
+        stop(ErrorKind.TEMPLATE, message);
+    }
+
+    /** The template problem that stopped the run, or null. */
+    CampaignError templateError() {
+        return templateError;
     }
 
     DatabaseUnreachable databaseLost() {

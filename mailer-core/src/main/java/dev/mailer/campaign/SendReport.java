@@ -59,6 +59,15 @@ public record SendReport(String campaign, boolean dryRun, long considered, long 
                 null, null, null, null, null);
     }
 
+    /** The same report with these campaign-level errors (a template that stopped a send). */
+    public SendReport withErrors(List<CampaignError> more) {
+        List<CampaignError> all = new java.util.ArrayList<>(errors);
+        all.addAll(more);
+        return new SendReport(campaign, dryRun, considered, eligible, excluded, sent, failed, deferred, unknown,
+                List.copyOf(all), rendered, elapsedSeconds, messagesPerSecond, pending, nextAttemptAt, withOtherSenders,
+                held, warnings);
+    }
+
     public boolean valid() {
         return errors.isEmpty();
     }

@@ -75,6 +75,10 @@ final class SendWorker implements Runnable {
                 } catch (RuntimeException e) {
                     state.droppedOne();
                     state.fail(e);
+                } catch (Error e) {
+                    // a thread that died here would leave its message in flight and the run waiting for it
+                    state.droppedOne();
+                    state.fail(new MailerException(ErrorKind.INTERNAL, "A sending thread failed: " + e, e));
                 }
             }
         } catch (InterruptedException e) {
@@ -104,7 +108,13 @@ final class SendWorker implements Runnable {
         try {
             message = messages.build(recipient, campaignId);
         } catch (TemplateProblem problem) {
-            record(DeliveryOutcome.unrenderable(claim, problem.getMessage()));
+            if (problem.fatal()) {
+                // nobody can get this template: the row stays to be sent once it is fixed
+                state.droppedOne();
+                state.templateFailed(problem.code(), problem.getMessage());
+            } else {
+                record(DeliveryOutcome.unrenderable(claim, problem.getMessage()));
+            }
             return;
         }
         Optional<Sender.Delivery> sent = sender.send(message.envelopeFrom(), message.recipient(), message.bytes(),

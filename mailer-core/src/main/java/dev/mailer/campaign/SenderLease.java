@@ -60,7 +60,8 @@ final class SenderLease implements AutoCloseable {
 
     /**
      * Starts the heartbeat; every second {@code tick} runs too (progress), when not null. A beat
-     * that finds the database gone hands the failure to {@code databaseLost}.
+     * that finds the database gone hands the failure to {@code databaseLost}, and so does one that
+     * fails unexpectedly (the run then stops as an internal error).
      */
     void keepAlive(Throttle throttle, Runnable tick, Consumer<MailerException> databaseLost) {
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -98,6 +99,9 @@ final class SenderLease implements AutoCloseable {
             throttle.setShare(senders);
         } catch (MailerException e) {
             failed(e, databaseLost);
+        } catch (RuntimeException | Error e) {
+            // a scheduled task that throws is never run again: the sender would fall silent unexplained
+            databaseLost.accept(new MailerException(ErrorKind.INTERNAL, "The sender's heartbeat failed: " + e, e));
         }
     }
 
@@ -109,6 +113,9 @@ final class SenderLease implements AutoCloseable {
             });
         } catch (MailerException e) {
             failed(e, databaseLost);
+        } catch (RuntimeException | Error e) {
+            // a scheduled task that throws is never run again: the sender would fall silent unexplained
+            databaseLost.accept(new MailerException(ErrorKind.INTERNAL, "The sender's heartbeat failed: " + e, e));
         }
     }
 

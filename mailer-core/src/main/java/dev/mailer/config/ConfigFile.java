@@ -1,6 +1,7 @@
 package dev.mailer.config;
 
 import dev.mailer.config.ConfigFileValues.Dkim;
+import dev.mailer.config.ConfigFileValues.PasswordFiles;
 import dev.mailer.config.ConfigFileValues.Sender;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.error.ErrorKind;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,13 +22,16 @@ import java.util.regex.Pattern;
  * mistake names the key and the line.
  *
  * <p>{@code db}, {@code smtp} and {@code mailbox} are URLs that may carry passwords, so no
- * message about them, nor about a YAML syntax error inside them, ever shows their value.
+ * message about them, nor about a YAML syntax error inside them, ever shows their value. Their
+ * passwords may instead be kept in files of their own: {@code db-password-file},
+ * {@code smtp-password-file}, {@code mailbox-password-file} (read by {@link PasswordFile} when used).
  */
 public final class ConfigFile {
 
     public static final List<String> KEYS = List.of(
             "db", "smtp", "mailbox", "unsubscribe-base-url", "bounce-address", "unsubscribe-address",
-            "templates", "sender", "dkim", "tls-ca", "purposes", "serve");
+            "templates", "sender", "dkim", "tls-ca", "purposes", "serve", "db-password-file", "smtp-password-file",
+            "mailbox-password-file", "max-message-size");
     static final List<String> PURPOSE_KEYS = List.of("title", "text-version");
     static final List<String> SERVE_KEYS = List.of("redirects", "signup-tags", "signup-limits");
     static final List<String> LIMIT_KEYS = List.of("per-address-per-day", "per-ip-per-hour");
@@ -40,6 +45,9 @@ public final class ConfigFile {
 
     private static final String DNS_LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
     private static final Pattern SELECTOR = Pattern.compile(DNS_LABEL + "(?:\\." + DNS_LABEL + ")*");
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,12})\\s*(B|KB|K|MB|M)?", Pattern.CASE_INSENSITIVE);
+    static final long MIN_MESSAGE_SIZE = 1024;
+    static final long MAX_MESSAGE_SIZE = 100L * 1024 * 1024;
     private static final Set<String> LOOPBACK_HOSTS = Set.of("localhost", "127.0.0.1", "[::1]");
 
     private ConfigFile() {
@@ -80,12 +88,18 @@ public final class ConfigFile {
         Sender sender = root.optional("sender").map(ConfigFile::sender).orElse(Sender.NONE);
         Dkim dkim = root.optional("dkim").map(ConfigFile::dkim).orElse(null);
         String tlsCa = root.optional("tls-ca").map(ConfigFile::path).orElse(null);
+        PasswordFiles passwordFiles = new PasswordFiles(
+                root.optional("db-password-file").map(ConfigFile::path).orElse(null),
+                root.optional("smtp-password-file").map(ConfigFile::path).orElse(null),
+                root.optional("mailbox-password-file").map(ConfigFile::path).orElse(null));
+
+        Long maxMessageSize = root.optional("max-message-size").map(ConfigFile::size).orElse(null);
 
         Purposes purposes = root.optional("purposes").map(ConfigFile::purposes).orElse(Purposes.NONE);
         ServeConfig serve = root.optional("serve").map(ConfigFile::serve).orElse(ServeConfig.DEFAULT);
 
         return new ConfigFileValues(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress,
-                unsubscribeAddress, templates, sender, dkim, tlsCa, purposes, serve);
+                unsubscribeAddress, templates, sender, dkim, tlsCa, purposes, serve, passwordFiles, maxMessageSize);
     }
 
     /**
@@ -129,6 +143,31 @@ public final class ConfigFile {
             throw v.invalid("be a base URL without a user name, ?query or #fragment, like https://mail.kawiarnia.example");
         }
         return uri;
+    }
+
+    /** {@code 10MB}, {@code 512 KB}, {@code 2000000} (bytes); KB and MB count 1024. */
+    private static long size(YamlValue v) {
+        Matcher m = SIZE.matcher(v.text().strip());
+        String phrase = "be a size from 1KB to 100MB like 10MB or 512KB";
+        if (!m.matches()) {
+            throw v.invalid(phrase);
+        }
+        String unit = m.group(2) == null ? "" : m.group(2).toUpperCase(Locale.ROOT);
+        long factor = switch (unit) {
+            case "KB", "K" -> 1024L;
+            case "MB", "M" -> 1024L * 1024;
+            default -> 1L;
+        };
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Long.parseLong(m.group(1)), factor);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw v.invalid(phrase);
+        }
+        if (bytes < MIN_MESSAGE_SIZE || bytes > MAX_MESSAGE_SIZE) {
+            throw v.invalid(phrase);
+        }
+        return bytes;
     }
 
     private static EmailAddress address(YamlValue v, String example) {

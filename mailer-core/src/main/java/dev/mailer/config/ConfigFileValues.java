@@ -25,6 +25,8 @@ import java.util.Objects;
  *              mailbox; as written (relative to the working directory), or null
  * @param purposes the consent purposes serve offers ({@code purposes:}); never null
  * @param serve what serve's sign-up form may do ({@code serve:}); never null
+ * @param passwordFiles files holding the passwords of URLs that name a user without one; never null
+ * @param maxMessageSize the most one rendered message may come to, in bytes; null for the default
  */
 public record ConfigFileValues(
         Path file,
@@ -39,18 +41,37 @@ public record ConfigFileValues(
         Dkim dkim,
         String tlsCa,
         Purposes purposes,
-        ServeConfig serve) {
+        ServeConfig serve,
+        PasswordFiles passwordFiles,
+        Long maxMessageSize) {
 
     /** The values when there is no config file. */
     public static final ConfigFileValues EMPTY =
             new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null,
-                    Purposes.NONE, ServeConfig.DEFAULT);
+                    Purposes.NONE, ServeConfig.DEFAULT, PasswordFiles.NONE, null);
 
     public ConfigFileValues {
         smtp = smtp == null ? List.of() : List.copyOf(smtp);
         sender = sender == null ? Sender.NONE : sender;
         purposes = purposes == null ? Purposes.NONE : purposes;
         serve = serve == null ? ServeConfig.DEFAULT : serve;
+        passwordFiles = passwordFiles == null ? PasswordFiles.NONE : passwordFiles;
+    }
+
+    /** Without password files and size cap. */
+    public ConfigFileValues(Path file, String db, List<String> smtp, String mailbox, URI unsubscribeBaseUrl,
+                            EmailAddress bounceAddress, EmailAddress unsubscribeAddress, String templates,
+                            Sender sender, Dkim dkim, String tlsCa, Purposes purposes, ServeConfig serve) {
+        this(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress, unsubscribeAddress, templates, sender, dkim,
+                tlsCa, purposes, serve, PasswordFiles.NONE, null);
+    }
+
+    /**
+     * Paths (as written, relative to the working directory) of files that each hold one password, for
+     * the URLs of that service that name a user without a password; each null when not set.
+     */
+    public record PasswordFiles(String db, String smtp, String mailbox) {
+        public static final PasswordFiles NONE = new PasswordFiles(null, null, null);
     }
 
     /**
@@ -87,6 +108,11 @@ public record ConfigFileValues(
                 + ", unsubscribeAddress=" + unsubscribeAddress
                 + ", templates=" + templates
                 + ", sender=" + sender
-                + ", dkim=" + dkim + "]";
+                + ", dkim=" + dkim
+                + ", tlsCa=" + tlsCa
+                + ", purposes=" + purposes
+                + ", serve=" + serve
+                + ", passwordFiles=" + passwordFiles
+                + ", maxMessageSize=" + maxMessageSize + "]";
     }
 }

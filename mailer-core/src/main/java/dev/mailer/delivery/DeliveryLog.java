@@ -150,9 +150,10 @@ public final class DeliveryLog implements AutoCloseable {
                 waiting.forEach(f -> f.complete(true));
                 LOG.debug("wrote {} outcomes and {} marks in {} µs", outcomes.size(), marks.size(),
                         (System.nanoTime() - started) / 1000);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an Error too: the writer must not die with senders waiting for its commit
                 MailerException failed = e instanceof MailerException m ? m : new MailerException(ErrorKind.INTERNAL,
-                        "Recording deliveries failed: " + e.getMessage(), e);
+                        "Recording deliveries failed: " + (e instanceof Error ? e.toString() : e.getMessage()), e);
                 unsettled.addAll(marks); // the commit may have happened: these rows may be 'sending' now
                 failure = failed;
                 waiting.forEach(f -> f.completeExceptionally(failed));

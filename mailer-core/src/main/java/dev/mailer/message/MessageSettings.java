@@ -1,6 +1,7 @@
 package dev.mailer.message;
 
 import dev.mailer.template.MessageModel;
+import dev.mailer.template.TemplateSet;
 import dev.mailer.config.ConfigFileValues;
 import java.net.URI;
 import java.nio.file.Path;
@@ -13,10 +14,26 @@ import java.nio.file.Path;
  * @param bounceAddress      VERP base, {@code bounces@domain} → envelope {@code bounces+TOKEN@domain}
  * @param unsubscribeAddress mailto base, {@code unsubscribe@domain} → {@code unsubscribe+TOKEN@domain}
  * @param dkim               null when messages are not DKIM-signed
+ * @param maxMessageSize     the most one rendered message may come to (subject, HTML and text, UTF-8
+ *                           bytes); rendering stops there ({@code max-message-size} in mailer.yaml)
  */
 public record MessageSettings(MailboxAddress from, MailboxAddress replyTo, MessageModel.Sender sender,
                               URI unsubscribeBaseUrl, String bounceAddress, String unsubscribeAddress,
-                              TokenSigner tokens, DkimSigner dkim) {
+                              TokenSigner tokens, DkimSigner dkim, long maxMessageSize) {
+
+    public MessageSettings {
+        if (maxMessageSize < 1) {
+            throw new IllegalArgumentException("maxMessageSize must be positive: " + maxMessageSize);
+        }
+    }
+
+    /** With the default size cap ({@link TemplateSet#DEFAULT_MAX_MESSAGE_BYTES}). */
+    public MessageSettings(MailboxAddress from, MailboxAddress replyTo, MessageModel.Sender sender,
+                           URI unsubscribeBaseUrl, String bounceAddress, String unsubscribeAddress,
+                           TokenSigner tokens, DkimSigner dkim) {
+        this(from, replyTo, sender, unsubscribeBaseUrl, bounceAddress, unsubscribeAddress, tokens, dkim,
+                TemplateSet.DEFAULT_MAX_MESSAGE_BYTES);
+    }
 
     /**
      * The settings for messages from this sender (a campaign's, or a double opt-in request's) from the
@@ -35,7 +52,7 @@ public record MessageSettings(MailboxAddress from, MailboxAddress replyTo, Messa
                 config.unsubscribeBaseUrl() != null ? config.unsubscribeBaseUrl() : URI.create("https://" + domain),
                 config.bounceAddress() != null ? config.bounceAddress().normalized() : "bounces@" + domain,
                 config.unsubscribeAddress() != null ? config.unsubscribeAddress().normalized() : "unsubscribe@" + domain,
-                tokens, dkim);
+                tokens, dkim, config.maxMessageSize() != null ? config.maxMessageSize() : TemplateSet.DEFAULT_MAX_MESSAGE_BYTES);
     }
 
     /** The part after '@' of the From address: Message-IDs and default addresses use it. */

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.mailer.error.DatabaseUnreachable;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
+import dev.mailer.error.SecretMask;
 import dev.mailer.store.embedded.EmbeddedPostgres;
 import dev.mailer.store.embedded.Users;
 import dev.mailer.transaction.Transactions;
@@ -48,11 +49,14 @@ public final class Database implements Transactions, AutoCloseable {
     /** The check running now, or the last one: callers at the same moment share one. */
     private final java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> check =
             new java.util.concurrent.atomic.AtomicReference<>(CompletableFuture.completedFuture(false));
+    /** The passwords this database is reached with: no message of the driver's is passed on with them. */
+    private final SecretMask secrets;
 
-    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool) {
+    private Database(DatabaseSettings settings, EmbeddedPostgres embedded, HikariDataSource pool, SecretMask secrets) {
         this.settings = settings;
         this.embedded = embedded;
         this.pool = pool;
+        this.secrets = secrets;
     }
 
     public static Database open(DatabaseSettings settings) {
@@ -77,12 +81,17 @@ public final class Database implements Transactions, AutoCloseable {
             url = embedded.jdbcUrl();
             user = embedded.user();
             password = embedded.password();
-        } else if (!url.startsWith("jdbc:postgresql://")) {
+        }
+        SecretMask secrets = new SecretMask();
+        secrets.addUrl(url);
+        secrets.add(password);
+        if (!settings.isEmbedded() && !url.startsWith("jdbc:postgresql://")) {
             throw MailerException.of(ErrorKind.CONFIG, "The database URL must start with jdbc:postgresql://, not '"
                     + DatabaseSettings.maskPassword(url) + "'.");
         }
         try {
-            Database database = new Database(settings, embedded, pool(url, user, password, settings.poolSize(), settings.timeouts()));
+            Database database = new Database(settings, embedded,
+                    pool(url, user, password, settings.poolSize(), settings.timeouts(), secrets), secrets);
             try {
                 if (migrate) {
                     database.migrate();
@@ -101,7 +110,7 @@ public final class Database implements Transactions, AutoCloseable {
     }
 
     private static HikariDataSource pool(String url, String user, String password, int size,
-                                         DatabaseSettings.Timeouts timeouts) {
+                                         DatabaseSettings.Timeouts timeouts, SecretMask secrets) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (user != null) {
@@ -136,7 +145,7 @@ public final class Database implements Transactions, AutoCloseable {
             return new HikariDataSource(config);
         } catch (HikariPool.PoolInitializationException e) {
             throw new MailerException(ErrorKind.DATABASE_UNREACHABLE, "Cannot connect to PostgreSQL at "
-                    + DatabaseSettings.maskPassword(url) + ": " + rootMessage(e) + ".", e);
+                    + DatabaseSettings.maskPassword(url) + ": " + secrets.scrub(rootMessage(e)) + ".", e);
         }
     }
 
@@ -159,7 +168,7 @@ public final class Database implements Transactions, AutoCloseable {
             return result.targetSchemaVersion != null ? result.targetSchemaVersion : schemaVersion();
         } catch (FlywayException e) {
             throw new MailerException(ErrorKind.SCHEMA, "Migrating the database schema failed: "
-                    + firstLine(e.getMessage()), e);
+                    + secrets.scrub(firstLine(e.getMessage())), e);
         }
     }
 
@@ -341,9 +350,10 @@ public final class Database implements Transactions, AutoCloseable {
     /** The failure as the person at the terminal should hear it: the database gone, or a statement's error. */
     MailerException error(SQLException e) {
         if (connectionLost(e)) {
-            return new DatabaseUnreachable(settings.describe(), firstLine(rootMessage(e)), e);
+            return new DatabaseUnreachable(settings.describe(), secrets.scrub(firstLine(rootMessage(e))), e);
         }
-        return new MailerException(ErrorKind.INTERNAL, "Database error: " + firstLine(e.getMessage()) + ".", e);
+        return new MailerException(ErrorKind.INTERNAL, "Database error: " + secrets.scrub(firstLine(e.getMessage())) + ".",
+                e);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mailer.store;
 
+import dev.mailer.error.SecretMask;
 import dev.mailer.store.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 
@@ -47,8 +48,33 @@ public record DatabaseSettings(String url, String user, String password, Path ma
                 new EmbeddedPostgres.Options(serverUserWhenRoot, null));
     }
 
+    /**
+     * A PostgreSQL server. A user and password written in the URL itself
+     * ({@code jdbc:postgresql://user:password@host/db}, percent-encoded where needed; the driver does
+     * not read that form) are taken out of it and win over {@code user} and {@code password}.
+     */
     public static DatabaseSettings server(String url, String user, String password) {
-        return new DatabaseSettings(url, user, password, null, DEFAULT_POOL_SIZE, EmbeddedPostgres.Options.defaults());
+        String plain = url;
+        String urlUser = null;
+        String urlPassword = null;
+        int slashes = url == null ? -1 : url.indexOf("//");
+        if (slashes >= 0) {
+            String rest = url.substring(slashes + 2);
+            int at = rest.lastIndexOf('@');
+            if (at > 0) {
+                String userInfo = rest.substring(0, at);
+                int colon = userInfo.indexOf(':');
+                String name = colon < 0 ? userInfo : userInfo.substring(0, colon);
+                if (!name.isEmpty() && name.chars().noneMatch(c -> c == '/' || c == '?' || c == '#' || c == '&')) {
+                    urlUser = SecretMask.percentDecode(name);
+                    urlPassword = colon < 0 ? null : SecretMask.percentDecode(userInfo.substring(colon + 1));
+                    plain = url.substring(0, slashes + 2) + rest.substring(at + 1);
+                }
+            }
+        }
+        return new DatabaseSettings(plain, urlUser != null ? urlUser : user,
+                urlPassword != null ? urlPassword : password, null, DEFAULT_POOL_SIZE,
+                EmbeddedPostgres.Options.defaults());
     }
 
     /** The same settings for a process that {@code mailer db status} names {@code command}. */
@@ -66,6 +92,13 @@ public record DatabaseSettings(String url, String user, String password, Path ma
             return "the embedded PostgreSQL in " + mailerHome.resolve("postgres");
         }
         return maskPassword(url);
+    }
+
+    /** Never the password: a record's own toString would print it into a log. */
+    @Override
+    public String toString() {
+        return "DatabaseSettings[" + describe() + ", user=" + user + ", password=" + (password == null ? "none" : "***")
+                + ", poolSize=" + poolSize + ", timeouts=" + timeouts + "]";
     }
 
     static String maskPassword(String url) {

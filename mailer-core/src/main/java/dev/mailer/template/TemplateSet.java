@@ -12,7 +12,6 @@ import freemarker.template.TemplateException;
 import freemarker.template.TemplateExceptionHandler;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,19 +31,23 @@ public final class TemplateSet {
     public static final String SUBJECT = "subject.ftl";
     public static final String HTML = "html.ftlh";
     public static final String TEXT = "text.ftl";
+    /** The largest message (subject, HTML and text together, UTF-8 bytes) rendered unless configured. */
+    public static final long DEFAULT_MAX_MESSAGE_BYTES = 10L * 1024 * 1024;
 
     private final String name;
     private final Configuration configuration;
     private final Template subjectOverride;
+    private final long maxMessageBytes;
     private final Map<Locale, Variant> variants = new ConcurrentHashMap<>();
 
     private record Variant(Template subject, Template html, Template text) {
     }
 
-    private TemplateSet(String name, Configuration configuration, Template subjectOverride) {
+    private TemplateSet(String name, Configuration configuration, Template subjectOverride, long maxMessageBytes) {
         this.name = name;
         this.configuration = configuration;
         this.subjectOverride = subjectOverride;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /**
@@ -53,6 +56,21 @@ public final class TemplateSet {
      * @param subject the campaign file's {@code subject}, or null to use {@code subject.ftl}
      */
     public static TemplateSet load(Path templatesDir, String name, String subject) throws TemplateProblem {
+        return load(templatesDir, name, subject, DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * Loads and syntax-checks every template file of {@code templatesDir/name}.
+     *
+     * @param subject         the campaign file's {@code subject}, or null to use {@code subject.ftl}
+     * @param maxMessageBytes the most one recipient's message may come to while it is rendered (subject,
+     *                        HTML and text, UTF-8 bytes): rendering stops there ({@code max-message-size})
+     */
+    public static TemplateSet load(Path templatesDir, String name, String subject, long maxMessageBytes)
+            throws TemplateProblem {
+        if (maxMessageBytes < 1) {
+            throw new IllegalArgumentException("maxMessageBytes must be positive: " + maxMessageBytes);
+        }
         Path dir = templatesDir.resolve(name);
         String shown = templatesDir.getFileName() + "/" + name;
         if (!Files.isDirectory(dir)) {
@@ -70,7 +88,7 @@ public final class TemplateSet {
         TemplateSet set;
         try {
             set = new TemplateSet(shown, configuration, subject == null ? null
-                    : new Template("subject", new StringReader(subject), configuration));
+                    : new Template("subject", new StringReader(subject), configuration), maxMessageBytes);
         } catch (ParseException e) {
             throw new TemplateProblem("template_syntax", "The campaign file's 'subject' is not a valid template: "
                     + e.getEditorMessage() + ".");
@@ -128,11 +146,17 @@ public final class TemplateSet {
         }
     }
 
-    /** Renders the three parts for one recipient, in that recipient's locale. */
+    /**
+     * Renders the three parts for one recipient, in that recipient's locale, together at most the
+     * size cap. A template that recurses without end, writes past the cap or exhausts memory is a
+     * {@link TemplateProblem#fatal() fatal} {@code template_render} problem, never an Error.
+     */
     public RenderedMessage render(Map<String, Object> model, Locale locale) throws TemplateProblem {
         Variant variant = variant(locale == null ? Locale.ROOT : locale);
-        String subject = HeaderText.clean(process(variant.subject(), model, locale));
-        return new RenderedMessage(subject, process(variant.html(), model, locale), process(variant.text(), model, locale));
+        CappedText.Budget budget = new CappedText.Budget(maxMessageBytes);
+        String subject = HeaderText.clean(process(variant.subject(), model, locale, budget));
+        return new RenderedMessage(subject, process(variant.html(), model, locale, budget),
+                process(variant.text(), model, locale, budget));
     }
 
     private Variant variant(Locale locale) throws TemplateProblem {
@@ -151,8 +175,9 @@ public final class TemplateSet {
         return variant;
     }
 
-    private String process(Template template, Map<String, Object> model, Locale locale) throws TemplateProblem {
-        TextBuffer out = new TextBuffer(8192);
+    private String process(Template template, Map<String, Object> model, Locale locale, CappedText.Budget budget)
+            throws TemplateProblem {
+        CappedText out = new CappedText(budget);
         try {
             var environment = template.createProcessingEnvironment(model, out);
             if (locale != null && !locale.getLanguage().isEmpty()) {
@@ -161,52 +186,33 @@ public final class TemplateSet {
             environment.process();
             return out.toString();
         } catch (TemplateException e) {
+            if (CappedText.reachedIn(e)) {
+                throw tooLarge(template);
+            }
             throw new TemplateProblem("template_render", describe(template, e));
+        } catch (CappedText.CapReached e) {
+            throw tooLarge(template);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } catch (StackOverflowError e) {
+            throw new TemplateProblem("template_render", where(template) + ": a macro or function calls itself without"
+                    + " end (rendering ran out of stack).", true);
+        } catch (OutOfMemoryError e) {
+            out.discard();
+            throw new TemplateProblem("template_render", where(template) + ": rendering ran out of memory (a loop"
+                    + " without end into <#assign> or <#attempt>?); the message must be far smaller.", true);
         }
     }
 
-    /** StringWriter without StringBuffer's lock on every write: templates write in many small pieces. */
-    private static final class TextBuffer extends Writer {
-        private final StringBuilder text;
+    private TemplateProblem tooLarge(Template template) {
+        return new TemplateProblem("template_render", where(template) + ": the message grew past max-message-size ("
+                + CappedText.size(maxMessageBytes) + ") and rendering was stopped there (a loop without end? raise"
+                + " max-message-size in mailer.yaml if messages really are that large).", true);
+    }
 
-        TextBuffer(int capacity) {
-            text = new StringBuilder(capacity);
-        }
-
-        @Override
-        public void write(char[] chars, int offset, int length) {
-            text.append(chars, offset, length);
-        }
-
-        @Override
-        public void write(String string) {
-            text.append(string);
-        }
-
-        @Override
-        public void write(String string, int offset, int length) {
-            text.append(string, offset, offset + length);
-        }
-
-        @Override
-        public void write(int c) {
-            text.append((char) c);
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public String toString() {
-            return text.toString();
-        }
+    private String where(Template template) {
+        return template.getSourceName().equals("subject") ? "the campaign file's 'subject'"
+                : name + "/" + template.getSourceName();
     }
 
     private String describe(Template template, TemplateException e) {

@@ -8,16 +8,19 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * One SMTP relay as written on the command line, in the environment or in the config file
  * (SPEC §2): {@code smtp://[user:password@]host[:port]?tls=starttls|tls|none&connections=N}
  * or {@code smtps://…}, plus the optional keys {@code messages-per-connection=N} and
- * {@code timeout=SECONDS}.
+ * {@code timeout=SECONDS}. {@code smtp://user@host} takes its password from elsewhere (see
+ * {@link #parse(String, Supplier)}), so that it need not stand on a command line.
  *
  * <p>{@link #toString()} never shows the password: a relay ends up in logs, errors and
  * {@code --json} output, and the secret must not.
@@ -65,6 +68,8 @@ public record SmtpRelay(
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,9}");
+    /** A comma that starts the next relay of a list: only before a new smtp:// or smtps://. */
+    private static final Pattern LIST_SEPARATOR = Pattern.compile("\\s*,\\s*(?=(?i:smtps?://))");
 
     public SmtpRelay {
         Objects.requireNonNull(tls, "tls");
@@ -94,6 +99,16 @@ public record SmtpRelay(
      *         masked in it
      */
     public static SmtpRelay parse(String url) {
+        return parse(url, () -> null);
+    }
+
+    /**
+     * Parses a relay URL whose password may be given apart: {@code smtp://user@host} takes
+     * {@code password}'s (asked for only then); a password written in the URL is used as written.
+     *
+     * @param password the password from MAILER_SMTP_PASSWORD or a password file, or null when none
+     */
+    public static SmtpRelay parse(String url, Supplier<String> password) {
         if (url == null || url.isBlank()) {
             throw MailerException.of(ErrorKind.CONFIG, "An SMTP relay URL is empty; write it like smtp://relay.example:587.");
         }
@@ -110,16 +125,22 @@ public record SmtpRelay(
         String rest = text.substring(schemeEnd + 3);
         int at = rest.lastIndexOf('@');
         String user = null;
-        String password = null;
+        String secret = null;
         if (at >= 0) {
             String userInfo = rest.substring(0, at);
             int colon = userInfo.indexOf(':');
             if (colon < 0) {
-                throw bad(shown, "names a user but no password; write user:password@host");
+                user = percentDecode(userInfo, shown);
+                secret = password.get();
+                if (secret == null) {
+                    throw bad(shown, "names a user but no password; give it with MAILER_SMTP_PASSWORD,"
+                            + " --smtp-password-file or smtp-password-file in mailer.yaml (or as user:password@host)");
+                }
+            } else {
+                user = percentDecode(userInfo.substring(0, colon), shown);
+                secret = percentDecode(userInfo.substring(colon + 1), shown);
             }
-            user = percentDecode(userInfo.substring(0, colon), shown);
-            password = percentDecode(userInfo.substring(colon + 1), shown);
-            if (user.isEmpty() || password.isEmpty()) {
+            if (user.isEmpty() || secret.isEmpty()) {
                 throw bad(shown, "has an empty user name or password");
             }
             rest = rest.substring(at + 1);
@@ -194,8 +215,20 @@ public record SmtpRelay(
                 DEFAULT_MESSAGES_PER_CONNECTION, shown);
         int timeoutSeconds = optionalNumber(options, "timeout", 1, MAX_TIMEOUT_SECONDS,
                 (int) DEFAULT_TIMEOUT.toSeconds(), shown);
-        return new SmtpRelay(tls, host, port, user, password, connections, perConnection,
+        return new SmtpRelay(tls, host, port, user, secret, connections, perConnection,
                 Duration.ofSeconds(timeoutSeconds));
+    }
+
+    /**
+     * The relay URLs of a comma-separated list ({@code MAILER_SMTP_URL}). A comma separates relays
+     * only where a new {@code smtp://} or {@code smtps://} follows it, so a password with a comma
+     * stays whole (it may also be written {@code %2C}).
+     */
+    public static List<String> splitList(String list) {
+        if (list == null || list.isBlank()) {
+            return List.of();
+        }
+        return List.of(LIST_SEPARATOR.split(list.strip()));
     }
 
     /** For people and logs: {@code smtp://user:***@host:587}, never the password. */

@@ -107,6 +107,27 @@ class ConfigFileTest {
     }
 
     @Test
+    void passwordsMayBeKeptInFilesOfTheirOwn() {
+        ConfigFileValues values = read("db-password-file: /etc/mailer/db.pw\nsmtp-password-file: smtp.pw\n"
+                + "mailbox-password-file: /run/credentials/mailer/mailbox\n");
+        assertThat(values.passwordFiles()).isEqualTo(new ConfigFileValues.PasswordFiles("/etc/mailer/db.pw", "smtp.pw",
+                "/run/credentials/mailer/mailbox"));
+        assertThat(read("templates: t\n").passwordFiles()).isEqualTo(ConfigFileValues.PasswordFiles.NONE);
+    }
+
+    @Test
+    void maxMessageSizeIsBytesKilobytesOrMegabytes() {
+        assertThat(read("max-message-size: 10MB\n").maxMessageSize()).isEqualTo(10L * 1024 * 1024);
+        assertThat(read("max-message-size: 512 kb\n").maxMessageSize()).isEqualTo(512L * 1024);
+        assertThat(read("max-message-size: 2000000\n").maxMessageSize()).isEqualTo(2_000_000L);
+        assertThat(read("templates: t\n").maxMessageSize()).isNull();
+        assertThat(error("max-message-size: 10 GB\n")).isEqualTo("mailer.yaml line 1: 'max-message-size' must be a"
+                + " size from 1KB to 100MB like 10MB or 512KB, not '10 GB'.");
+        assertThat(error("max-message-size: 200MB\n")).startsWith("mailer.yaml line 1: 'max-message-size' must be");
+        assertThat(error("max-message-size: 12\n")).startsWith("mailer.yaml line 1: 'max-message-size' must be");
+    }
+
+    @Test
     void smtpMayBeOneStringOrAList() {
         assertThat(read("smtp: smtps://relay.example:465\n").smtp()).containsExactly("smtps://relay.example:465");
         assertThat(read("smtp:\n  - smtp://a.example\n  - SMTP://b.example\n").smtp())
@@ -119,7 +140,8 @@ class ConfigFileTest {
         assertThat(error("db: jdbc:postgresql://h/db\ntemplate: x\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key 'template'; known keys are db, smtp, mailbox,"
                         + " unsubscribe-base-url, bounce-address, unsubscribe-address, templates, sender, dkim, tls-ca,"
-                        + " purposes, serve.");
+                        + " purposes, serve, db-password-file, smtp-password-file, mailbox-password-file,"
+                        + " max-message-size.");
     }
 
     @Test
@@ -286,8 +308,7 @@ class ConfigFileTest {
     void aSecretMistakenForAKeyIsNotShown() {
         assertThat(error("smtp:\nsmtp://u:" + PASSWORD + "@relay.example: 1\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key (not shown because it looks like a URL that may hold a"
-                        + " password); known keys are db, smtp, mailbox, unsubscribe-base-url, bounce-address,"
-                        + " unsubscribe-address, templates, sender, dkim, tls-ca, purposes, serve.");
+                        + " password); known keys are " + String.join(", ", ConfigFile.KEYS) + ".");
     }
 
     @Test

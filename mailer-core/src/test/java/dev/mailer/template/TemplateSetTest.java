@@ -104,6 +104,46 @@ class TemplateSetTest {
                 .extracting(e -> ((TemplateProblem) e).code()).isEqualTo("template_render");
     }
 
+    private RenderedMessage renderCapped(long cap) throws TemplateProblem {
+        return TemplateSet.load(templates, "news", null, cap).render(model(recipient("Anna", null, Map.of())), null);
+    }
+
+    @Test
+    void aMacroCallingItselfForeverIsAFatalRenderProblemNotAnError() throws Exception {
+        write("html.ftlh", "<#function f n><#return f(n + 1)></#function>${f(1)}${unsubscribeUrl}");
+        assertThatThrownBy(() -> render("Anna", null))
+                .isInstanceOfSatisfying(TemplateProblem.class, p -> {
+                    assertThat(p.code()).isEqualTo("template_render");
+                    assertThat(p.fatal()).isTrue();
+                })
+                .hasMessageEndingWith("/news/html.ftlh: a macro or function calls itself without end (rendering ran out"
+                        + " of stack).");
+        write("html.ftlh", "<p>fine</p>${unsubscribeUrl}");
+        assertThat(render("Anna", null).html()).as("the set renders on after it").startsWith("<p>fine</p>");
+    }
+
+    @Test
+    void theCapCountsTheUtf8BytesOfSubjectHtmlAndTextTogetherAndStopsTheWritingThere() throws Exception {
+        write("subject.ftl", "S");
+        write("html.ftlh", "${\"ż\"?left_pad(100, \"ż\")}${unsubscribeUrl}"); // 200 bytes + 28
+        write("text.ftl", "${unsubscribeUrl}"); // 28
+        assertThat(renderCapped(1 + 228 + 28).html()).startsWith("żż");
+        assertThatThrownBy(() -> renderCapped(1 + 228 + 27))
+                .isInstanceOfSatisfying(TemplateProblem.class, p -> assertThat(p.fatal()).isTrue())
+                .hasMessageContaining("/news/text.ftl: the message grew past max-message-size (256 bytes)");
+
+        write("html.ftlh", "<#list 1..1000000000 as i>0123456789</#list>${unsubscribeUrl}");
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> renderCapped(1024 * 1024))
+                .hasMessageContaining("/news/html.ftlh: the message grew past max-message-size (1 MB) and rendering was"
+                        + " stopped there");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("stopped at the cap").isLessThan(5_000);
+
+        write("html.ftlh", "<#attempt><#list 1..100000 as i>0123456789</#list><#recover>x</#attempt>${unsubscribeUrl}");
+        assertThatThrownBy(() -> renderCapped(64 * 1024)).as("what #attempt buffered counts once written")
+                .hasMessageContaining("max-message-size (64 KB)");
+    }
+
     @Test
     void aSyntaxErrorInAnyVariantNamesFileAndLineAtLoad() throws IOException {
         write("html_sr_Latn.ftlh", "<p>ok</p>\n<p>${contact.name</p>");

@@ -29,6 +29,32 @@ class SmtpRelayTest {
         assertThat(relay.authenticates()).isFalse();
     }
 
+    @Test
+    void aListIsSplitOnlyBeforeANewRelaySoACommaInAPasswordStaysInIt() {
+        assertThat(SmtpRelay.splitList("smtp://news:Zq7,Vx9@relay1.example:587?connections=8 , SMTPS://news:a,b,c@relay2.example"))
+                .containsExactly("smtp://news:Zq7,Vx9@relay1.example:587?connections=8", "SMTPS://news:a,b,c@relay2.example");
+        assertThat(SmtpRelay.splitList("smtp://relay.example")).containsExactly("smtp://relay.example");
+        assertThat(SmtpRelay.splitList("  ")).isEmpty();
+        SmtpRelay encoded = SmtpRelay.parse(SmtpRelay.splitList("smtp://news:Zq7%2CVx9@relay1.example").get(0));
+        assertThat(encoded.password()).isEqualTo("Zq7,Vx9");
+        assertThat(SmtpRelay.parse("smtp://news:Zq7,Vx9@relay1.example").password()).isEqualTo("Zq7,Vx9");
+    }
+
+    @Test
+    void aUserWithoutPasswordTakesThePasswordGivenApartAndOnlyThen() {
+        SmtpRelay relay = SmtpRelay.parse("smtp://news@relay.example:587", () -> "from-a-file");
+        assertThat(relay.user()).isEqualTo("news");
+        assertThat(relay.password()).isEqualTo("from-a-file");
+        assertThat(relay.describe()).isEqualTo("smtp://news:***@relay.example:587");
+        assertThat(SmtpRelay.parse("smtp://news:inline@relay.example", () -> "from-a-file").password())
+                .as("a password in the URL is used as written").isEqualTo("inline");
+        assertThat(SmtpRelay.parse("smtp://relay.example", () -> {
+            throw new AssertionError("not asked for without a user");
+        }).authenticates()).isFalse();
+        assertThatThrownBy(() -> SmtpRelay.parse("smtp://news@relay.example", () -> null))
+                .hasMessageContaining("names a user but no password; give it with MAILER_SMTP_PASSWORD");
+    }
+
     @ParameterizedTest
     @CsvSource({
             "smtp://relay.example,                     STARTTLS, 587",

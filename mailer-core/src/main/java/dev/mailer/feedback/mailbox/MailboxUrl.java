@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The feedback mailbox (SPEC §2): {@code imap://}, {@code imaps://}, {@code pop3://} or
@@ -23,6 +24,16 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
 
     /** Parses the URL; every error is one sentence with the password masked. */
     public static MailboxUrl parse(String url) {
+        return parse(url, () -> null);
+    }
+
+    /**
+     * Parses the URL; {@code user@host} takes {@code password}'s (asked for only then), a password in
+     * the URL is used as written. Every error is one sentence with the password masked.
+     *
+     * @param password the password from MAILER_MAILBOX_PASSWORD or a password file, or null when none
+     */
+    public static MailboxUrl parse(String url, Supplier<String> password) {
         if (url == null || url.isBlank()) {
             throw MailerException.of(ErrorKind.CONFIG, "No feedback mailbox is configured; give --mailbox URL, MAILER_MAILBOX_URL "
                     + "or 'mailbox:' in mailer.yaml, e.g. imaps://bounces%40example.com:secret@mail.example.com/INBOX.");
@@ -46,9 +57,18 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
             throw bad(shown, "has no host name");
         }
         String userInfo = uri.getUserInfo();
-        int colon = userInfo == null ? -1 : userInfo.indexOf(':');
-        if (colon <= 0 || colon == userInfo.length() - 1) {
-            throw bad(shown, "needs a user name and a password: user:password@host");
+        if (userInfo == null || userInfo.isEmpty() || userInfo.startsWith(":")) {
+            throw bad(shown, "needs a user name: user@host with the password given apart, or user:password@host");
+        }
+        int colon = userInfo.indexOf(':');
+        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+        String secret = colon < 0 ? password.get() : userInfo.substring(colon + 1);
+        if (secret == null) {
+            throw bad(shown, "names a user but no password; give it with MAILER_MAILBOX_PASSWORD,"
+                    + " --mailbox-password-file or mailbox-password-file in mailer.yaml (or as user:password@host)");
+        }
+        if (secret.isEmpty()) {
+            throw bad(shown, "has an empty password");
         }
         Duration timeout = Duration.ofSeconds(30);
         for (String pair : uri.getRawQuery() == null ? new String[0] : uri.getRawQuery().split("&")) {
@@ -76,8 +96,7 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
             throw bad(shown, "names the folder '" + folder + "', but POP3 has only INBOX");
         }
         int port = uri.getPort() > 0 ? uri.getPort() : defaultPort(protocol, tls);
-        return new MailboxUrl(protocol, tls, uri.getHost(), port, userInfo.substring(0, colon),
-                userInfo.substring(colon + 1), folder, timeout);
+        return new MailboxUrl(protocol, tls, uri.getHost(), port, user, secret, folder, timeout);
     }
 
     /** For people and logs: the password never appears. */
