@@ -25,6 +25,8 @@ import java.util.Objects;
  *              mailbox; as written (relative to the working directory), or null
  * @param purposes the consent purposes serve offers ({@code purposes:}); never null
  * @param serve what serve's sign-up form may do ({@code serve:}); never null
+ * @param webhooks the providers that may report feedback to serve ({@code webhooks:}); never null;
+ *                 holds secrets
  */
 public record ConfigFileValues(
         Path file,
@@ -39,18 +41,28 @@ public record ConfigFileValues(
         Dkim dkim,
         String tlsCa,
         Purposes purposes,
-        ServeConfig serve) {
+        ServeConfig serve,
+        WebhooksConfig webhooks) {
 
     /** The values when there is no config file. */
     public static final ConfigFileValues EMPTY =
             new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null,
-                    Purposes.NONE, ServeConfig.DEFAULT);
+                    Purposes.NONE, ServeConfig.DEFAULT, WebhooksConfig.NONE);
 
     public ConfigFileValues {
         smtp = smtp == null ? List.of() : List.copyOf(smtp);
         sender = sender == null ? Sender.NONE : sender;
         purposes = purposes == null ? Purposes.NONE : purposes;
         serve = serve == null ? ServeConfig.DEFAULT : serve;
+        webhooks = webhooks == null ? WebhooksConfig.NONE : webhooks;
+    }
+
+    /** Without {@code webhooks:}. */
+    public ConfigFileValues(Path file, String db, List<String> smtp, String mailbox, URI unsubscribeBaseUrl,
+                            EmailAddress bounceAddress, EmailAddress unsubscribeAddress, String templates,
+                            Sender sender, Dkim dkim, String tlsCa, Purposes purposes, ServeConfig serve) {
+        this(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress, unsubscribeAddress, templates, sender, dkim,
+                tlsCa, purposes, serve, WebhooksConfig.NONE);
     }
 
     /**
@@ -75,7 +87,7 @@ public record ConfigFileValues(
         }
     }
 
-    /** Never shows db, smtp or mailbox: a record's default toString would print their passwords into a log. */
+    /** Never shows db, smtp, mailbox or webhook secrets: a record's default toString would print their passwords into a log. */
     @Override
     public String toString() {
         return "ConfigFileValues[file=" + file
@@ -87,6 +99,7 @@ public record ConfigFileValues(
                 + ", unsubscribeAddress=" + unsubscribeAddress
                 + ", templates=" + templates
                 + ", sender=" + sender
-                + ", dkim=" + dkim + "]";
+                + ", dkim=" + dkim
+                + ", webhooks=" + webhooks + "]";
     }
 }

@@ -119,7 +119,7 @@ class ConfigFileTest {
         assertThat(error("db: jdbc:postgresql://h/db\ntemplate: x\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key 'template'; known keys are db, smtp, mailbox,"
                         + " unsubscribe-base-url, bounce-address, unsubscribe-address, templates, sender, dkim, tls-ca,"
-                        + " purposes, serve.");
+                        + " purposes, serve, webhooks.");
     }
 
     @Test
@@ -287,7 +287,7 @@ class ConfigFileTest {
         assertThat(error("smtp:\nsmtp://u:" + PASSWORD + "@relay.example: 1\n"))
                 .isEqualTo("mailer.yaml line 2: unknown key (not shown because it looks like a URL that may hold a"
                         + " password); known keys are db, smtp, mailbox, unsubscribe-base-url, bounce-address,"
-                        + " unsubscribe-address, templates, sender, dkim, tls-ca, purposes, serve.");
+                        + " unsubscribe-address, templates, sender, dkim, tls-ca, purposes, serve, webhooks.");
     }
 
     @Test
