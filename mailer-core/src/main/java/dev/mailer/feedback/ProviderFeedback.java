@@ -128,8 +128,11 @@ public final class ProviderFeedback {
         Feedback entry = bare;
         if (lookup.found().isPresent()) {
             var token = lookup.found().get().token();
+            // an unsubscribe token of a double opt-in message names its purpose, as for the mailbox
+            String purpose = bare.type() == FeedbackType.UNSUBSCRIBE ? token.purpose() : null;
             entry = new Feedback(bare.type(), bare.recipient(), bare.status(), bare.action(), bare.hard(),
-                    bare.diagnostic(), token.campaignId(), token.contactId(), bare.sourceKey()).withToken(token);
+                    bare.diagnostic(), token.campaignId(), token.contactId(), bare.sourceKey(), purpose)
+                    .withToken(token);
         }
         return finish(entry, lookup);
     }

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mailer.config.WebhooksConfig;
+import dev.mailer.message.TestSecret;
+import dev.mailer.message.Token;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +115,22 @@ class WebhookMailgunTest {
         assertThat(app.latestConsent(emilId, "newsletter")).as("other purposes stay").containsExactly("granted", "test");
         assertThat(app.latestConsent(fryderykId, "*")).as("no campaign to tell which list: everything")
                 .containsExactly("withdrawn", "Mailgun unsubscribe");
+    }
+
+    @Test
+    void anUnsubscribeOfADoubleOptInMessageWithdrawsThePurposeItsTokenNames() throws Exception {
+        String email = unique("hanna@example.pl");
+        long hanna = app.contact(email, "newsletter", "offers");
+        String token = TestSecret.SIGNER.sign(new Token(Token.Kind.UNSUBSCRIBE, 0, hanna, "offers",
+                LocalDate.now().toEpochDay(), email));
+        ObjectNode unsubscribed = event("ev-u-optin-" + hanna, "unsubscribed", email);
+        unsubscribed.putObject("message").putObject("headers")
+                .put("list-unsubscribe", "<mailto:unsubscribe+" + token + "@" + WebhookFixture.DOMAIN + ">");
+
+        assertThat(post(signed(unsubscribed)).statusCode()).isEqualTo(200);
+
+        assertThat(app.latestConsent(hanna, "offers")).containsExactly("withdrawn", "Mailgun unsubscribe");
+        assertThat(app.latestConsent(hanna, "newsletter")).containsExactly("granted", "test");
     }
 
     @Test
