@@ -1,5 +1,6 @@
 package dev.mailer.cli;
 
+import dev.mailer.config.WebhooksConfig;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.http.FeedbackServer;
 import dev.mailer.feedback.http.ServerSettings;
@@ -20,6 +21,9 @@ import picocli.CommandLine.Option;
                 "Serve the links in messages: one-click unsubscribe (RFC 8058: POST /u/TOKEN), the unsubscribe page"
                         + " (GET /u/TOKEN; a GET alone never unsubscribes), double opt-in confirmations (/c/TOKEN)"
                         + " and GET /healthz. Runs until Ctrl-C or SIGTERM.",
+                "Sending providers may report bounces, complaints and unsubscribes to POST /webhooks/ses, /mailgun,"
+                        + " /sendgrid and /postmark: each is on when webhooks: in mailer.yaml (or its environment"
+                        + " variable) gives what proves a request comes from that provider.",
                 "It speaks plain HTTP: run it behind a reverse proxy (nginx, Caddy) that terminates TLS for the"
                         + " host in unsubscribe-base-url, and use --trust-proxy so the proxy's X-Forwarded-For is"
                         + " recorded as the client's address.",
@@ -69,6 +73,8 @@ final class ServeCommand implements Callable<Integer> {
                 trustProxy).withPurposes(context.config().purposes());
         SignUpForm form = SignUpForm.open(context);
         settings = form.apply(settings);
+        WebhooksConfig webhooks = webhooks();
+        settings = settings.withWebhooks(webhooks);
         CountDownLatch stop = new CountDownLatch(1);
         // SIGINT and SIGTERM end the wait: the server stops taking requests, finishes those in
         // progress, and the database closes before exit 0
@@ -82,6 +88,7 @@ final class ServeCommand implements Callable<Integer> {
              FeedbackServer server = context.engine().serve(settings, address, accessLog())) {
             context.out().println("mailer serve listening on " + url(server.address()) + " (Ctrl-C to stop)");
             context.out().println("sign-up form (POST /subscribe): " + form.status());
+            context.out().println("provider webhooks: " + webhookStatus(webhooks));
             watchdog.scheduleWithFixedDelay(this::restartDatabaseIfDown, WATCHDOG_SECONDS, WATCHDOG_SECONDS,
                     TimeUnit.SECONDS);
             stop.await();
@@ -89,6 +96,52 @@ final class ServeCommand implements Callable<Integer> {
             watchdog.shutdownNow();
         }
         return 0;
+    }
+
+    /**
+     * {@code webhooks:} from mailer.yaml, each secret replaceable by its environment variable (so it
+     * need not sit in the file): MAILER_MAILGUN_SIGNING_KEY, MAILER_SENDGRID_PUBLIC_KEY,
+     * MAILER_POSTMARK_USER, MAILER_POSTMARK_PASSWORD.
+     */
+    private WebhooksConfig webhooks() {
+        WebhooksConfig webhooks = context.config().webhooks()
+                .withMailgunSigningKey(context.env("MAILER_MAILGUN_SIGNING_KEY"));
+        String sendgrid = context.env("MAILER_SENDGRID_PUBLIC_KEY");
+        if (sendgrid != null) {
+            try {
+                WebhooksConfig.sendgridKey(sendgrid);
+            } catch (IllegalArgumentException e) {
+                throw MailerException.usage("MAILER_SENDGRID_PUBLIC_KEY must " + e.getMessage() + ".");
+            }
+            webhooks = webhooks.withSendgridPublicKey(sendgrid.strip());
+        }
+        try {
+            return webhooks.withPostmark(context.env("MAILER_POSTMARK_USER"), context.env("MAILER_POSTMARK_PASSWORD"));
+        } catch (IllegalArgumentException e) {
+            throw MailerException.usage("Postmark's webhook needs both a user and a password: give webhooks.postmark"
+                    + " in mailer.yaml, or MAILER_POSTMARK_USER and MAILER_POSTMARK_PASSWORD.");
+        }
+    }
+
+    /** Which are on, never with a secret: {@code on: POST /webhooks/mailgun, /webhooks/ses (…)}. */
+    private static String webhookStatus(WebhooksConfig webhooks) {
+        if (!webhooks.any()) {
+            return "off (webhooks: in mailer.yaml)";
+        }
+        java.util.List<String> on = new java.util.ArrayList<>();
+        if (webhooks.ses()) {
+            on.add("/webhooks/ses (SNS topics " + String.join(", ", webhooks.sesTopicArns()) + ")");
+        }
+        if (webhooks.mailgunSigningKey() != null) {
+            on.add("/webhooks/mailgun");
+        }
+        if (webhooks.sendgridPublicKey() != null) {
+            on.add("/webhooks/sendgrid");
+        }
+        if (webhooks.postmarkUser() != null) {
+            on.add("/webhooks/postmark");
+        }
+        return "on: POST " + String.join(", ", on);
     }
 
     private java.util.function.Consumer<String> accessLog() {

@@ -117,7 +117,8 @@ class ServeAndConsentRequestCliTest {
         List<String> lines = stopped.out().lines().toList();
         assertThat(lines.get(0)).contains("listening on");
         assertThat(lines.get(1)).startsWith("sign-up form (POST /subscribe): off (no purposes: in mailer.yaml");
-        assertThat(lines.subList(2, lines.size())).as("the access log: a line per request, no token, no address")
+        assertThat(lines.get(2)).isEqualTo("provider webhooks: off (webhooks: in mailer.yaml)");
+        assertThat(lines.subList(3, lines.size())).as("the access log: a line per request, no token, no address")
                 .hasSize(2).allMatch(l -> l.matches("\\S+Z (GET|POST) /[uc]/… 200 \\d+ ms"));
         assertThat(stopped.out()).doesNotContain(unsubscribe.group(1).substring(unsubscribe.group(1).lastIndexOf('/') + 1))
                 .doesNotContain("anna");

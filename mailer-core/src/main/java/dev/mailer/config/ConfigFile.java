@@ -21,17 +21,18 @@ import java.util.regex.Pattern;
  * Reads {@code mailer.yaml} (SPEC §2). All keys are optional; what is given must be valid, and a
  * mistake names the key and the line.
  *
- * <p>{@code db}, {@code smtp} and {@code mailbox} are URLs that may carry passwords, so no
- * message about them, nor about a YAML syntax error inside them, ever shows their value. Their
- * passwords may instead be kept in files of their own: {@code db-password-file},
- * {@code smtp-password-file}, {@code mailbox-password-file} (read by {@link PasswordFile} when used).
+ * <p>{@code db}, {@code smtp} and {@code mailbox} are URLs that may carry passwords, and
+ * {@code webhooks} holds signing keys and a password, so no message about them, nor about a YAML
+ * syntax error inside them, ever shows their value. The URLs' passwords may instead be kept in files
+ * of their own: {@code db-password-file}, {@code smtp-password-file}, {@code mailbox-password-file}
+ * (read by {@link PasswordFile} when used).
  */
 public final class ConfigFile {
 
     public static final List<String> KEYS = List.of(
             "db", "smtp", "mailbox", "unsubscribe-base-url", "bounce-address", "unsubscribe-address",
             "templates", "sender", "dkim", "tls-ca", "purposes", "serve", "db-password-file", "smtp-password-file",
-            "mailbox-password-file", "max-message-size");
+            "mailbox-password-file", "max-message-size", "webhooks");
     static final List<String> PURPOSE_KEYS = List.of("title", "text-version");
     static final List<String> SERVE_KEYS = List.of("redirects", "signup-tags", "signup-limits");
     static final List<String> LIMIT_KEYS = List.of("per-address-per-day", "per-ip-per-hour");
@@ -40,8 +41,8 @@ public final class ConfigFile {
     static final List<String> SENDER_KEYS = List.of("organisation", "postal-address", "dpo-email");
     static final List<String> DKIM_KEYS = List.of("domain", "selector", "private-key");
 
-    /** Keys whose values may hold passwords. */
-    public static final Set<String> SECRET_KEYS = Set.of("db", "smtp", "mailbox");
+    /** Keys whose values may hold passwords ({@code webhooks}: signing keys and passwords). */
+    public static final Set<String> SECRET_KEYS = Set.of("db", "smtp", "mailbox", "webhooks");
 
     private static final String DNS_LABEL = "[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?";
     private static final Pattern SELECTOR = Pattern.compile(DNS_LABEL + "(?:\\." + DNS_LABEL + ")*");
@@ -97,9 +98,11 @@ public final class ConfigFile {
 
         Purposes purposes = root.optional("purposes").map(ConfigFile::purposes).orElse(Purposes.NONE);
         ServeConfig serve = root.optional("serve").map(ConfigFile::serve).orElse(ServeConfig.DEFAULT);
+        WebhooksConfig webhooks = root.optional("webhooks").map(WebhooksConfig::read).orElse(WebhooksConfig.NONE);
 
         return new ConfigFileValues(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress,
-                unsubscribeAddress, templates, sender, dkim, tlsCa, purposes, serve, passwordFiles, maxMessageSize);
+                unsubscribeAddress, templates, sender, dkim, tlsCa, purposes, serve, passwordFiles, maxMessageSize,
+                webhooks);
     }
 
     /**

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param serve what serve's sign-up form may do ({@code serve:}); never null
  * @param passwordFiles files holding the passwords of URLs that name a user without one; never null
  * @param maxMessageSize the most one rendered message may come to, in bytes; null for the default
+ * @param webhooks the providers that may report feedback to serve ({@code webhooks:}); never null;
+ *                 holds secrets
  */
 public record ConfigFileValues(
         Path file,
@@ -43,12 +45,13 @@ public record ConfigFileValues(
         Purposes purposes,
         ServeConfig serve,
         PasswordFiles passwordFiles,
-        Long maxMessageSize) {
+        Long maxMessageSize,
+        WebhooksConfig webhooks) {
 
     /** The values when there is no config file. */
     public static final ConfigFileValues EMPTY =
             new ConfigFileValues(null, null, List.of(), null, null, null, null, null, Sender.NONE, null, null,
-                    Purposes.NONE, ServeConfig.DEFAULT, PasswordFiles.NONE, null);
+                    Purposes.NONE, ServeConfig.DEFAULT, PasswordFiles.NONE, null, WebhooksConfig.NONE);
 
     public ConfigFileValues {
         smtp = smtp == null ? List.of() : List.copyOf(smtp);
@@ -56,14 +59,15 @@ public record ConfigFileValues(
         purposes = purposes == null ? Purposes.NONE : purposes;
         serve = serve == null ? ServeConfig.DEFAULT : serve;
         passwordFiles = passwordFiles == null ? PasswordFiles.NONE : passwordFiles;
+        webhooks = webhooks == null ? WebhooksConfig.NONE : webhooks;
     }
 
-    /** Without password files and size cap. */
+    /** Without password files, size cap and {@code webhooks:}. */
     public ConfigFileValues(Path file, String db, List<String> smtp, String mailbox, URI unsubscribeBaseUrl,
                             EmailAddress bounceAddress, EmailAddress unsubscribeAddress, String templates,
                             Sender sender, Dkim dkim, String tlsCa, Purposes purposes, ServeConfig serve) {
         this(file, db, smtp, mailbox, unsubscribeBaseUrl, bounceAddress, unsubscribeAddress, templates, sender, dkim,
-                tlsCa, purposes, serve, PasswordFiles.NONE, null);
+                tlsCa, purposes, serve, PasswordFiles.NONE, null, WebhooksConfig.NONE);
     }
 
     /**
@@ -96,7 +100,7 @@ public record ConfigFileValues(
         }
     }
 
-    /** Never shows db, smtp or mailbox: a record's default toString would print their passwords into a log. */
+    /** Never shows db, smtp, mailbox or webhook secrets: a record's default toString would print their passwords into a log. */
     @Override
     public String toString() {
         return "ConfigFileValues[file=" + file
@@ -113,6 +117,7 @@ public record ConfigFileValues(
                 + ", purposes=" + purposes
                 + ", serve=" + serve
                 + ", passwordFiles=" + passwordFiles
-                + ", maxMessageSize=" + maxMessageSize + "]";
+                + ", maxMessageSize=" + maxMessageSize
+                + ", webhooks=" + webhooks + "]";
     }
 }

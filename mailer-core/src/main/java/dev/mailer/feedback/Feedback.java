@@ -31,10 +31,14 @@ import dev.mailer.message.Token;
  *                    our list knows the person by the address we mailed.
  * @param token       the verified token campaign and contact were read from, or null (then the
  *                    ids were given by our own records, as for SMTP replies at send time)
+ * @param reportedBy  the sending provider that reported it to a webhook of {@code mailer serve}
+ *                    (e.g. {@code Mailgun}) after its request proved where it came from: then the
+ *                    provider vouches for the address, also for an unsubscribe without our token.
+ *                    Null for feedback read from mail, where only a signed token says who asked.
  */
 public record Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
                        String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose,
-                       boolean tokenDoesNotVerify, String sentTo, Token token) {
+                       boolean tokenDoesNotVerify, String sentTo, Token token, String reportedBy) {
 
     /** What the poll summary and {@code feedback parse} say about such a message (SPEC §7). */
     public static final String TOKEN_DOES_NOT_VERIFY = "token does not verify: not from us, or another secret";
@@ -64,30 +68,44 @@ public record Feedback(FeedbackType type, String recipient, String status, Strin
         return type == FeedbackType.BOUNCE ? Replies.classify(SmtpReplies.code(diagnostic), status, diagnostic) : null;
     }
 
+    /** Feedback read from mail (or an SMTP reply): no provider reported it. */
+    public Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
+                    String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose,
+                    boolean tokenDoesNotVerify, String sentTo, Token token) {
+        this(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey, purpose,
+                tokenDoesNotVerify, sentTo, token, null);
+    }
+
     /** Feedback whose token verified, or that carries none. */
     public Feedback(FeedbackType type, String recipient, String status, String action, boolean hard,
                     String diagnostic, Long campaignId, Long contactId, String sourceKey, String purpose) {
         this(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey, purpose, false,
-                null, null);
+                null, null, null);
     }
 
     /** The same, marked as coming from a message whose token does not verify. */
     Feedback withTokenThatDoesNotVerify() {
         return new Feedback(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey,
-                purpose, true, sentTo, token);
+                purpose, true, sentTo, token, reportedBy);
     }
 
     /** The same, about an address other than the one we mailed ({@code address}); null or equal: none. */
     Feedback sentTo(String address) {
         String other = address == null || address.equals(recipient) ? null : address;
         return new Feedback(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey,
-                purpose, tokenDoesNotVerify, other, token);
+                purpose, tokenDoesNotVerify, other, token, reportedBy);
     }
 
     /** The same, its campaign and contact read from this verified token (null: none). */
     Feedback withToken(Token verified) {
         return new Feedback(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey,
-                purpose, tokenDoesNotVerify, sentTo, verified);
+                purpose, tokenDoesNotVerify, sentTo, verified, reportedBy);
+    }
+
+    /** The same, reported by this provider to a webhook whose request proved it came from there. */
+    Feedback reportedBy(String provider) {
+        return new Feedback(type, recipient, status, action, hard, diagnostic, campaignId, contactId, sourceKey,
+                purpose, tokenDoesNotVerify, sentTo, token, provider);
     }
 
     /** The address our list knows the person by: the one we mailed, else the one the report names. */

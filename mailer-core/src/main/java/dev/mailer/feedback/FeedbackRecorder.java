@@ -106,7 +106,10 @@ public final class FeedbackRecorder {
         return new Subject(locale, purpose);
     }
 
-    /** Records a bounce, complaint or mailto unsubscribe found by {@link FeedbackParser}. */
+    /**
+     * Records a bounce, complaint or mailto unsubscribe found by {@link FeedbackParser}, or one a
+     * provider reported to a webhook ({@link ProviderFeedback}).
+     */
     public Result record(Feedback feedback) {
         if (feedback.type() == FeedbackType.UNKNOWN
                 || feedback.type() == FeedbackType.BOUNCE && "delayed".equalsIgnoreCase(feedback.action())) {
@@ -141,10 +144,13 @@ public final class FeedbackRecorder {
                 return Result.IGNORED; // erased people stay erased: never stored in clear again
             }
             if (feedback.type() == FeedbackType.UNSUBSCRIBE) {
-                // only a signed token says who asked: a From line can be forged by anyone
-                return tokenContactId == null || contact.isEmpty() ? Result.UNMATCHED
+                // only a signed token, or a provider whose request proved where it came from, says who
+                // asked: a From line can be forged by anyone
+                boolean vouched = tokenContactId != null || feedback.reportedBy() != null;
+                return !vouched || contact.isEmpty() ? Result.UNMATCHED
                         : withdraw(contact.get(), campaign.orElse(null), feedback.purpose(), false,
-                        "unsubscribe e-mail", null, null);
+                        feedback.reportedBy() == null ? "unsubscribe e-mail" : feedback.reportedBy() + " unsubscribe",
+                        null, null);
             }
             Long contactId = contact.map(Contact::id).orElse(null);
             ReplyVerdict verdict = feedback.verdict();

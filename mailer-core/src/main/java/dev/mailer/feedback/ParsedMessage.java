@@ -10,7 +10,8 @@ import java.util.Set;
  * verified token (if any) that names its campaign and contact. Makes the entries, so that every
  * entry of a message carries the same campaign, contact and key prefix.
  *
- * @param parts    the message's readable text, reports and returned headers
+ * @param parts    the message's readable text, reports and returned headers; null for an SES
+ *                 notification that Amazon SNS posted to a webhook (no mail to read)
  * @param key      the Message-ID, else a hash of the bytes
  * @param token    a verified bounce or unsubscribe token, or null
  * @param tokenText the token as it appeared in the message, or null

@@ -1,7 +1,5 @@
 package dev.mailer.feedback;
 
-import dev.mailer.reply.Replies;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +16,8 @@ import java.util.Optional;
  * would find no failed address in them.
  *
  * <p>Both notification shapes are read: {@code notificationType} (identity notifications) and
- * {@code eventType} (configuration-set event publishing).
+ * {@code eventType} (configuration-set event publishing). The same reading serves notifications
+ * that Amazon SNS posts to {@code mailer serve} ({@link ProviderFeedback#ses}).
  */
 final class SesNotifications {
     /** Only notifications announce themselves this way; anything else is skipped cheaply. */
@@ -46,13 +45,32 @@ final class SesNotifications {
         if (notification == null) {
             return Optional.empty();
         }
-        String kind = notification.path("notificationType").asText(notification.path("eventType").asText(""));
-        return switch (kind.toLowerCase(Locale.ROOT)) {
-            case "bounce" -> Optional.of(bounces(message, notification.path("bounce")));
-            case "complaint" -> Optional.of(complaints(message, notification.path("complaint")));
+        return Optional.of(entries(message, notification));
+    }
+
+    /**
+     * The entries of one SES notification, however it reached us: in a mail ({@link #read}) or
+     * posted by Amazon SNS to a webhook ({@link ProviderFeedback#ses}). {@code message} gives the
+     * key and the verified token; its parts are not read.
+     */
+    static List<Feedback> entries(ParsedMessage message, JsonNode notification) {
+        return switch (kind(notification)) {
+            case "bounce" -> bounces(message, notification.path("bounce"));
+            case "complaint" -> complaints(message, notification.path("complaint"));
             // a delivery (or any other event) is news, not feedback we act on
-            default -> Optional.of(List.of(message.unknown()));
+            default -> List.of(message.unknown());
         };
+    }
+
+    /** Whether this JSON object is an SES notification at all (of any kind). */
+    static boolean isNotification(JsonNode node) {
+        return node != null && node.isObject() && (node.has("notificationType") || node.has("eventType"));
+    }
+
+    /** {@code bounce}, {@code complaint}, {@code delivery} …, lower case; empty when it says none. */
+    static String kind(JsonNode notification) {
+        return notification.path("notificationType").asText(notification.path("eventType").asText(""))
+                .toLowerCase(Locale.ROOT);
     }
 
     private static boolean mentionsNotification(String text) {
@@ -66,17 +84,17 @@ final class SesNotifications {
 
     /** The notification object: the body itself, or the SNS envelope's "Message" string parsed. */
     private static JsonNode notification(String text) {
-        JsonNode outer = parse(text);
+        JsonNode outer = objectIn(text);
         if (outer == null) {
             return null;
         }
-        if (outer.has("notificationType") || outer.has("eventType")) {
+        if (isNotification(outer)) {
             return outer;
         }
         JsonNode inner = outer.path("Message");
         if (inner.isTextual()) {
-            JsonNode parsed = parse(inner.asText());
-            if (parsed != null && (parsed.has("notificationType") || parsed.has("eventType"))) {
+            JsonNode parsed = objectIn(inner.asText());
+            if (isNotification(parsed)) {
                 return parsed;
             }
         }
@@ -84,7 +102,7 @@ final class SesNotifications {
     }
 
     /** The JSON object between the text's first '{' and last '}', or null when it is not one. */
-    private static JsonNode parse(String text) {
+    private static JsonNode objectIn(String text) {
         int start = text.indexOf('{');
         int end = text.lastIndexOf('}');
         if (start < 0 || end <= start || end - start > MAX_JSON_CHARS) {
@@ -115,8 +133,8 @@ final class SesNotifications {
             }
             String given = blankToNull(recipient.path("action").asText(""));
             String action = given == null ? "failed" : given.toLowerCase(Locale.ROOT);
-            boolean hard = !transientBounce && !action.equals("delayed")
-                    && (noSuchAddress || Replies.isHard(SmtpReplies.code(diagnostic), status, diagnostic));
+            boolean hard = ProviderFeedback.hard(!transientBounce && !action.equals("delayed"), noSuchAddress, status,
+                    diagnostic);
             entries.add(message.bounce(address, status, action, hard, ParsedMessage.compact(diagnostic), entries.size()));
             if (entries.size() >= FailedRecipients.MAX_FAILURES) {
                 break;

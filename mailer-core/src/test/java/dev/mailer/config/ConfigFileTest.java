@@ -141,7 +141,7 @@ class ConfigFileTest {
                 .isEqualTo("mailer.yaml line 2: unknown key 'template'; known keys are db, smtp, mailbox,"
                         + " unsubscribe-base-url, bounce-address, unsubscribe-address, templates, sender, dkim, tls-ca,"
                         + " purposes, serve, db-password-file, smtp-password-file, mailbox-password-file,"
-                        + " max-message-size.");
+                        + " max-message-size, webhooks.");
     }
 
     @Test

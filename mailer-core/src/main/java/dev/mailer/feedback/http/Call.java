@@ -1,5 +1,6 @@
 package dev.mailer.feedback.http;
 
+import dev.mailer.feedback.webhooks.Webhooks;
 import java.util.Locale;
 import java.util.Map;
 
@@ -26,6 +27,10 @@ record Call(String method, String path, Map<String, String> headers, byte[] body
         }
         if (path.startsWith("/p/")) {
             return "/p/…";
+        }
+        if (path.startsWith(Webhooks.PATH)) {
+            // the provider's name, from the fixed list: never what a client wrote there
+            return Webhooks.PROVIDERS.contains(path.substring(Webhooks.PATH.length())) ? path : Webhooks.PATH + "…";
         }
         return path.equals("/healthz") || path.equals("/subscribe") ? path : "(other)";
     }

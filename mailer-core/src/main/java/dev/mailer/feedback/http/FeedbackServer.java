@@ -5,6 +5,8 @@ import dev.mailer.optin.PreferenceCentre;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.FeedbackRecorder;
+import dev.mailer.feedback.webhooks.HttpsFetcher;
+import dev.mailer.feedback.webhooks.Webhooks;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -21,15 +23,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code mailer serve}: the HTTP side of the feedback loop on Jetty — one-click and page
- * unsubscribes ({@code /u/TOKEN}), double opt-in confirmations ({@code /c/TOKEN}) and
- * {@code /healthz}. Meant to run behind a reverse proxy that terminates TLS, but safe to expose.
+ * unsubscribes ({@code /u/TOKEN}), double opt-in confirmations ({@code /c/TOKEN}), the providers'
+ * webhooks ({@code /webhooks/NAME}, those that are on) and {@code /healthz}. Meant to run behind a
+ * reverse proxy that terminates TLS, but safe to expose.
  *
  * <p>Bounded everywhere a client could pin it. Jetty reads requests on its selector, so a slow
  * client holds a connection, never a worker: a worker runs only once a request is complete.
  * Each client address may hold {@link ServerSettings#connectionsPerClient()} connections (not
  * behind a trusted proxy, where every request comes from the proxy); a connection that has not sent its
  * first request's headers within {@value #MAX_REQUEST_SECONDS} s, or a body within as long
- * after its headers, is closed; an idle one after {@value #IDLE_SECONDS} s; bodies are capped;
+ * after its headers, is closed; an idle one after {@value #IDLE_SECONDS} s; bodies are capped (the
+ * forms' small, a webhook that is on at {@link ServerSettings#MAX_WEBHOOK_BODY_BYTES});
  * workers are few. Answers go out with TCP_NODELAY.
  */
 public final class FeedbackServer implements AutoCloseable {
@@ -74,11 +78,14 @@ public final class FeedbackServer implements AutoCloseable {
         Pages pages = new Pages(settings.organisation(), settings.purposes());
         // one count per address for the sign-up form and the preference centre's grants
         SignUpLimits limits = new SignUpLimits(settings.signUp().perAddressPerDay(), settings.signUp().perIpPerHour());
+        Webhooks webhooks = Webhooks.of(settings.webhooks(), recorder, settings.tokens(),
+                settings.snsFetch() != null ? settings.snsFetch()
+                        : settings.webhooks().ses() ? HttpsFetcher.jvmTrust() : null);
         Router router = new Router(new UnsubscribeEndpoint(recorder, pages, settings),
                 new ConfirmEndpoint(confirmation, pages, settings),
                 new SubscribeEndpoint(java.util.Optional.ofNullable(settings.signUps()), settings.purposes(),
                         settings.signUp(), limits, pages, settings.trustProxy()),
-                new PreferencesEndpoint(preferences, pages, settings, limits), databaseAnswers, pages);
+                new PreferencesEndpoint(preferences, pages, settings, limits), databaseAnswers, pages, webhooks);
 
         // workers for complete requests, plus the threads Jetty itself needs (acceptor, selector)
         QueuedThreadPool threads = new QueuedThreadPool(settings.threads() + 4, 2, 60_000);
@@ -99,7 +106,8 @@ public final class FeedbackServer implements AutoCloseable {
                 : settings.connectionsPerClient(), TimeUnit.SECONDS.toMillis(MAX_REQUEST_SECONDS),
                 server.getScheduler()));
         server.addConnector(connector);
-        server.setHandler(new GracefulHandler(new RequestHandler(router, settings.maxBodyBytes(),
+        server.setHandler(new GracefulHandler(new RequestHandler(router,
+                path -> router.takesLargeBodies(path) ? ServerSettings.MAX_WEBHOOK_BODY_BYTES : settings.maxBodyBytes(),
                 server.getScheduler(), accessLog)));
         server.setStopTimeout(STOP_MILLIS);
         server.setStopAtShutdown(false); // mailer stops it itself, after SIGTERM

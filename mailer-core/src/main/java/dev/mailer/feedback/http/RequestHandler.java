@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -25,11 +26,12 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 final class RequestHandler extends Handler.Abstract {
     private final Router router;
-    private final int maxBodyBytes;
+    private final ToIntFunction<String> maxBodyBytes;
     private final Scheduler scheduler;
     private final Consumer<String> accessLog;
 
-    RequestHandler(Router router, int maxBodyBytes, Scheduler scheduler, Consumer<String> accessLog) {
+    /** @param maxBodyBytes the body cap for a request to this path */
+    RequestHandler(Router router, ToIntFunction<String> maxBodyBytes, Scheduler scheduler, Consumer<String> accessLog) {
         this.router = router;
         this.maxBodyBytes = maxBodyBytes;
         this.scheduler = scheduler;
@@ -47,6 +49,7 @@ final class RequestHandler extends Handler.Abstract {
         Call head = new Call(request.getMethod(), path == null ? "/" : path, Map.copyOf(headers), new byte[0],
                 Request.getRemoteAddr(request));
         long declared = request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        int maxBodyBytes = this.maxBodyBytes.applyAsInt(head.path());
         if (declared > maxBodyBytes) {
             write(head, router.tooLarge(head), response, callback, started);
             return true;

@@ -1,8 +1,13 @@
 package dev.mailer.feedback.http;
 
 import dev.mailer.error.DatabaseUnreachable;
+import dev.mailer.feedback.webhooks.Webhook;
+import dev.mailer.feedback.webhooks.WebhookAnswer;
+import dev.mailer.feedback.webhooks.WebhookRequest;
+import dev.mailer.feedback.webhooks.Webhooks;
 import dev.mailer.i18n.BuiltInLanguage;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,15 +36,17 @@ final class Router {
     private final PreferencesEndpoint preferences;
     private final BooleanSupplier databaseAnswers;
     private final Pages pages;
+    private final Webhooks webhooks;
 
     Router(UnsubscribeEndpoint unsubscribe, ConfirmEndpoint confirm, SubscribeEndpoint subscribe,
-           PreferencesEndpoint preferences, BooleanSupplier databaseAnswers, Pages pages) {
+           PreferencesEndpoint preferences, BooleanSupplier databaseAnswers, Pages pages, Webhooks webhooks) {
         this.preferences = preferences;
         this.unsubscribe = unsubscribe;
         this.confirm = confirm;
         this.subscribe = subscribe;
         this.databaseAnswers = databaseAnswers;
         this.pages = pages;
+        this.webhooks = webhooks;
     }
 
     /** The complete answer to a complete request; never throws. */
@@ -78,6 +85,9 @@ final class Router {
         if (path.equals("/subscribe")) {
             return method.equals("POST") ? subscribe.post(call) : notAllowed(call, "POST");
         }
+        if (path.startsWith(Webhooks.PATH)) {
+            return webhook(call);
+        }
         boolean unsubscribeLink = path.startsWith("/u/");
         boolean confirmLink = path.startsWith("/c/");
         boolean preferencesLink = path.startsWith("/p/");
@@ -93,6 +103,28 @@ final class Router {
                     : confirmLink ? confirm.post(token, call) : preferences.post(token, call);
             default -> notAllowed(call, "GET, HEAD, POST");
         };
+    }
+
+    /** Whether this path is a webhook that is on, whose bodies may be larger than a form's. */
+    boolean takesLargeBodies(String path) {
+        return path.startsWith(Webhooks.PATH) && webhooks.find(path.substring(Webhooks.PATH.length())).isPresent();
+    }
+
+    /** {@code /webhooks/NAME}: 404 unless that provider is on; its answer, as plain text. */
+    private Response webhook(Call call) {
+        Optional<Webhook> webhook = webhooks.find(call.path().substring(Webhooks.PATH.length()));
+        if (webhook.isEmpty()) {
+            return problem(404, "notfound", call);
+        }
+        if (!call.method().equals("POST")) {
+            return notAllowed(call, "POST");
+        }
+        WebhookAnswer answer = webhook.get().handle(new WebhookRequest(call.headers(), call.body()));
+        Response response = Response.text(answer.status(), answer.text());
+        for (Map.Entry<String, String> header : answer.headers().entrySet()) {
+            response = response.withHeader(header.getKey(), header.getValue());
+        }
+        return response;
     }
 
     /** The page for a link that is not one of ours: tampered, truncated, of another kind. */

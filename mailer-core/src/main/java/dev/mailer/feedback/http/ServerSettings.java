@@ -2,6 +2,8 @@ package dev.mailer.feedback.http;
 
 import dev.mailer.config.Purposes;
 import dev.mailer.config.ServeConfig;
+import dev.mailer.config.WebhooksConfig;
+import dev.mailer.feedback.webhooks.HttpsFetcher;
 import dev.mailer.message.TokenSigner;
 import java.util.Objects;
 
@@ -19,13 +21,21 @@ import java.util.Objects;
  * @param purposes     the purposes the pages name by their titles and the form offers
  * @param signUp       the sign-up form's redirects, tags and caps
  * @param signUps      where valid sign-ups go; null when the form is off (no purposes, or no relay)
+ * @param webhooks     the providers whose webhooks ({@code /webhooks/NAME}) are on
+ * @param snsFetch     fetches Amazon SNS's signing certificates and subscription links for the SES
+ *                     webhook: the JVM's trust store unless a test stands in for SNS
  */
 public record ServerSettings(TokenSigner tokens, String organisation, boolean trustProxy, int threads,
                              int maxBodyBytes, int connectionsPerClient, Purposes purposes, ServeConfig signUp,
-                             SignUps signUps) {
+                             SignUps signUps, WebhooksConfig webhooks, HttpsFetcher snsFetch) {
     public static final int DEFAULT_THREADS = 16;
     /** The forms post a few dozen bytes; RFC 8058's body is 26. */
     public static final int DEFAULT_MAX_BODY_BYTES = 8 * 1024;
+    /**
+     * The webhooks' body cap, apart from the forms': a SendGrid batch or an SNS message with the
+     * original's headers runs to hundreds of kilobytes.
+     */
+    public static final int MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
     /** A browser opens up to 6; a few people behind one NAT address can use several each. */
     public static final int DEFAULT_CONNECTIONS_PER_CLIENT = 16;
 
@@ -37,6 +47,14 @@ public record ServerSettings(TokenSigner tokens, String organisation, boolean tr
         }
         purposes = purposes == null ? Purposes.NONE : purposes;
         signUp = signUp == null ? ServeConfig.DEFAULT : signUp;
+        webhooks = webhooks == null ? WebhooksConfig.NONE : webhooks;
+    }
+
+    /** Without webhooks. */
+    public ServerSettings(TokenSigner tokens, String organisation, boolean trustProxy, int threads, int maxBodyBytes,
+                          int connectionsPerClient, Purposes purposes, ServeConfig signUp, SignUps signUps) {
+        this(tokens, organisation, trustProxy, threads, maxBodyBytes, connectionsPerClient, purposes, signUp, signUps,
+                WebhooksConfig.NONE, null);
     }
 
     public static ServerSettings of(TokenSigner tokens, String organisation, boolean trustProxy) {
@@ -47,18 +65,30 @@ public record ServerSettings(TokenSigner tokens, String organisation, boolean tr
     /** The same with the sign-up form on: these purposes and limits, sign-ups handed to {@code signUps}. */
     public ServerSettings withSignUpForm(Purposes purposes, ServeConfig signUp, SignUps signUps) {
         return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connectionsPerClient,
-                purposes, signUp, signUps);
+                purposes, signUp, signUps, webhooks, snsFetch);
     }
 
     /** The same with these purposes' titles on the pages, the form staying off. */
     public ServerSettings withPurposes(Purposes purposes) {
         return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connectionsPerClient,
-                purposes, signUp, signUps);
+                purposes, signUp, signUps, webhooks, snsFetch);
     }
 
     /** The same with another cap on connections per client address. */
     public ServerSettings withConnectionsPerClient(int connections) {
         return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connections, purposes,
-                signUp, signUps);
+                signUp, signUps, webhooks, snsFetch);
+    }
+
+    /** The same with these providers' webhooks on. */
+    public ServerSettings withWebhooks(WebhooksConfig webhooks) {
+        return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connectionsPerClient,
+                purposes, signUp, signUps, webhooks, snsFetch);
+    }
+
+    /** The same with SNS fetched through this (a test's stand-in for SNS); null: the JVM's trust store. */
+    public ServerSettings withSnsFetch(HttpsFetcher fetch) {
+        return new ServerSettings(tokens, organisation, trustProxy, threads, maxBodyBytes, connectionsPerClient,
+                purposes, signUp, signUps, webhooks, fetch);
     }
 }
