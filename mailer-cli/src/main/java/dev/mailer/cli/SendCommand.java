@@ -41,6 +41,11 @@ final class SendCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CAMPAIGN.yaml", description = "The campaign file.")
     Path campaignFile;
 
+    @Option(names = "--strict", description = "With --dry-run: the warnings (a purpose nobody granted, an unknown"
+            + " tag or locale, nobody eligible, a consent age excluding most) are errors, exit 2. Example:"
+            + " mailer send campaign.yaml --dry-run --strict")
+    boolean strict;
+
     @Option(names = "--dry-run", description = "Check and report only; send nothing, change nothing.")
     boolean dryRun;
 
@@ -144,6 +149,12 @@ final class SendCommand implements Callable<Integer> {
             context.printJson(report);
         } else {
             new SendReportPrinter(context.out()).print(spec, report);
+        }
+        if (strict && report.warnings() != null && !report.warnings().isEmpty() && report.valid()) {
+            context.err().println("--strict: the dry run has " + report.warnings().size()
+                    + (report.warnings().size() == 1 ? " warning" : " warnings") + "; fix "
+                    + (report.warnings().size() == 1 ? "it" : "them") + " before sending.");
+            return ExitCodes.USAGE;
         }
         return report.valid() ? 0 : ExitCodes.USAGE;
     }

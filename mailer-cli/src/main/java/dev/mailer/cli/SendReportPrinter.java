@@ -55,6 +55,11 @@ public final class SendReportPrinter {
                                         .atZone(java.time.ZoneId.systemDefault())));
             }
         }
+        if (report.dryRun() && report.warnings() != null && !report.warnings().isEmpty()) {
+            out.println();
+            out.println("Warnings (the campaign is still valid; --strict makes them errors):");
+            printWarnings(out, report.warnings());
+        }
         if (report.rendered() != null) {
             out.println();
             out.printf("  %d messages rendered in memory from template '%s'%s%n", report.rendered(), spec.template(),
@@ -83,6 +88,13 @@ public final class SendReportPrinter {
             return;
         }
         for (SendWarning warning : warnings) {
+            if (warning.aboutTheAudience()) {
+                out.printf("  ! %s: %s%n", warning.code(), warning.reply());
+                if (warning.hint() != null) {
+                    out.printf("    %s%n", warning.hint());
+                }
+                continue;
+            }
             out.printf("  ! %s%s, %d: %s%n", warning.code(), warning.domain() == null ? " at the relay" : " at "
                     + warning.domain(), warning.count(), warning.reply());
             if (warning.hint() != null) {

@@ -22,6 +22,9 @@ public interface CampaignRecords {
     /** The campaign's status, its row locked until the unit of work ends (a run's start, a cancel). */
     CampaignStatus lockStatus(long campaignId);
 
+    /** The purposes, tags and locales the contacts hold, for a dry run's warnings. */
+    AudienceValues audienceValues();
+
     /** Every campaign, newest first, with its rows by outcome. */
     List<CampaignListing> list();
 

@@ -51,11 +51,22 @@ public final class DryRun {
         try {
             CampaignMessages messages = CampaignMessages.prepare(spec, settings, templatesDir);
             errors.addAll(renderAll(spec, messages, campaignId, rendered, progress));
+            for (CampaignError error : TemplateLinkCheck.check(spec, messages, templatesDir)) {
+                // the same fault found with real recipients is listed once, with their number
+                if (errors.stream().noneMatch(e -> e.code().equals(error.code())
+                        && error.message().startsWith(e.message().replaceAll(" \\(\\d+ recipients?\\)$", "")))) {
+                    errors.add(error);
+                }
+            }
         } catch (CampaignInvalid invalid) {
             errors.addAll(invalid.errors());
-            return SendReport.dryRun(spec.name(), gate, errors, null);
+            return SendReport.dryRun(spec.name(), gate, errors, null).withWarnings(warnings(spec, gate));
         }
-        return SendReport.dryRun(spec.name(), gate, errors, rendered.get());
+        return SendReport.dryRun(spec.name(), gate, errors, rendered.get()).withWarnings(warnings(spec, gate));
+    }
+
+    private List<SendWarning> warnings(CampaignSpec spec, GateReport gate) {
+        return AudienceWarnings.of(spec, gate, ports.campaigns().audienceValues());
     }
 
     private Long campaignId(CampaignSpec spec) {

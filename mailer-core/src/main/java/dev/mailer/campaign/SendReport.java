@@ -59,6 +59,13 @@ public record SendReport(String campaign, boolean dryRun, long considered, long 
                 null, null, null, null, null);
     }
 
+    /** The same report with these warnings (a dry run's about the audience). */
+    public SendReport withWarnings(List<SendWarning> more) {
+        return new SendReport(campaign, dryRun, considered, eligible, excluded, sent, failed, deferred, unknown, errors,
+                rendered, elapsedSeconds, messagesPerSecond, pending, nextAttemptAt, withOtherSenders, held,
+                List.copyOf(more));
+    }
+
     /** The same report with these campaign-level errors (a template that stopped a send). */
     public SendReport withErrors(List<CampaignError> more) {
         List<CampaignError> all = new java.util.ArrayList<>(errors);

@@ -12,4 +12,9 @@ package dev.mailer.campaign;
 public record SendWarning(String code, String domain, long count, String reply, String hint) {
     public static final String SENDER_FAULT = "sender_fault";
     public static final String RATE_LIMITED = "rate_limited";
+
+    /** A dry run's warning about who would be mailed, not a relay's or provider's reply. */
+    public boolean aboutTheAudience() {
+        return AudienceWarnings.CODES.contains(code);
+    }
 }

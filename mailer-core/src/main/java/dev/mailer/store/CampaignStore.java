@@ -1,5 +1,6 @@
 package dev.mailer.store;
 
+import dev.mailer.campaign.AudienceValues;
 import dev.mailer.campaign.CampaignListing;
 import dev.mailer.campaign.CampaignFigures;
 import dev.mailer.campaign.CampaignRecords;
@@ -47,6 +48,23 @@ public final class CampaignStore implements CampaignRecords {
             }
             return campaigns;
         });
+    }
+
+    @Override
+    public AudienceValues audienceValues() {
+        return database.withConnection(c -> new AudienceValues(strings(c, "granted-purposes"), strings(c, "contact-tags"),
+                strings(c, "contact-locales")));
+    }
+
+    private static java.util.Set<String> strings(java.sql.Connection c, String query) throws java.sql.SQLException {
+        java.util.Set<String> values = new java.util.HashSet<>();
+        try (PreparedStatement statement = prepare(c, query, Map.of("limit", AudienceValues.MAX_VALUES));
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return values;
     }
 
     @Override

@@ -111,3 +111,13 @@ update campaign set status = 'cancelled', finished_at = now() where id = :campai
 
 -- name: lock-campaign-status
 select status from campaign where id = :campaign_id for update
+
+-- What the contacts hold, for a dry run's "did you mean".
+-- name: granted-purposes
+select distinct purpose from consent_record where status = 'granted' and purpose <> '*' limit :limit
+
+-- name: contact-tags
+select distinct tag from contact, unnest(tags) as tag limit :limit
+
+-- name: contact-locales
+select distinct locale from contact where locale is not null limit :limit
