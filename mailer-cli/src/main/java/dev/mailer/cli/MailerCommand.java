@@ -91,6 +91,9 @@ final class MailerCommand implements Runnable {
         ExitCodes exitCodes = new ExitCodes(context);
         commandLine.setExecutionExceptionHandler(exitCodes);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        // the examples in the footers are whole command lines: 80 columns cut them in the middle
+        commandLine.setUsageHelpWidth(120);
+        commandLine.setUsageHelpAutoWidth(true);
         commandLine.setExecutionStrategy(parseResult -> {
             List<CommandLine> chain = parseResult.asCommandLineList();
             String qualified = chain.get(chain.size() - 1).getCommandSpec().qualifiedName(" ");

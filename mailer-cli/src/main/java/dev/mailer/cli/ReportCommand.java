@@ -53,16 +53,17 @@ final class ReportCommand implements Callable<Integer> {
         }
         var out = context.out();
         out.printf("Campaign %s (%s)%s%n", report.campaign(), report.status(),
-                report.startedAt() == null ? "" : ", started " + report.startedAt().toLocalDateTime().withNano(0));
+                report.firstSentAt() == null ? ", nothing sent yet"
+                        : ", first message sent " + local(report.firstSentAt()) + ", last " + local(report.lastSentAt()));
         if (!report.warnings().isEmpty()) {
             out.println();
             SendReportPrinter.printWarnings(out, report.warnings());
         }
         out.println();
-        out.printf("  %-30s %9d%n", "considered now", report.considered());
+        out.printf("  %-34s %9d%n", "considered now", report.considered());
         for (Map.Entry<String, Long> entry : report.excluded().entrySet()) {
             if (entry.getValue() > 0) {
-                out.printf("    %-28s %9d%n", entry.getKey(), entry.getValue());
+                out.printf("    %-32s %9d%n", entry.getKey(), entry.getValue());
             }
         }
         out.println();
@@ -81,14 +82,19 @@ final class ReportCommand implements Callable<Integer> {
         row("complaints", report.complaints());
         row("unsubscribes", report.unsubscribes());
         if (report.messagesPerSecond() != null) {
-            out.printf("  %-30s %9.1f/s (%.0f/min)%n", "throughput", report.messagesPerSecond(),
+            out.printf("  %-34s %9.1f/s (%.0f/min)%n", "throughput", report.messagesPerSecond(),
                     report.messagesPerSecond() * 60);
         }
         return 0;
     }
 
+    private static String local(java.time.OffsetDateTime time) {
+        return time.atZoneSameInstant(java.time.ZoneId.systemDefault()).toLocalDateTime().withNano(0).toString()
+                .replace('T', ' ');
+    }
+
     private void row(String label, long value) {
-        context.out().printf("  %-30s %9d%n", label, value);
+        context.out().printf("  %-34s %9d%n", label, value);
     }
 
     private CampaignPorts ports() {

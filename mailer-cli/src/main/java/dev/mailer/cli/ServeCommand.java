@@ -92,9 +92,12 @@ final class ServeCommand implements Callable<Integer> {
             watchdog.scheduleWithFixedDelay(this::restartDatabaseIfDown, WATCHDOG_SECONDS, WATCHDOG_SECONDS,
                     TimeUnit.SECONDS);
             stop.await();
+            context.out().println("mailer serve stopping: no new requests; finishing those in progress (at most 5 s)");
+            context.out().flush();
         } finally {
             watchdog.shutdownNow();
         }
+        context.out().println("mailer serve stopped");
         return 0;
     }
 

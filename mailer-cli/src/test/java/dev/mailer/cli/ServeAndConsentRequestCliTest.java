@@ -118,8 +118,11 @@ class ServeAndConsentRequestCliTest {
         assertThat(lines.get(0)).contains("listening on");
         assertThat(lines.get(1)).startsWith("sign-up form (POST /subscribe): off (no purposes: in mailer.yaml");
         assertThat(lines.get(2)).isEqualTo("provider webhooks: off (webhooks: in mailer.yaml)");
-        assertThat(lines.subList(3, lines.size())).as("the access log: a line per request, no token, no address")
+        assertThat(lines.subList(3, lines.size() - 2)).as("the access log: a line per request, no token, no address")
                 .hasSize(2).allMatch(l -> l.matches("\\S+Z (GET|POST) /[uc]/… 200 \\d+ ms"));
+        assertThat(lines.subList(lines.size() - 2, lines.size())).as("it says that it stops, and when it has")
+                .containsExactly("mailer serve stopping: no new requests; finishing those in progress (at most 5 s)",
+                        "mailer serve stopped");
         assertThat(stopped.out()).doesNotContain(unsubscribe.group(1).substring(unsubscribe.group(1).lastIndexOf('/') + 1))
                 .doesNotContain("anna");
     }

@@ -84,7 +84,7 @@ public final class CampaignMessages {
         String domain = settings.fromDomain();
         MimeComposer.Composed composed = composer.compose(new MimeComposer.Envelope(settings.from(),
                 settings.replyTo(), recipient.address(), recipient.name(), unsubscribeUrl(token),
-                settings.unsubscribeAddress(token), feedbackId(campaignId), domain), rendered);
+                settings.unsubscribeAddress(token), feedbackId(), domain), rendered);
         byte[] bytes = settings.dkim() == null ? composed.bytes() : settings.dkim().sign(composed.bytes());
         String bounceToken = settings.tokens().sign(new Token(Token.Kind.BOUNCE, campaignId, recipient.contactId(),
                 null, LocalDate.now().toEpochDay(), recipient.emailNormalized()));
@@ -102,7 +102,8 @@ public final class CampaignMessages {
     }
 
     /** Gmail's Feedback-ID form, a:b:c:SenderId, so complaint rates can be told apart per campaign. */
-    private String feedbackId(long campaignId) {
-        return campaignId + ":" + spec.purpose() + ":" + settings.fromDomain() + ":mailer";
+    private String feedbackId() {
+        // the campaign's name, as the README says: ':' separates the fields, so it cannot be in one
+        return spec.name().replaceAll("[:\\s]", "-") + ":" + spec.purpose() + ":" + settings.fromDomain() + ":mailer";
     }
 }

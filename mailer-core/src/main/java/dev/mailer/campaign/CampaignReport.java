@@ -22,7 +22,7 @@ public record CampaignReport(String campaign, CampaignStatus status, OffsetDateT
                              long considered, Map<String, Long> excluded, long sent, long failed, long deferred,
                              long unknown, long pending, long skipped, long bouncedHard, long bouncedSoft,
                              long complaints, long unsubscribes, long held, long cancelled,
-                             List<SendWarning> warnings,
+                             List<SendWarning> warnings, OffsetDateTime firstSentAt, OffsetDateTime lastSentAt,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Double elapsedSeconds,
                              @JsonInclude(JsonInclude.Include.NON_NULL) Double messagesPerSecond) {
 
@@ -45,7 +45,7 @@ public record CampaignReport(String campaign, CampaignStatus status, OffsetDateT
                 gate == null ? 0 : gate.considered(), excluded, sent, figures.failed(), figures.deferred(),
                 figures.unknown(), figures.pending(), figures.skipped(), figures.bouncedHard(), figures.bouncedSoft(),
                 figures.complaints(), figures.unsubscribes(), figures.held(), figures.cancelled(),
-                StoredWarnings.of(ports.campaigns().refusals(campaign.id())),
+                StoredWarnings.of(ports.campaigns().refusals(campaign.id())), first, last,
                 elapsed == null ? null : Math.round(elapsed * 100) / 100.0,
                 elapsed == null ? null : Math.round(sent / elapsed * 10) / 10.0);
     }

@@ -111,7 +111,7 @@ class CampaignMessagesTest {
         assertThat(listUnsubscribe).matches("<https://mail\\.kawiarnia\\.example/u/[A-Za-z0-9_-]+>, "
                 + "<mailto:unsubscribe\\+[A-Za-z0-9_-]+@kawiarnia\\.example>");
         assertThat(message.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
-        assertThat(message.getHeader("Feedback-ID")[0]).isEqualTo("9:newsletter:kawiarnia.example:mailer");
+        assertThat(message.getHeader("Feedback-ID")[0]).isEqualTo("news-2026-12:newsletter:kawiarnia.example:mailer");
 
         String urlToken = listUnsubscribe.substring(listUnsubscribe.indexOf("/u/") + 3, listUnsubscribe.indexOf('>'));
         Token unsubscribe = TOKENS.verify(urlToken, Token.Kind.UNSUBSCRIBE).orElseThrow();

@@ -148,7 +148,7 @@ final class BenchParseCommand implements Callable<Integer> {
                     Date: Mon, 2 Mar 2026 09:15:02 +0100
                     List-Unsubscribe: <https://shop.example/u/%3$s>, <mailto:unsubscribe+%3$s@shop.example>
                     List-Unsubscribe-Post: List-Unsubscribe=One-Click
-                    Feedback-ID: 7:newsletter:shop.example:mailer
+                    Feedback-ID: news-2026-12:newsletter:shop.example:mailer
                     MIME-Version: 1.0
                     Content-Type: text/plain; charset=UTF-8
                     Content-Transfer-Encoding: quoted-printable

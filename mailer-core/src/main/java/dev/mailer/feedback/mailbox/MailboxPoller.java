@@ -1,5 +1,6 @@
 package dev.mailer.feedback.mailbox;
 
+import java.util.ArrayList;
 import dev.mailer.error.ErrorKind;
 import dev.mailer.error.MailerException;
 import dev.mailer.feedback.Feedback;
@@ -90,7 +91,8 @@ public final class MailboxPoller {
             store.connect(url.host(), url.port(), url.user(), url.password());
             Folder folder = store.getFolder(url.folder());
             if (!folder.exists()) {
-                throw MailerException.usage("The mailbox " + url.describe() + " has no folder '" + url.folder() + "'.");
+                throw MailerException.usage("The mailbox " + url.describe() + " has no folder '" + url.folder() + "'"
+                        + existingFolders(store) + ".");
             }
             Folder target = disposal.moveTo() == null ? null : openTarget(store, disposal.moveTo(), url);
             UnrecognisedMail other = new UnrecognisedMail(store, pop3 ? null : disposal.otherFolder(), url);
@@ -162,6 +164,26 @@ public final class MailboxPoller {
             message.setFlag(Flags.Flag.SEEN, true);
         }
         return false;
+    }
+
+    /** "; its folders are INBOX, Archive, …" (at most 20), for the sentence about a folder that is not there. */
+    private static String existingFolders(Store store) {
+        try {
+            List<String> names = new ArrayList<>();
+            for (Folder f : store.getDefaultFolder().list("*")) {
+                if ((f.getType() & Folder.HOLDS_MESSAGES) != 0) {
+                    names.add(f.getFullName());
+                }
+            }
+            if (names.isEmpty()) {
+                return "";
+            }
+            java.util.Collections.sort(names);
+            String shown = String.join(", ", names.subList(0, Math.min(names.size(), 20)));
+            return "; its folders are " + shown + (names.size() > 20 ? " and " + (names.size() - 20) + " more" : "");
+        } catch (MessagingException e) {
+            return ""; // the sentence stays true without the list
+        }
     }
 
     private static Folder openTarget(Store store, String name, MailboxUrl url) throws MessagingException {

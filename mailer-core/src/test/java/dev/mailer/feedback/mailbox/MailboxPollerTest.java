@@ -133,6 +133,16 @@ class MailboxPollerTest {
                 .hasMessageNotContaining("nope");
     }
 
+    @Test
+    void aFolderThatIsNotThereIsNamedWithTheFoldersThatAre() {
+        MailboxUrl typo = MailboxUrl.parse("imap://" + USER.replace("@", "%40") + ":"
+                + PASSWORD.replace("/", "%2F").replace(":", "%3A").replace("@", "%40") + "@127.0.0.1:"
+                + mail.getImap().getPort() + "/Inbx?tls=none");
+        assertThatThrownBy(() -> poller.poll(typo, MailboxPoller.Disposal.FLAG))
+                .isInstanceOf(MailerException.class)
+                .hasMessageContaining("has no folder 'Inbx'; its folders are INBOX");
+    }
+
     // --- the samples --------------------------------------------------------------------------
 
     @Test
