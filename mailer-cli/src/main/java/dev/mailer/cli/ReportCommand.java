@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
                 + " bounces (hard/soft), complaints, unsubscribes and throughput; first, what the relay or the"
                 + " providers said that you must act on (the sender refused, asked to slow down).",
         footer = {"", "Examples:", "  mailer report newsletter-2026-12", "  mailer report newsletter-2026-12 --json",
-                "  mailer report newsletter-2026-12 --csv > newsletter-2026-12-outcomes.csv"})
+                "  mailer report newsletter-2026-12 --csv > newsletter-2026-12-outcomes.csv",
+                "  mailer report newsletter-2026-12 --html newsletter-2026-12.html"})
 final class ReportCommand implements Callable<Integer> {
     private final CliContext context;
 
@@ -31,6 +32,11 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--csv", description = "Print one CSV row per recipient instead (status, SMTP reply, queue id,"
             + " Message-ID, times, bounce, complaint, unsubscribe), for audits. Erased people appear as (erased).")
     boolean csv;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the report as one self-contained"
+            + " HTML page (outcomes, exclusions, the sending curve, answers by domain, warnings; no outside"
+            + " assets). Example: mailer report newsletter-2026-12 --html newsletter-2026-12.html")
+    java.nio.file.Path html;
 
     ReportCommand(CliContext context) {
         this.context = context;
@@ -46,7 +52,13 @@ final class ReportCommand implements Callable<Integer> {
             OutcomesCsv.write(ports(), name, writer);
             return 0;
         }
+        if (csv && html != null) {
+            throw MailerException.usage("--csv and --html exclude each other.");
+        }
         CampaignReport report = CampaignReport.of(ports(), name);
+        if (html != null) {
+            writeHtml(report);
+        }
         if (json) {
             context.printJson(report);
             return 0;
@@ -86,6 +98,22 @@ final class ReportCommand implements Callable<Integer> {
                     report.messagesPerSecond() * 60);
         }
         return 0;
+    }
+
+    private void writeHtml(CampaignReport report) {
+        long id = ports().campaigns().findId(name).orElseThrow();
+        String page = dev.mailer.campaign.HtmlReport.render(report, ports().campaigns().picture(id));
+        java.nio.file.Path target = html.toAbsolutePath();
+        try {
+            java.nio.file.Path temp = java.nio.file.Files.createTempFile(target.getParent(), ".report-", ".html");
+            java.nio.file.Files.writeString(temp, page);
+            java.nio.file.Files.move(temp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.io.IOException e) {
+            throw new MailerException(dev.mailer.error.ErrorKind.INPUT_FILE, "Cannot write the HTML report to "
+                    + html + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ".");
+        }
+        context.err().println("Wrote " + html + " (" + (page.length() + 1023) / 1024 + " KB)");
     }
 
     private static String local(java.time.OffsetDateTime time) {

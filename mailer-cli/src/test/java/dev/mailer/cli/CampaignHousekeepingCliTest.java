@@ -29,6 +29,16 @@ class CampaignHousekeepingCliTest {
             assertThat(canary.exitCode()).as(canary.err()).isZero();
             assertThat(relay.recipients()).hasSize(4);
 
+            Path page = dir.resolve("mistake.html");
+            CliRunner.Result html = cli.run("report", "mistake", "--html", page.toString());
+            assertThat(html.exitCode()).as(html.err()).isZero();
+            String text = java.nio.file.Files.readString(page);
+            assertThat(text).startsWith("<!DOCTYPE html>").contains("Campaign mistake", "<svg", "Outcomes",
+                    "By recipient domain", "example.com");
+            assertThat(text).as("self-contained: nothing fetched from elsewhere")
+                    .doesNotContainPattern("(src|href)=\"?(https?:)?//").doesNotContain("<script", "<link");
+            assertThat(text.replaceAll("\\s+", " ")).contains("<strong>4</strong>sent", "<strong>6</strong>pending");
+
             CliRunner.Result listed = cli.run("campaign", "list", "--json");
             assertThat(listed.exitCode()).as(listed.err()).isZero();
             JsonNode row = JSON.readTree(listed.out()).get(0);

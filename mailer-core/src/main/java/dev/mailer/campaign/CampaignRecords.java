@@ -22,6 +22,9 @@ public interface CampaignRecords {
     /** The campaign's status, its row locked until the unit of work ends (a run's start, a cancel). */
     CampaignStatus lockStatus(long campaignId);
 
+    /** The sending curve and the answers by domain, for {@code report --html}. */
+    CampaignPicture picture(long campaignId);
+
     /** The purposes, tags and locales the contacts hold, for a dry run's warnings. */
     AudienceValues audienceValues();
 

@@ -1,6 +1,7 @@
 package dev.mailer.store;
 
 import dev.mailer.campaign.AudienceValues;
+import dev.mailer.campaign.CampaignPicture;
 import dev.mailer.campaign.CampaignListing;
 import dev.mailer.campaign.CampaignFigures;
 import dev.mailer.campaign.CampaignRecords;
@@ -47,6 +48,34 @@ public final class CampaignStore implements CampaignRecords {
                 }
             }
             return campaigns;
+        });
+    }
+
+    @Override
+    public CampaignPicture picture(long campaignId) {
+        return database.withConnection(c -> {
+            long[] slices = new long[60];
+            int used = 0;
+            try (PreparedStatement statement = prepare(c, "sending-curve", Map.of("campaign_id", campaignId));
+                 ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    slices[rs.getInt("slice")] = rs.getLong("sent");
+                    used = Math.max(used, rs.getInt("slice") + 1);
+                }
+            }
+            List<Long> curve = new ArrayList<>();
+            for (int i = 0; i < used; i++) {
+                curve.add(slices[i]);
+            }
+            List<CampaignPicture.Domain> domains = new ArrayList<>();
+            try (PreparedStatement statement = prepare(c, "domain-figures", Map.of("campaign_id", campaignId));
+                 ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    domains.add(new CampaignPicture.Domain(rs.getString("domain"), rs.getLong("sent"),
+                            rs.getLong("hard"), rs.getLong("soft"), rs.getLong("complaints")));
+                }
+            }
+            return new CampaignPicture(curve, domains);
         });
     }
 

@@ -121,3 +121,40 @@ select distinct tag from contact, unnest(tags) as tag limit :limit
 
 -- name: contact-locales
 select distinct locale from contact where locale is not null limit :limit
+
+-- The sending curve for report --html: messages sent in each of (at most) 60 equal slices between
+-- the first and the last message.
+-- name: sending-curve
+with span as (
+    select min(sent_at) as first, max(sent_at) as last from delivery
+     where campaign_id = :campaign_id and sent_at is not null
+)
+select least(59, floor(extract(epoch from (d.sent_at - s.first))
+                        / greatest(extract(epoch from (s.last - s.first)) / 60, 0.001)))::int as slice,
+       count(*) as sent
+  from delivery d, span s
+ where d.campaign_id = :campaign_id and d.sent_at is not null
+ group by 1
+ order by 1
+
+-- Sent, bounced and complained by recipient domain (erased people's rows have no domain), most sent first.
+-- name: domain-figures
+with sent as (
+    select split_part(c.email_norm, '@', 2) as domain, count(*) as sent
+      from delivery d join contact c on c.id = d.contact_id
+     where d.campaign_id = :campaign_id and d.status = 'sent'
+     group by 1
+), feedback as (
+    select split_part(c.email_norm, '@', 2) as domain,
+           count(*) filter (where f.type = 'bounce' and f.hard)     as hard,
+           count(*) filter (where f.type = 'bounce' and not f.hard) as soft,
+           count(*) filter (where f.type = 'complaint')            as complaints
+      from feedback_event f join contact c on c.id = f.contact_id
+     where f.campaign_id = :campaign_id
+     group by 1
+)
+select coalesce(s.domain, f.domain) as domain, coalesce(s.sent, 0) as sent, coalesce(f.hard, 0) as hard,
+       coalesce(f.soft, 0) as soft, coalesce(f.complaints, 0) as complaints
+  from sent s full join feedback f on f.domain = s.domain
+ order by 2 desc, 1
+ limit 25
