@@ -38,10 +38,27 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
             throw MailerException.of(ErrorKind.CONFIG, "No feedback mailbox is configured; give --mailbox URL, MAILER_MAILBOX_URL "
                     + "or 'mailbox:' in mailer.yaml, e.g. imaps://bounces%40example.com:secret@mail.example.com/INBOX.");
         }
-        String shown = SmtpRelay.mask(url.strip());
+        String text = url.strip();
+        String shown = SmtpRelay.mask(text);
+        // As for relays, the user information runs to the LAST '@': bounces@shop.example:pw@host
+        // works as written, and so does a password with an unencoded '/', '?' or '#'.
+        String user = null;
+        String secret = null;
+        int schemeEnd = text.indexOf("://");
+        if (schemeEnd > 0) {
+            String rest = text.substring(schemeEnd + 3);
+            int at = rest.lastIndexOf('@');
+            if (at >= 0) {
+                String info = rest.substring(0, at);
+                int colon = info.indexOf(':');
+                user = decode(colon < 0 ? info : info.substring(0, colon), shown);
+                secret = colon < 0 ? null : decode(info.substring(colon + 1), shown);
+                text = text.substring(0, schemeEnd + 3) + rest.substring(at + 1);
+            }
+        }
         URI uri;
         try {
-            uri = new URI(url.strip());
+            uri = new URI(text);
         } catch (URISyntaxException e) {
             throw bad(shown, "is not a valid URL (percent-encode '@', '/', ':' and '%' in the user name and "
                     + "password, e.g. '@' as %40)");
@@ -56,13 +73,12 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
         if (uri.getHost() == null) {
             throw bad(shown, "has no host name");
         }
-        String userInfo = uri.getUserInfo();
-        if (userInfo == null || userInfo.isEmpty() || userInfo.startsWith(":")) {
+        if (user == null || user.isEmpty()) {
             throw bad(shown, "needs a user name: user@host with the password given apart, or user:password@host");
         }
-        int colon = userInfo.indexOf(':');
-        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
-        String secret = colon < 0 ? password.get() : userInfo.substring(colon + 1);
+        if (secret == null) {
+            secret = password.get();
+        }
         if (secret == null) {
             throw bad(shown, "names a user but no password; give it with MAILER_MAILBOX_PASSWORD,"
                     + " --mailbox-password-file or mailbox-password-file in mailer.yaml (or as user:password@host)");
@@ -97,6 +113,16 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
         }
         int port = uri.getPort() > 0 ? uri.getPort() : defaultPort(protocol, tls);
         return new MailboxUrl(protocol, tls, uri.getHost(), port, user, secret, folder, timeout);
+    }
+
+    /** Percent-decoding of a user name or password ('+' is a plus here, not a space). */
+    private static String decode(String text, String shown) {
+        try {
+            return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // the text may be the password: name the problem, never the text
+            throw bad(shown, "has a '%' in its user name or password that is not followed by two hex digits");
+        }
     }
 
     /** For people and logs: the password never appears. */

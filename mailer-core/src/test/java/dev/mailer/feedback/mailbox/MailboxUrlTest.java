@@ -18,6 +18,17 @@ class MailboxUrlTest {
     }
 
     @Test
+    void aUserNameWithAnAtSignWorksAsWrittenAsForRelays() {
+        MailboxUrl url = MailboxUrl.parse("imap://bounces@shop.test:p/w@d+x@mail.shop.test/INBOX", () -> null);
+        assertThat(url.user()).isEqualTo("bounces@shop.test");
+        assertThat(url.password()).isEqualTo("p/w@d+x");
+        assertThat(url.host()).isEqualTo("mail.shop.test");
+        assertThat(url.folder()).isEqualTo("INBOX");
+        assertThat(MailboxUrl.parse("imap://bounces%40shop.test:pw@mail.shop.test/INBOX").user())
+                .isEqualTo("bounces@shop.test");
+    }
+
+    @Test
     void withoutAnyPasswordTheSentenceSaysWhereToGiveIt() {
         assertThatThrownBy(() -> MailboxUrl.parse("imaps://u@mail.example/INBOX", () -> null))
                 .hasMessageContaining("names a user but no password; give it with MAILER_MAILBOX_PASSWORD");
