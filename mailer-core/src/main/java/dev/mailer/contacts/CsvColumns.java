@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The header of a contacts CSV: where each known column is, and which columns are contact
@@ -29,9 +28,15 @@ final class CsvColumns {
     static final String LAWFUL_BASIS = "lawful_basis";
     static final String PARENTAL = "parental_consent";
 
-    static final Set<String> KNOWN = Set.of(EMAIL, NAME, LOCALE, TAGS, BIRTH_DATE, PURPOSE, STATUS, CONSENT_AT,
+    /**
+     * Mailer's own columns in the order SPEC §3 lists them. Lists, not sets: whatever is checked or
+     * printed column by column goes in this order on every run ({@code Set.of} iterates in an order
+     * that changes from one JVM to the next, which made a row's reject reason change between runs).
+     */
+    static final List<String> KNOWN = List.of(EMAIL, NAME, LOCALE, TAGS, BIRTH_DATE, PURPOSE, STATUS, CONSENT_AT,
             SOURCE, IP, TEXT, CONFIRMED_AT, LAWFUL_BASIS, PARENTAL);
-    static final Set<String> CONSENT = Set.of(PURPOSE, STATUS, CONSENT_AT, SOURCE, IP, TEXT, CONFIRMED_AT,
+    /** The consent columns, in the order they are checked. */
+    static final List<String> CONSENT = List.of(PURPOSE, STATUS, CONSENT_AT, SOURCE, IP, TEXT, CONFIRMED_AT,
             LAWFUL_BASIS, PARENTAL);
     private static final int MAX_ATTRIBUTE_NAME = 100;
 

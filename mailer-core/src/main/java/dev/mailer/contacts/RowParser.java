@@ -153,7 +153,7 @@ final class RowParser {
             if (status != null) {
                 throw new BadRow("consent_status given without consent_purpose");
             }
-            for (String column : CsvColumns.CONSENT) {
+            for (String column : CsvColumns.CONSENT) { // a list: the same column is named on every run
                 if (text(fields, column) != null) {
                     throw new BadRow(column + " given without consent_purpose");
                 }
