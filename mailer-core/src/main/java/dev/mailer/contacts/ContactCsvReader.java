@@ -33,6 +33,10 @@ public final class ContactCsvReader {
         void row(ImportRow row);
 
         void reject(Reject reject);
+
+        /** How many bytes of the file are read so far; told every few hundred rows. */
+        default void bytesRead(long bytes) {
+        }
     }
 
     /** What the header says: which contact fields the file sets, and whether it has consent columns. */
@@ -48,9 +52,9 @@ public final class ContactCsvReader {
     /**
      * Reads the whole file into the sink. The header is handed over before the first row.
      *
-     * @param defaultSource consent source for consent rows that name none (e.g. {@code --source})
+     * @param options the source, purpose and zone of the file's consent columns, and how its columns map
      */
-    public static void read(Path file, String defaultSource, java.util.function.Consumer<Header> header, Sink sink) {
+    public static void read(Path file, ImportOptions options, java.util.function.Consumer<Header> header, Sink sink) {
         String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         if (Files.isDirectory(file)) {
             throw MailerException.of(ErrorKind.INPUT_FILE, file + " is a directory, not a CSV file.");
@@ -59,7 +63,7 @@ public final class ContactCsvReader {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        try (InputStream in = Files.newInputStream(file);
+        try (CountingInputStream in = new CountingInputStream(Files.newInputStream(file));
              RecordSizeGuard guard = new RecordSizeGuard(skipByteOrderMark(
                      new BufferedReader(new InputStreamReader(in, decoder), 1 << 16)));
              CSVParser parser = CSVParser.builder().setReader(guard).setFormat(FORMAT).get()) {
@@ -71,11 +75,21 @@ public final class ContactCsvReader {
             CSVRecord headerRecord = records.next();
             previousEnd = parser.getCurrentLineNumber();
             guard.recordEnded();
-            CsvColumns columns = new CsvColumns(headerRecord.toList(), fileName);
+            HeaderPlan plan = HeaderPlan.resolve(headerRecord.toList(), fileName, options.preset(), options.map());
+            CsvColumns columns = new CsvColumns(plan.header(), fileName);
+            if (options.purpose() != null && plan.fileHasPurpose()) {
+                throw MailerException.of(ErrorKind.USAGE, fileName + " has a consent_purpose column; --purpose is"
+                        + " for files without one.");
+            }
+            if (options.purpose() != null && !columns.hasConsentColumns()) {
+                throw MailerException.of(ErrorKind.USAGE, fileName + " has no consent columns, so --purpose has"
+                        + " nothing to apply to (a row without consent columns imports the contact with no consent).");
+            }
             header.accept(new Header(columns.has(CsvColumns.NAME), columns.has(CsvColumns.LOCALE),
                     columns.has(CsvColumns.TAGS), columns.has(CsvColumns.BIRTH_DATE), columns.hasConsentColumns(),
                     List.copyOf(columns.attributeNames())));
-            RowParser rowParser = new RowParser(columns, defaultSource);
+            RowParser rowParser = new RowParser(columns, options.source(), options.purpose(), options.timezone());
+            long rows = 0;
             while (hasNext(records, parser, fileName, previousEnd + 1)) {
                 CSVRecord record = records.next();
                 long end = parser.getCurrentLineNumber();
@@ -84,11 +98,21 @@ public final class ContactCsvReader {
                 previousEnd = end;
                 guard.recordEnded();
                 try {
-                    sink.row(rowParser.parse(line, fields));
+                    if (plan.identity()) {
+                        sink.row(rowParser.parse(line, fields));
+                    } else {
+                        RowParser.checkFields(fields, plan.sourceSize());
+                        HeaderPlan.Mapped mapped = plan.apply(fields);
+                        sink.row(rowParser.parse(line, mapped.fields(), mapped.attributes()));
+                    }
                 } catch (RowParser.BadRow bad) {
-                    sink.reject(new Reject(line, shortEmail(fields, columns), bad.getMessage()));
+                    sink.reject(new Reject(line, shortEmail(fields, plan.emailSource()), bad.getMessage()));
+                }
+                if (++rows % 256 == 0) {
+                    sink.bytesRead(in.count());
                 }
             }
+            sink.bytesRead(in.count());
         } catch (NoSuchFileException e) {
             throw MailerException.of(ErrorKind.INPUT_FILE, "File not found: " + file + ".");
         } catch (IOException e) {
@@ -106,6 +130,44 @@ public final class ContactCsvReader {
             reader.reset();
         }
         return reader;
+    }
+
+    /** Counts the bytes read from the file, for the progress bar. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 
     private static boolean hasNext(Iterator<CSVRecord> records, CSVParser parser, String fileName, long line) {
@@ -149,8 +211,7 @@ public final class ContactCsvReader {
         return breaks;
     }
 
-    private static String shortEmail(List<String> fields, CsvColumns columns) {
-        int index = columns.index(CsvColumns.EMAIL);
+    private static String shortEmail(List<String> fields, int index) {
         if (index < 0 || index >= fields.size()) {
             return "";
         }

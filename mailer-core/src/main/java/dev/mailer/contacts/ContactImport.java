@@ -2,6 +2,8 @@ package dev.mailer.contacts;
 
 import dev.mailer.audit.AuditTrail;
 import dev.mailer.transaction.Transactions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,6 +20,7 @@ public final class ContactImport {
     /** Rejects listed in the result; more are counted but not listed. */
     public static final int MAX_LISTED_REJECTS = 10_000;
     private static final int PROGRESS_EVERY = 50_000;
+    private static final int PROGRESS_STEP = 1_000;
 
     private final Transactions transactions;
     private final ImportStore store;
@@ -30,39 +33,61 @@ public final class ContactImport {
     }
 
     /**
+     * A file in mailer's own columns.
+     *
      * @param source   consent source for consent rows that name none; may be null
      * @param actor    who runs the import, for the audit log
      * @param progress told the number of rows read every so often; may be null
      */
     public ImportResult run(Path file, String source, boolean strict, String actor, LongConsumer progress) {
+        return run(file, ImportOptions.of(source, strict), actor, progress == null ? null : (rows, read, size) -> {
+            if (rows % PROGRESS_EVERY == 0) {
+                progress.accept(rows);
+            }
+        });
+    }
+
+    /**
+     * @param actor    who runs the import, for the audit log
+     * @param progress told how far the reading is every thousand rows, then that the merge runs; may be null
+     */
+    public ImportResult run(Path file, ImportOptions options, String actor, ImportProgress progress) {
         String fileName = file.getFileName() == null ? file.toString() : file.getFileName().toString();
         String origin = "import " + fileName;
+        boolean strict = options.strict();
+        long fileBytes = size(file);
         Rejects rejects = new Rejects();
         try {
             return transactions.inTransaction(() -> {
                 ImportStore.Batch writer = store.begin();
                 ContactCsvReader.Header[] header = new ContactCsvReader.Header[1];
                 long[] rows = {0};
+                long[] bytes = {0};
                 try {
-                    ContactCsvReader.read(file, source, h -> header[0] = h, new ContactCsvReader.Sink() {
+                    ContactCsvReader.read(file, options, h -> header[0] = h, new ContactCsvReader.Sink() {
                         @Override
                         public void row(ImportRow row) {
+                            tick();
                             if (strict && rejects.count > 0) {
                                 return; // nothing will be written; keep reading to list every bad row
                             }
                             writer.add(row);
-                            tick();
                         }
 
                         @Override
                         public void reject(Reject reject) {
-                            rejects.add(reject);
                             tick();
+                            rejects.add(reject);
+                        }
+
+                        @Override
+                        public void bytesRead(long read) {
+                            bytes[0] = read;
                         }
 
                         private void tick() {
-                            if (progress != null && ++rows[0] % PROGRESS_EVERY == 0) {
-                                progress.accept(rows[0]);
+                            if (progress != null && ++rows[0] % PROGRESS_STEP == 0) {
+                                progress.reading(rows[0], bytes[0], fileBytes);
                             }
                         }
                     });
@@ -70,9 +95,15 @@ public final class ContactImport {
                     writer.cancel();
                     throw e;
                 }
+                if (progress != null) {
+                    progress.reading(rows[0], bytes[0], fileBytes);
+                }
                 if (strict && rejects.count > 0) {
                     writer.cancel();
                     throw new Aborted();
+                }
+                if (progress != null) {
+                    progress.merging(rows[0]);
                 }
                 List<Reject> erased = new ArrayList<>();
                 ImportStore.Counts counts = writer.merge(header[0], origin, erased);
@@ -93,6 +124,14 @@ public final class ContactImport {
         } catch (Aborted aborted) {
             return new ImportResult(0, 0, 0, rejects.count, rejects.sorted(), rejects.count > rejects.listed.size(),
                     true);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0; // the reader says what is wrong with the file
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The header of a contacts CSV: where each known column is, and which columns are contact
@@ -29,11 +28,17 @@ final class CsvColumns {
     static final String LAWFUL_BASIS = "lawful_basis";
     static final String PARENTAL = "parental_consent";
 
-    static final Set<String> KNOWN = Set.of(EMAIL, NAME, LOCALE, TAGS, BIRTH_DATE, PURPOSE, STATUS, CONSENT_AT,
+    /**
+     * Mailer's own columns in the order SPEC §3 lists them. Lists, not sets: whatever is checked or
+     * printed column by column goes in this order on every run ({@code Set.of} iterates in an order
+     * that changes from one JVM to the next, which made a row's reject reason change between runs).
+     */
+    static final List<String> KNOWN = List.of(EMAIL, NAME, LOCALE, TAGS, BIRTH_DATE, PURPOSE, STATUS, CONSENT_AT,
             SOURCE, IP, TEXT, CONFIRMED_AT, LAWFUL_BASIS, PARENTAL);
-    static final Set<String> CONSENT = Set.of(PURPOSE, STATUS, CONSENT_AT, SOURCE, IP, TEXT, CONFIRMED_AT,
+    /** The consent columns, in the order they are checked. */
+    static final List<String> CONSENT = List.of(PURPOSE, STATUS, CONSENT_AT, SOURCE, IP, TEXT, CONFIRMED_AT,
             LAWFUL_BASIS, PARENTAL);
-    private static final int MAX_ATTRIBUTE_NAME = 100;
+    static final int MAX_ATTRIBUTE_NAME = 100;
 
     private final Map<String, Integer> known = new HashMap<>();
     private final List<String> attributeNames = new ArrayList<>();
@@ -44,18 +49,7 @@ final class CsvColumns {
         this.size = header.size();
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
-            String raw = header.get(i).strip();
-            if (i == 0 && raw.startsWith("\uFEFF")) {
-                raw = raw.substring(1).strip();
-            }
-            if (raw.isEmpty()) {
-                throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: header column " + (i + 1) + " has no name.");
-            }
-            if (raw.indexOf('\uFFFD') >= 0 || raw.length() > MAX_ATTRIBUTE_NAME || raw.chars().anyMatch(Character::isISOControl)) {
-                throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: header column " + (i + 1)
-                        + " is not a usable column name (invalid UTF-8, control characters or over "
-                        + MAX_ATTRIBUTE_NAME + " characters).");
-            }
+            String raw = name(header, i, fileName);
             String lower = raw.toLowerCase(Locale.ROOT);
             String key = KNOWN.contains(lower) ? lower : raw;
             if (seen.putIfAbsent(key, i) != null) {
@@ -70,8 +64,26 @@ final class CsvColumns {
         }
         if (!known.containsKey(EMAIL)) {
             throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: the header has no 'email' column (found: "
-                    + String.join(", ", header) + ").");
+                    + String.join(", ", header) + "); name the address column with --map 'COLUMN=email', or read"
+                    + " an export of Mailchimp or listmonk with --preset mailchimp|listmonk.");
         }
+    }
+
+    /** The name of header column {@code i} as written (trimmed), or one sentence why it is no usable name. */
+    static String name(List<String> header, int i, String fileName) {
+        String raw = header.get(i).strip();
+        if (i == 0 && raw.startsWith("\uFEFF")) {
+            raw = raw.substring(1).strip();
+        }
+        if (raw.isEmpty()) {
+            throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: header column " + (i + 1) + " has no name.");
+        }
+        if (raw.indexOf('\uFFFD') >= 0 || raw.length() > MAX_ATTRIBUTE_NAME || raw.chars().anyMatch(Character::isISOControl)) {
+            throw MailerException.of(ErrorKind.INPUT_FILE, fileName + " line 1: header column " + (i + 1)
+                    + " is not a usable column name (invalid UTF-8, control characters or over "
+                    + MAX_ATTRIBUTE_NAME + " characters).");
+        }
+        return raw;
     }
 
     int size() {

@@ -2,6 +2,7 @@ package dev.mailer.contacts;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +16,13 @@ import java.util.regex.Pattern;
 /**
  * Turns the fields of one CSV record into an {@link ImportRow}, or says in a few words why the
  * row is bad. The same rules apply to every source of contacts.
+ *
+ * <p>A row has one reject reason, the first check that fails in this fixed order (README,
+ * "Reject reasons"): the number of fields; each field from left to right (length, UTF-8, NUL);
+ * what a preset reads from its own columns ({@link ImportPreset}); the e-mail address; name; locale;
+ * tags; birth_date; the consent columns (a value without a purpose, in {@link CsvColumns#CONSENT}
+ * order; status; purpose; consent_at; confirmed_at; consent_ip; lawful_basis; parental_consent).
+ * Erased addresses are refused afterwards, by the store.
  */
 final class RowParser {
     static final int MAX_FIELD = 10_000;
@@ -24,10 +32,19 @@ final class RowParser {
 
     private final CsvColumns columns;
     private final String defaultSource;
+    private final String defaultPurpose;
+    private final ZoneId zone;
 
-    RowParser(CsvColumns columns, String defaultSource) {
+    /**
+     * @param defaultPurpose the purpose of rows that have consent values but no consent_purpose
+     *                       ({@code --purpose}); may be null
+     * @param zone           the zone of date-times written without an offset ({@code --timezone}); may be null
+     */
+    RowParser(CsvColumns columns, String defaultSource, String defaultPurpose, ZoneId zone) {
         this.columns = columns;
         this.defaultSource = defaultSource;
+        this.defaultPurpose = defaultPurpose;
+        this.zone = zone;
     }
 
     /** Thrown for a bad row; the message is the reject reason. */
@@ -37,9 +54,10 @@ final class RowParser {
         }
     }
 
-    ImportRow parse(long line, List<String> fields) throws BadRow {
-        if (fields.size() != columns.size()) {
-            throw new BadRow("has " + fields.size() + " fields where the header has " + columns.size());
+    /** The first checks of every row: as many fields as the header, each of them readable. */
+    static void checkFields(List<String> fields, int headerSize) throws BadRow {
+        if (fields.size() != headerSize) {
+            throw new BadRow("has " + fields.size() + " fields where the header has " + headerSize);
         }
         for (int i = 0; i < fields.size(); i++) {
             String value = fields.get(i);
@@ -53,6 +71,15 @@ final class RowParser {
                 throw new BadRow("contains a NUL character");
             }
         }
+    }
+
+    ImportRow parse(long line, List<String> fields) throws BadRow {
+        return parse(line, fields, Map.of());
+    }
+
+    /** @param extraAttributes attributes a preset read from the row (listmonk's attributes JSON) */
+    ImportRow parse(long line, List<String> fields, Map<String, String> extraAttributes) throws BadRow {
+        checkFields(fields, columns.size());
         String rawEmail = get(fields, CsvColumns.EMAIL);
         EmailAddress email = EmailAddress.parse(rawEmail == null ? "" : rawEmail)
                 .orElseThrow(() -> new BadRow(rawEmail == null || rawEmail.isBlank()
@@ -62,7 +89,7 @@ final class RowParser {
             throw new BadRow("name contains control characters (line breaks or similar)");
         }
         return new ImportRow(line, email, name, locale(fields), tags(fields), birthDate(fields),
-                attributes(fields), consent(fields));
+                attributes(fields, extraAttributes), consent(fields));
     }
 
     private String get(List<String> fields, String column) {
@@ -133,8 +160,9 @@ final class RowParser {
         }
     }
 
-    private Map<String, String> attributes(List<String> fields) {
+    private Map<String, String> attributes(List<String> fields, Map<String, String> extra) {
         Map<String, String> attributes = new LinkedHashMap<>();
+        extra.forEach(attributes::put); // a column of the file wins over a preset's attribute of the same name
         List<String> names = columns.attributeNames();
         List<Integer> indexes = columns.attributeIndexes();
         for (int i = 0; i < names.size(); i++) {
@@ -149,11 +177,14 @@ final class RowParser {
     private ConsentStatement consent(List<String> fields) throws BadRow {
         String purpose = text(fields, CsvColumns.PURPOSE);
         String status = text(fields, CsvColumns.STATUS);
+        if (purpose == null && defaultPurpose != null && hasConsentValue(fields)) {
+            purpose = defaultPurpose;
+        }
         if (purpose == null) {
             if (status != null) {
                 throw new BadRow("consent_status given without consent_purpose");
             }
-            for (String column : CsvColumns.CONSENT) {
+            for (String column : CsvColumns.CONSENT) { // a list: the same column is named on every run
                 if (text(fields, column) != null) {
                     throw new BadRow(column + " given without consent_purpose");
                 }
@@ -199,21 +230,26 @@ final class RowParser {
                 text(fields, CsvColumns.TEXT), confirmedAt, basis, parentalConsent);
     }
 
+    /** Whether any consent column but the purpose has a value. */
+    private boolean hasConsentValue(List<String> fields) {
+        for (String column : CsvColumns.CONSENT) {
+            if (!column.equals(CsvColumns.PURPOSE) && text(fields, column) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private OffsetDateTime dateTime(List<String> fields, String column) throws BadRow {
         String value = text(fields, column);
         if (value == null) {
             return null;
         }
-        try {
-            OffsetDateTime time = OffsetDateTime.parse(value);
-            if (time.isAfter(OffsetDateTime.now().plusDays(1))) {
-                throw new BadRow(column + " '" + value + "' is in the future");
-            }
-            return time;
-        } catch (DateTimeParseException e) {
-            throw new BadRow("bad " + column + " '" + abbreviate(value)
-                    + "' (expected an ISO-8601 date-time with offset, e.g. 2025-03-01T10:15:00Z)");
+        OffsetDateTime time = DateTimes.parse(column, value, zone);
+        if (time.isAfter(OffsetDateTime.now().plusDays(1))) {
+            throw new BadRow(column + " '" + value + "' is in the future");
         }
+        return time;
     }
 
     private static String abbreviate(String value) {

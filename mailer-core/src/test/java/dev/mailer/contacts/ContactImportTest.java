@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -542,8 +543,8 @@ class ContactImportTest {
                 new Reject(6, "a5@example.com", "consent_at '2999-01-01T00:00:00Z' is in the future"),
                 new Reject(7, "a6@example.com", "bad consent_at '2025-03-01' (expected an ISO-8601 date-time with "
                         + "offset, e.g. 2025-03-01T10:15:00Z)"),
-                new Reject(8, "a7@example.com", "bad consent_at '2025-03-01T10:00:00' (expected an ISO-8601 "
-                        + "date-time with offset, e.g. 2025-03-01T10:15:00Z)"),
+                new Reject(8, "a7@example.com", "consent_at '2025-03-01T10:00:00' has no time zone: give "
+                        + "--timezone ZONE"),
                 new Reject(9, "a8@example.com", "unknown lawful_basis 'contract' (expected consent or "
                         + "existing_customer)"),
                 new Reject(10, "", "e-mail address is missing"),
@@ -647,6 +648,109 @@ class ContactImportTest {
         assertThat(consents("bob@example.com")).singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("source", "spring fair 2025"));
         assertThat(consents("carl@example.com")).isEmpty();
+    }
+
+    // ---------------------------------------------------------------- the order of reject reasons
+
+    @Test
+    void aRowsRejectReasonIsTheFirstFailingCheckInTheDocumentedOrder() throws Exception {
+        ImportResult result = run(csv("order.csv", "email,name,locale,birth_date,consent_purpose,consent_status,"
+                        + "consent_at,consent_source,consent_ip,consent_text,confirmed_at,lawful_basis,parental_consent",
+                "not-an-address,A\tB,xx-!!,1990-02-30,,,,,,,,,",                                // 2: address first
+                "b@example.com,A\tB,xx-!!,1990-02-30,,,,,,,,,",                                 // 3: then the name
+                "c@example.com,C,xx-!!,1990-02-30,,,,,,,,,",                                    // 4: locale
+                "d@example.com,D,pl,1990-02-30,,granted,bad,form,nope,v1,bad,bad,bad",         // 5: birth_date
+                "e@example.com,E,pl,,,granted,bad,form,nope,v1,bad,bad,bad",                   // 6: status w/o purpose
+                "f@example.com,F,pl,,,,bad,form,nope,v1,bad,bad,bad",                          // 7: consent_at w/o purpose
+                "g@example.com,G,pl,,,,,,,,,bad,true",                                         // 8: lawful_basis w/o purpose
+                "h@example.com,H,pl,,newsletter,maybe,bad,,nope,,bad,bad,bad",                 // 9: status
+                "i@example.com,I,pl,,News Letter,,bad,,nope,,bad,bad,bad",                     // 10: purpose
+                "j@example.com,J,pl,,newsletter,,2025-03-01 10:00,,nope,,bad,bad,bad",         // 11: consent_at
+                "k@example.com,K,pl,,newsletter,,2025-03-01T10:00Z,,nope,,bad,bad,bad",        // 12: confirmed_at
+                "l@example.com,L,pl,,newsletter,,2025-03-01T10:00Z,,nope,,,bad,bad",           // 13: consent_ip
+                "m@example.com,M,pl,,newsletter,,2025-03-01T10:00Z,,,,,bad,bad",               // 14: lawful_basis
+                "n@example.com,N,pl,,newsletter,,2025-03-01T10:00Z,,,,,,bad"));                // 15: parental_consent
+
+        assertThat(result.rejects()).extracting(Reject::line, Reject::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(2L, "invalid e-mail address"),
+                org.assertj.core.groups.Tuple.tuple(3L, "name contains control characters (line breaks or similar)"),
+                org.assertj.core.groups.Tuple.tuple(4L, "invalid locale 'xx-!!' (expected a BCP 47 tag such as pl,"
+                        + " sr-Latn or en)"),
+                org.assertj.core.groups.Tuple.tuple(5L, "bad birth_date '1990-02-30' (expected YYYY-MM-DD)"),
+                org.assertj.core.groups.Tuple.tuple(6L, "consent_status given without consent_purpose"),
+                org.assertj.core.groups.Tuple.tuple(7L, "consent_at given without consent_purpose"),
+                org.assertj.core.groups.Tuple.tuple(8L, "lawful_basis given without consent_purpose"),
+                org.assertj.core.groups.Tuple.tuple(9L, "unknown consent_status 'maybe' (expected granted or withdrawn)"),
+                org.assertj.core.groups.Tuple.tuple(10L, "bad consent_purpose 'news letter' (lower-case letters, digits,"
+                        + " '.', '_' and '-', up to 64)"),
+                org.assertj.core.groups.Tuple.tuple(11L, "consent_at '2025-03-01 10:00' has no time zone: give"
+                        + " --timezone ZONE"),
+                org.assertj.core.groups.Tuple.tuple(12L, "bad confirmed_at 'bad' (expected an ISO-8601 date-time with"
+                        + " offset, e.g. 2025-03-01T10:15:00Z)"),
+                org.assertj.core.groups.Tuple.tuple(13L, "bad consent_ip 'nope' (expected an IPv4 or IPv6 address)"),
+                org.assertj.core.groups.Tuple.tuple(14L, "unknown lawful_basis 'bad' (expected consent or"
+                        + " existing_customer)"),
+                org.assertj.core.groups.Tuple.tuple(15L, "bad parental_consent 'bad' (expected true or false)"));
+    }
+
+    // ---------------------------------------------------------------- --purpose, --timezone, --preset, --map
+
+    @Test
+    void thePurposeGoesToRowsWithConsentValuesAndTheZoneToTimesWithoutAnOffset() throws Exception {
+        Path file = csv("optins.csv", "email,consent_at,confirmed_at,consent_status",
+                "anna@example.com,2025-06-01 12:00:00,2025-06-01 12:05:00+02:00,",
+                "bob@example.com,,,",
+                "carl@example.com,,,withdrawn");
+
+        ImportResult result = db.engine().contactImport().run(file, new ImportOptions("form", false, null,
+                ColumnMap.NONE, "Newsletter", ZoneId.of("Europe/Warsaw")), "test", null);
+
+        assertThat(result).isEqualTo(new ImportResult(3, 0, 0, 0, List.of(), false, false));
+        assertThat(consents("anna@example.com")).containsExactly(consent("newsletter", "granted",
+                "2025-06-01T10:00:00Z", "form", null, null, "2025-06-01T10:05:00Z", "consent", false,
+                "import optins.csv line 2"));
+        assertThat(consents("bob@example.com")).isEmpty();
+        assertThat(consents("carl@example.com")).singleElement().satisfies(r -> assertThat(r)
+                .containsEntry("purpose", "newsletter").containsEntry("status", "withdrawn"));
+    }
+
+    @Test
+    void aPurposeForAFileWithoutConsentColumnsIsAUsageErrorAndWritesNothing() throws Exception {
+        Path file = csv("bought.csv", "email,name", "anna@example.com,Anna");
+
+        assertThatThrownBy(() -> db.engine().contactImport().run(file, new ImportOptions(null, false, null,
+                ColumnMap.NONE, "newsletter", null), "test", null))
+                .isInstanceOfSatisfying(MailerException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.USAGE))
+                .hasMessage("bought.csv has no consent columns, so --purpose has nothing to apply to (a row without"
+                        + " consent columns imports the contact with no consent).");
+        assertThat(count("contact")).isZero();
+        assertThatThrownBy(() -> new ImportOptions(null, false, null, ColumnMap.NONE, "*", null))
+                .hasMessage("Bad --purpose '*' (lower-case letters, digits, '.', '_' and '-', up to 64).");
+    }
+
+    @Test
+    void theMailchimpPresetJoinsNamesReadsTagsAndLeavesOutWhatMailerDoesNotKeep() throws Exception {
+        Path file = csv("members.csv", "Email Address,First Name,Last Name,Birthday,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,"
+                        + "CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,"
+                        + "LEID,EUID,NOTES,TAGS,LANGUAGE",
+                "Anna@Example.com, Anna , Nowak ,05/17,4,2025-06-01 12:00:00,192.0.2.10,2025-06-01 12:05:00,"
+                        + "192.0.2.11,50.06,19.94,1,2,Europe/Warsaw,PL,MA,2025-06-02 08:00:00,1,a,notes,"
+                        + "\"\"\"customers\"\",\"\"vip; gold\"\"\",pl",
+                "bob@example.com,,Smith,,2,,,,,,,,,,,,,2,b,,,English");
+
+        ImportResult result = db.engine().contactImport().run(file, new ImportOptions(null, false,
+                ImportPreset.named("Mailchimp"), ColumnMap.NONE, "newsletter", ZoneId.of("UTC")), "test", null);
+
+        assertThat(result).isEqualTo(new ImportResult(2, 0, 0, 0, List.of(), false, false));
+        assertThat(contact("anna@example.com")).containsEntry("name", "Anna Nowak").containsEntry("locale", "pl")
+                .containsEntry("tags", List.of("customers", "vip", "gold"))
+                .containsEntry("attributes", Map.of("Birthday", "05/17"));
+        assertThat(contact("bob@example.com")).containsEntry("name", "Smith").containsEntry("locale", null)
+                .containsEntry("attributes", Map.of());
+        assertThat(consents("anna@example.com")).containsExactly(consent("newsletter", "granted",
+                "2025-06-01T12:00:00Z", null, "192.0.2.10", null, "2025-06-01T12:05:00Z", "consent", false,
+                "import members.csv line 2"));
+        assertThat(consents("bob@example.com")).isEmpty();
     }
 
     // ================================================================ helpers
