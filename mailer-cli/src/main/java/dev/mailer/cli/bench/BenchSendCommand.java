@@ -55,6 +55,44 @@ final class BenchSendCommand implements Callable<Integer> {
         this.context = context;
     }
 
+    /** The embedded server's postmaster, when mailer runs it (an outside server's CPU is not ours to read). */
+    private java.util.OptionalLong postmaster() {
+        dev.mailer.store.DatabaseSettings settings = context.databaseSettings();
+        if (!settings.isEmbedded()) {
+            return java.util.OptionalLong.empty();
+        }
+        return ProcessCpu.postmaster(dev.mailer.store.embedded.EmbeddedPostgres.status(settings.mailerHome(),
+                settings.embedded()).dataDirectory());
+    }
+
+    /** The largest heap in use while the run went, sampled every 50 ms. */
+    private static final class HeapPeak {
+        private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+        private final java.util.concurrent.ScheduledExecutorService sampler =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bench-heap");
+                    t.setDaemon(true);
+                    return t;
+                });
+
+        static HeapPeak start() {
+            HeapPeak heap = new HeapPeak();
+            heap.sampler.scheduleAtFixedRate(heap::sample, 0, 50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return heap;
+        }
+
+        private void sample() {
+            Runtime runtime = Runtime.getRuntime();
+            peak.accumulateAndGet(runtime.totalMemory() - runtime.freeMemory(), Math::max);
+        }
+
+        long stop() {
+            sampler.shutdownNow();
+            sample();
+            return peak.get();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("mailer-bench-send");
@@ -79,6 +117,10 @@ final class BenchSendCommand implements Callable<Integer> {
             String url = smtp != null ? smtp
                     : "smtp://127.0.0.1:" + sink.port() + "?tls=none&connections=" + connections;
             RunResult result;
+            java.util.OptionalLong postmaster = postmaster();
+            long jvmBefore = ProcessCpu.jvmNanos();
+            long serverBefore = postmaster.isPresent() ? ProcessCpu.serverNanos(postmaster.getAsLong()) : -1;
+            HeapPeak heap = HeapPeak.start();
             long started = System.nanoTime();
             try (SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse(url)));
                  SendProgress progress = new SendProgress(context, spec.name(), messages)) {
@@ -86,6 +128,9 @@ final class BenchSendCommand implements Callable<Integer> {
                         new Throttle(null, Map.of()), CampaignRun.Options.defaults().withLimit((long) messages), progress::update).run();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
+            long jvmCpu = ProcessCpu.jvmNanos() - jvmBefore;
+            long serverCpu = serverBefore < 0 ? -1 : ProcessCpu.serverNanos(postmaster.getAsLong()) - serverBefore;
+            long peakHeap = heap.stop();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("messages", result.report().sent());
             out.put("elapsedSeconds", Math.round(seconds * 100) / 100.0);
@@ -96,12 +141,16 @@ final class BenchSendCommand implements Callable<Integer> {
             if (sink != null) {
                 out.put("sinkConnections", sink.connections());
             }
+            long sent = Math.max(1, result.report().sent());
+            out.put("mailerCpuMicrosPerMessage", Math.round(jvmCpu / 1000.0 / sent));
+            out.put("postgresCpuMicrosPerMessage", serverCpu < 0 ? null : Math.round(serverCpu / 1000.0 / sent));
+            out.put("peakHeapMegabytes", peakHeap / (1024 * 1024));
             out.put("maxHeapMegabytes", Runtime.getRuntime().maxMemory() / (1024 * 1024));
             out.put("cores", Runtime.getRuntime().availableProcessors());
             if (json) {
                 context.printJson(out);
             } else {
-                out.forEach((k, v) -> context.out().printf("%-18s %s%n", k, v));
+                out.forEach((k, v) -> context.out().printf("%-28s %s%n", k, v));
             }
             return result.stoppedBy() == null ? 0 : ExitCodes.of(result.stoppedBy());
         } finally {
