@@ -17,6 +17,7 @@ import dev.mailer.template.MessageModel;
 import dev.mailer.throttle.Throttle;
 import dev.mailer.transport.SmtpPool;
 import dev.mailer.transport.SmtpRelay;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Period;
@@ -48,11 +49,25 @@ final class BenchSendCommand implements Callable<Integer> {
             description = "SMTP connections to the built-in sink (default ${DEFAULT-VALUE}).")
     int connections;
 
+    @Option(names = "--delay-ms", paramLabel = "D", defaultValue = "0",
+            description = "Put a proxy in front of the relay that holds every packet D ms each way (a round trip"
+                    + " of 2·D, as relays off loopback have). Example: mailer bench send --delay-ms 10")
+    int delayMillis;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     BenchSendCommand(CliContext context) {
         this.context = context;
+    }
+
+    /** Where the delay proxy forwards to: the built-in sink, or the host and port of --smtp (plain SMTP). */
+    private InetSocketAddress target(DiscardSmtpServer sink) {
+        if (sink != null) {
+            return new InetSocketAddress("127.0.0.1", sink.port());
+        }
+        SmtpRelay relay = SmtpRelay.parse(smtp);
+        return new InetSocketAddress(relay.host(), relay.port());
     }
 
     /** The embedded server's postmaster, when mailer runs it (an outside server's CPU is not ours to read). */
@@ -113,8 +128,10 @@ final class BenchSendCommand implements Callable<Integer> {
                 null);
         CampaignMessages campaign = CampaignMessages.prepare(spec, settings, templates);
 
-        try (DiscardSmtpServer sink = smtp == null ? new DiscardSmtpServer() : null) {
-            String url = smtp != null ? smtp
+        try (DiscardSmtpServer sink = smtp == null ? new DiscardSmtpServer() : null;
+             DelayProxy proxy = delayMillis <= 0 ? null : new DelayProxy(target(sink), delayMillis)) {
+            String url = proxy != null ? "smtp://127.0.0.1:" + proxy.port() + "?tls=none&connections=" + connections
+                    : smtp != null ? smtp
                     : "smtp://127.0.0.1:" + sink.port() + "?tls=none&connections=" + connections;
             RunResult result;
             java.util.OptionalLong postmaster = postmaster();
@@ -138,6 +155,9 @@ final class BenchSendCommand implements Callable<Integer> {
             out.put("failed", result.report().failed());
             out.put("deferred", result.report().deferred());
             out.put("smtp", SmtpRelay.parse(url).toString());
+            if (proxy != null) {
+                out.put("roundTripMillis", 2 * delayMillis);
+            }
             if (sink != null) {
                 out.put("sinkConnections", sink.connections());
             }
