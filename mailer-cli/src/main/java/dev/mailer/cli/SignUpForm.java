@@ -61,9 +61,7 @@ final class SignUpForm implements AutoCloseable {
         if (mailer == null) {
             return settings;
         }
-        return settings.withSignUpForm(settings.purposes(), limits, signUp -> mailer.submit(
-                new SignUpMailer.Job(signUp.email(), signUp.name(), signUp.purposes(), signUp.locale(),
-                        signUp.source(), signUp.clientIp(), signUp.tags())));
+        return settings.withSignUpForm(settings.purposes(), limits, mailer::submit);
     }
 
     String status() {

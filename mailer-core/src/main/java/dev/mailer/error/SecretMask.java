@@ -50,7 +50,7 @@ public final class SecretMask {
         synchronized (lock) {
             Set<String> all = new LinkedHashSet<>(secrets);
             all.add(secret);
-            String encoded = percentEncode(secret);
+            String encoded = PercentEncoding.encode(secret, false);
             if (!encoded.equals(secret)) {
                 all.add(encoded); // as it would stand in a URL
             }
@@ -175,37 +175,6 @@ public final class SecretMask {
 
     /** %XX sequences decoded as UTF-8; a '%' not followed by two hex digits stays as it is. */
     public static String percentDecode(String text) {
-        if (text.indexOf('%') < 0) {
-            return text;
-        }
-        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(raw.length);
-        for (int i = 0; i < raw.length; i++) {
-            if (raw[i] == '%' && i + 2 < raw.length
-                    && Character.digit(raw[i + 1], 16) >= 0 && Character.digit(raw[i + 2], 16) >= 0) {
-                out.write(Character.digit(raw[i + 1], 16) * 16 + Character.digit(raw[i + 2], 16));
-                i += 2;
-            } else {
-                out.write(raw[i]);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    /** The form a password takes in a URL's user information. */
-    static String percentEncode(String text) {
-        StringBuilder b = new StringBuilder(text.length() + 8);
-        for (byte x : text.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "-._~!$&'()*+;=".indexOf(c) >= 0;
-            if (plain) {
-                b.append((char) c);
-            } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            }
-        }
-        return b.toString();
+        return PercentEncoding.decodeLenient(text);
     }
 }

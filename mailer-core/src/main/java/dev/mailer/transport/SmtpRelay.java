@@ -1,8 +1,8 @@
 package dev.mailer.transport;
 
 import dev.mailer.error.ErrorKind;
+import dev.mailer.error.PercentEncoding;
 import dev.mailer.error.MailerException;
-import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -235,7 +235,7 @@ public record SmtpRelay(
     public String describe() {
         StringBuilder b = new StringBuilder(tls == Tls.TLS ? "smtps://" : "smtp://");
         if (user != null) {
-            b.append(percentEncodeUserInfo(user)).append(":***@");
+            b.append(PercentEncoding.encode(user, true)).append(":***@");
         }
         b.append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port);
         return b.toString();
@@ -340,42 +340,9 @@ public record SmtpRelay(
     }
 
     private static String percentDecode(String text, String shown) {
-        if (text.indexOf('%') < 0) {
-            return text;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length());
-        byte[] raw = text.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < raw.length; i++) {
-            if (raw[i] != '%') {
-                out.write(raw[i]);
-                continue;
-            }
-            int hi = i + 2 < raw.length ? Character.digit(raw[i + 1], 16) : -1;
-            int lo = i + 2 < raw.length ? Character.digit(raw[i + 2], 16) : -1;
-            if (hi < 0 || lo < 0) {
-                // the text may be the password: name the problem, never the text
-                throw bad(shown, "has a '%' in its user name or password that is not followed by two hex digits");
-            }
-            out.write(hi * 16 + lo);
-            i += 2;
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String percentEncodeUserInfo(String text) {
-        StringBuilder b = new StringBuilder(text.length() + 8);
-        for (byte x : text.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "-._~!$&'()*+,;=".indexOf(c) >= 0;
-            if (plain) {
-                b.append((char) c);
-            } else {
-                b.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(c & 15, 16)));
-            }
-        }
-        return b.toString();
+        // the text may be the password: name the problem, never the text
+        return PercentEncoding.decode(text).orElseThrow(() -> bad(shown,
+                "has a '%' in its user name or password that is not followed by two hex digits"));
     }
 
     private static int indexOfAny(String s, String chars) {

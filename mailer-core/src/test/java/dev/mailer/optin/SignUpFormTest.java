@@ -71,9 +71,8 @@ class SignUpFormTest {
         // the links in the mail need the server's port, the server needs where sign-ups go
         SignUpMailer[] late = new SignUpMailer[1];
         server = db.engine().serve(ServerSettings.of(TestSecret.SIGNER, "Kawiarnia Nowak", true)
-                .withSignUpForm(PURPOSES, limits, signUp -> late[0].submit(new SignUpMailer.Job(signUp.email(),
-                        signUp.name(), signUp.purposes(), signUp.locale(), signUp.source(), signUp.clientIp(),
-                        signUp.tags()))), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                .withSignUpForm(PURPOSES, limits, signUp -> late[0].submit(signUp)),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         ConfigFileValues config = new ConfigFileValues(null, null, List.of(), null,
                 URI.create("http://127.0.0.1:" + server.address().getPort()),
                 EmailAddress.parse("bounces@kawiarnia.example").orElseThrow(), null, null,
@@ -214,9 +213,8 @@ class SignUpFormTest {
                 ConfigFileValues.Sender.NONE, null, null, two, ServeConfig.DEFAULT), null, TestSecret.SIGNER),
                 "mailer serve"), new Sender(pool, new Throttle(null, Map.of())), two);
         try (FeedbackServer centre = db.engine().serve(ServerSettings.of(TestSecret.SIGNER, "Kawiarnia Nowak", true)
-                .withSignUpForm(two, ServeConfig.DEFAULT, signUp -> both.submit(new SignUpMailer.Job(signUp.email(),
-                        signUp.name(), signUp.purposes(), signUp.locale(), signUp.source(), signUp.clientIp(),
-                        signUp.tags()))), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                .withSignUpForm(two, ServeConfig.DEFAULT, both::submit),
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             String email = unique("anna@example.pl");
             db.engine().consent().grant(email, new dev.mailer.contacts.ConsentStatement("newsletter", "granted", null,
                     "form", null, null, java.time.OffsetDateTime.now(), "consent", false), null, "test");

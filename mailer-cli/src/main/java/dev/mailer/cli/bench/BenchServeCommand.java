@@ -127,8 +127,7 @@ final class BenchServeCommand implements Callable<Integer> {
              SmtpPool pool = new SmtpPool(List.of(SmtpRelay.parse("smtp://127.0.0.1:" + sink.port() + "?tls=none&connections=4")))) {
             SignUpMailer[] mailer = new SignUpMailer[1];
             ServerSettings settings = ServerSettings.of(context.tokens(), "bench", true).withSignUpForm(purposes,
-                    limits, signUp -> mailer[0].submit(new SignUpMailer.Job(signUp.email(), signUp.name(),
-                            signUp.purposes(), signUp.locale(), signUp.source(), signUp.clientIp(), signUp.tags())));
+                    limits, signUp -> mailer[0].submit(signUp));
             try (FeedbackServer server = context.engine().serve(settings,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
                 String base = "http://127.0.0.1:" + server.address().getPort();

@@ -4,6 +4,7 @@ import dev.mailer.contacts.EmailAddress;
 import dev.mailer.i18n.BuiltInLanguage;
 import dev.mailer.message.Token;
 import dev.mailer.optin.PreferenceCentre;
+import dev.mailer.optin.SignUpMailer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,7 @@ final class PreferencesEndpoint {
         if (!change.toConfirm().isEmpty() && before.email().isPresent()
                 && limits.allowAddress(EmailAddress.require(before.email().get()).normalized(),
                 change.toConfirm().size())) {
-            settings.signUps().accept(new SignUps.SignUp(before.email().get(), null, change.toConfirm(),
+            settings.signUps().accept(new SignUpMailer.Job(before.email().get(), null, change.toConfirm(),
                     before.contactLocale().orElse(null), PreferenceCentre.SOURCE, client.ip(), List.of()));
         }
         PreferenceCentre.View after = centre.view(token.get());

@@ -1,6 +1,6 @@
 package dev.mailer.feedback.http;
 
-import java.util.List;
+import dev.mailer.optin.SignUpMailer;
 
 /**
  * Where the sign-up form hands a valid sign-up: stores the double opt-in request(s) before the
@@ -10,22 +10,10 @@ import java.util.List;
  */
 public interface SignUps {
     /**
-     * One sign-up: checked, within the caps, not yet sent.
+     * One sign-up: checked, within the caps, not yet sent (its purposes listed under {@code purposes:},
+     * its tags from the allowed ones, its name cut and cleaned).
      *
-     * @param purposes listed under {@code purposes:}, at least one
-     * @param name     the person's name as typed (cut and cleaned), or null
-     * @param locale   pl, en, sr-Latn or null
-     * @param source   where the form is, for the consent record
-     * @param tags     allowed tags for a new contact
+     * @return false when it cannot be taken now: the form answers 503 (so does a database that is down)
      */
-    record SignUp(String email, String name, List<String> purposes, String locale, String source, String clientIp,
-                  List<String> tags) {
-        public SignUp {
-            purposes = List.copyOf(purposes);
-            tags = List.copyOf(tags);
-        }
-    }
-
-    /** @return false when it cannot be taken now: the form answers 503 (so does a database that is down) */
-    boolean accept(SignUp signUp);
+    boolean accept(SignUpMailer.Job signUp);
 }

@@ -4,6 +4,7 @@ import dev.mailer.config.Purposes;
 import dev.mailer.config.ServeConfig;
 import dev.mailer.contacts.EmailAddress;
 import dev.mailer.i18n.BuiltInLanguage;
+import dev.mailer.optin.SignUpMailer;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,7 +58,7 @@ final class SubscribeEndpoint {
         if (!limits.allowClient(client.ip()) || !limits.allowAddress(email.get().normalized(), chosen.size())) {
             return Response.html(429, pages.problem(language, "toomany")).withHeader("Retry-After", "3600");
         }
-        SignUps.SignUp signUp = new SignUps.SignUp(email.get().address(), name(first(form, "name")), chosen,
+        SignUpMailer.Job signUp = new SignUpMailer.Job(email.get().address(), name(first(form, "name")), chosen,
                 locale == null ? null : language.tag(), source(form, call), client.ip(), tags(form));
         if (!signUps.get().accept(signUp)) {
             return Response.html(503, pages.problem(language, "unavailable")).withHeader("Retry-After", "60");

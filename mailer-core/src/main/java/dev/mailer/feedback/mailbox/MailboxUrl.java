@@ -1,6 +1,7 @@
 package dev.mailer.feedback.mailbox;
 
 import dev.mailer.error.ErrorKind;
+import dev.mailer.error.PercentEncoding;
 import dev.mailer.error.MailerException;
 import dev.mailer.transport.SmtpRelay;
 import java.net.URI;
@@ -115,14 +116,11 @@ public record MailboxUrl(String protocol, SmtpRelay.Tls tls, String host, int po
         return new MailboxUrl(protocol, tls, uri.getHost(), port, user, secret, folder, timeout);
     }
 
-    /** Percent-decoding of a user name or password ('+' is a plus here, not a space). */
+    /** A user name or password as written, decoded ('+' is a plus here, not a space). */
     private static String decode(String text, String shown) {
-        try {
-            return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            // the text may be the password: name the problem, never the text
-            throw bad(shown, "has a '%' in its user name or password that is not followed by two hex digits");
-        }
+        // the text may be the password: name the problem, never the text
+        return PercentEncoding.decode(text).orElseThrow(() -> bad(shown,
+                "has a '%' in its user name or password that is not followed by two hex digits"));
     }
 
     /** For people and logs: the password never appears. */
