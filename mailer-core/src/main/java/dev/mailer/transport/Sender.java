@@ -38,8 +38,8 @@ public final class Sender {
     }
 
     /**
-     * Runs just before the message is written to the connection (the durable in-flight mark);
-     * false stops the message there (the sender no longer holds it).
+     * Runs once per message before any byte of it can reach the relay (the durable in-flight mark),
+     * also when the connection fails; false stops the message there (the sender no longer holds it).
      */
     @FunctionalInterface
     public interface BeforeData {
@@ -96,10 +96,11 @@ public final class Sender {
             }
         }
         try {
-            if (!beforeData.proceed()) {
+            Optional<SendResult> sent = connection.send(envelopeFrom, recipient, bytes, beforeData);
+            if (sent.isEmpty()) {
                 return Optional.empty();
             }
-            SendResult result = connection.send(envelopeFrom, recipient, bytes);
+            SendResult result = sent.get();
             return Optional.of(new Delivery(result, connection.relay().describe(),
                     slowedUntil(domain, result, connection)));
         } finally {

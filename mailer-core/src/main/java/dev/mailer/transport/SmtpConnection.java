@@ -1,57 +1,46 @@
 package dev.mailer.transport;
 
 import dev.mailer.transport.SendResult.Outcome;
-import jakarta.mail.Address;
-import jakarta.mail.MessagingException;
-import jakarta.mail.Session;
-import jakarta.mail.internet.InternetAddress;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.net.InetAddress;
 import java.util.Objects;
-import java.util.Properties;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocketFactory;
-import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
-import org.eclipse.angus.mail.smtp.SMTPMessage;
-import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
-import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
-import org.eclipse.angus.mail.smtp.SMTPTransport;
 
 /**
- * One long-lived SMTP session to one relay, used for many messages.
+ * One long-lived SMTP session to one relay, used for many messages: greeting, EHLO, STARTTLS,
+ * AUTH once, then one mail transaction per message.
+ *
+ * <p>Where the server offers PIPELINING (RFC 2920), MAIL FROM, RCPT TO and DATA go out in one
+ * write and their replies are read after, so a message costs two round trips instead of four;
+ * with CHUNKING (RFC 3030) too, MAIL, RCPT and the message in one BDAT go out together: one
+ * round trip. Every reply is still read and judged on its own: a refused recipient fails that
+ * message only, and the session goes on.
  *
  * <p>Messages arrive fully built (RFC 5322 bytes with CRLF line ends, signed): they are written
- * as they are, never parsed, so a DKIM signature stays valid and no time goes into MIME.
+ * as they are (dot-stuffed for DATA), never parsed, so a DKIM signature stays valid.
  *
  * <p>Not thread-safe: one thread uses a connection at a time (the pool hands it out).
- *
- * <p>About 400 lines because one SMTP session is one state machine (greeting, EHLO, STARTTLS,
- * AUTH, transactions, NOOP on reuse, QUIT) with its reply parsing; the pipelining client of the
- * performance issue replaces it, so it is not split now.
  */
 public final class SmtpConnection implements AutoCloseable {
-
-    /**
-     * Angus implements the write timeout with a scheduler; without one given it starts a thread
-     * per socket. One shared daemon thread serves every connection instead.
-     */
-    private static final ScheduledThreadPoolExecutor WRITE_TIMEOUTS = writeTimeoutScheduler();
 
     /** After this long unused, a session is checked with NOOP first: relays drop idle clients. */
     private static final long IDLE_CHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** RFC 4954: the relay wants SMTP AUTH before MAIL. It says nothing about the recipient. */
     private static final int AUTHENTICATION_REQUIRED = 530;
+    private static final int CLOSING = 421;
+
+    private static volatile String localName;
 
     private final SmtpRelay relay;
+    private final SSLSocketFactory tlsSockets;
     private final Consumer<SendResult> observer;
-    private final Session session;
-    private final SMTPTransport transport;
-    private final PrebuiltMessage message;
-    private final Address[] recipientHolder = new Address[1];
 
+    private SmtpWire wire;
+    private SmtpExtensions extensions = SmtpExtensions.NONE;
     private boolean open;
     private int messagesThisSession;
     private long lastUsedNanos;
@@ -78,12 +67,8 @@ public final class SmtpConnection implements AutoCloseable {
 
     SmtpConnection(SmtpRelay relay, SSLSocketFactory tlsSockets, Consumer<SendResult> observer) {
         this.relay = Objects.requireNonNull(relay, "relay");
+        this.tlsSockets = tlsSockets;
         this.observer = Objects.requireNonNull(observer, "observer");
-        this.session = Session.getInstance(properties(relay, tlsSockets));
-        // SMTPTransport (not SMTPSSLTransport) for all three modes: the SSL subclass reads
-        // mail.smtps.* keys, so it would silently ignore the mail.smtp.* timeouts set here.
-        this.transport = new SMTPTransport(session, null);
-        this.message = new PrebuiltMessage(session);
     }
 
     public SmtpRelay relay() {
@@ -100,6 +85,11 @@ public final class SmtpConnection implements AutoCloseable {
         return sessionsOpened;
     }
 
+    /** Whether the open session pipelines its commands (the server offered PIPELINING). */
+    boolean pipelining() {
+        return open && extensions.pipelining();
+    }
+
     /** How many times {@link #send} has been called: the pool's per-entry use count. */
     long sends() {
         return sends;
@@ -114,28 +104,56 @@ public final class SmtpConnection implements AutoCloseable {
      * @throws IllegalArgumentException if an address could smuggle an SMTP command (CR, LF, '<', '>')
      */
     public SendResult send(String envelopeFrom, String recipient, byte[] rfc5322) {
+        try {
+            return send(envelopeFrom, recipient, rfc5322, () -> true).orElseThrow();
+        } catch (InterruptedException e) {
+            throw new AssertionError("nothing waits here", e);
+        }
+    }
+
+    /**
+     * Sends one message, asking {@code beforeData} once, before any byte of the message can reach
+     * the relay: with pipelining, while the envelope's replies are on their way (the durable mark
+     * of the delivery log and the round trip overlap); else before the first command.
+     *
+     * @return the relay's answer; empty when {@code beforeData} said no (nothing was delivered)
+     * @throws InterruptedException from {@code beforeData}; the session is then abandoned
+     */
+    public Optional<SendResult> send(String envelopeFrom, String recipient, byte[] rfc5322,
+                                     Sender.BeforeData beforeData) throws InterruptedException {
         checkAddress(envelopeFrom, "envelopeFrom");
         checkAddress(recipient, "recipient");
         Objects.requireNonNull(rfc5322, "rfc5322");
         sends++;
-        if (open && System.nanoTime() - lastUsedNanos > IDLE_CHECK_NANOS && !transport.isConnected()) {
-            open = false; // isConnected() sent NOOP, got no 250 and closed the socket itself
+        if (open && System.nanoTime() - lastUsedNanos > IDLE_CHECK_NANOS && !stillThere()) {
+            closeQuietly();
         }
+        boolean reused = open;
+        Transaction transaction = new Transaction(envelopeFrom, recipient, rfc5322, beforeData);
         if (!open) {
             SendResult failure = connect();
             if (failure != null) {
-                return report(failure);
+                return transaction.proceed() ? Optional.of(report(failure)) : Optional.empty();
             }
         }
-        SendResult result = transmit(envelopeFrom, recipient, rfc5322, true);
+        SendResult result;
+        try {
+            result = transmit(transaction, reused);
+        } catch (InterruptedException e) {
+            abandon();
+            throw e;
+        }
+        if (result == null) {
+            return Optional.empty();
+        }
         messagesThisSession++;
         lastUsedNanos = System.nanoTime();
-        if (result.outcome() == Outcome.CONNECTION || result.code() == 421) {
+        if (result.outcome() == Outcome.CONNECTION || result.code() == CLOSING) {
             closeQuietly(); // a 421 means the server is closing this session, whatever else it says
         } else if (messagesThisSession >= relay.messagesPerConnection()) {
             closeQuietly(); // relays limit messages per session; the next send opens a fresh one
         }
-        return report(result);
+        return Optional.of(report(result));
     }
 
     /**
@@ -162,36 +180,222 @@ public final class SmtpConnection implements AutoCloseable {
         closeQuietly();
     }
 
-    private SendResult transmit(String envelopeFrom, String recipient, byte[] rfc5322, boolean mayRetry) {
-        message.prepare(envelopeFrom, rfc5322);
-        recipientHolder[0] = address(recipient);
+    /**
+     * @param reused whether the session carried messages before: a relay may have dropped it
+     *               meanwhile, and a failure before the message went out is then tried once on a
+     *               fresh session
+     * @return null when the transaction's {@code beforeData} said no
+     */
+    private SendResult transmit(Transaction transaction, boolean reused) throws InterruptedException {
         try {
-            transport.sendMessage(message, recipientHolder);
-            return SendResult.fromReply(Outcome.SENT, transport.getLastReturnCode(), transport.getLastServerResponse());
-        } catch (MessagingException e) {
-            return failure(e, false);
-        } catch (IllegalStateException e) {
-            // "Not connected": Angus closed the socket itself after a failed RSET without telling
-            // us. Nothing was written for this message, so it may go out on a fresh session.
-            open = false;
-            if (!mayRetry) {
-                return SendResult.connectionLost("connection closed by " + relay.describe());
+            return transaction.run();
+        } catch (IOException e) {
+            abandon();
+            if (reused && !transaction.messageWritten) {
+                SendResult failure = connect();
+                return failure != null ? (transaction.proceed() ? failure : null) : transmit(transaction, false);
             }
-            SendResult failure = connect();
-            return failure != null ? failure : transmit(envelopeFrom, recipient, rfc5322, false);
-        } finally {
-            message.clear();
+            return transaction.proceed() ? SendResult.connectionLost(describe(false, e)) : null;
         }
+    }
+
+    /**
+     * One mail transaction on the open session. Commands are grouped per write as the server's
+     * extensions allow; every reply is read, in order, whatever came before it.
+     */
+    private final class Transaction {
+        private final String mailFrom;
+        private final String rcptTo;
+        private final byte[] message;
+        private final Sender.BeforeData beforeData;
+        private Boolean allowed;
+        /** Whether any byte of the message itself was handed to the socket: after that, no retry. */
+        private boolean messageWritten;
+
+        Transaction(String envelopeFrom, String recipient, byte[] message, Sender.BeforeData beforeData) {
+            this.beforeData = beforeData;
+            boolean utf8 = extensions.smtpUtf8() && !(ascii(envelopeFrom) && ascii(recipient));
+            this.mailFrom = "MAIL FROM:<" + envelopeFrom + ">"
+                    + (extensions.maxSize().isPresent() ? " SIZE=" + message.length : "") + (utf8 ? " SMTPUTF8" : "");
+            this.rcptTo = "RCPT TO:<" + recipient + ">";
+            this.message = message;
+        }
+
+        /** Asks beforeData, once: every later call has the same answer. */
+        boolean proceed() throws InterruptedException {
+            if (allowed == null) {
+                allowed = beforeData.proceed();
+            }
+            return allowed;
+        }
+
+        /** @return null when beforeData said no */
+        SendResult run() throws IOException, InterruptedException {
+            boolean pipelined = extensions.pipelining();
+            boolean chunked = extensions.chunking();
+            if (!(pipelined && !chunked) && !proceed()) {
+                return null;
+            }
+            wire.command(mailFrom);
+            if (!pipelined) {
+                SmtpReply mail = exchange();
+                if (!mail.positive()) {
+                    return refused(mail);
+                }
+                wire.command(rcptTo);
+                SmtpReply rcpt = exchange();
+                if (!rcpt.positive()) {
+                    return refused(rcpt);
+                }
+                return chunked ? ended(chunk()) : data();
+            }
+            wire.command(rcptTo);
+            if (chunked) {
+                writeChunk();
+            } else {
+                wire.command("DATA");
+            }
+            wire.flush();
+            if (!proceed()) {
+                abandon(); // the envelope only: a transaction the relay drops with the connection
+                return null;
+            }
+            SmtpReply mail = wire.read();
+            if (mail.code() == CLOSING) {
+                return refused(mail); // the server hangs up after it: no further replies come
+            }
+            SmtpReply rcpt = wire.read();
+            if (rcpt.code() == CLOSING) {
+                return refused(rcpt);
+            }
+            SmtpReply last = wire.read(); // DATA's 354, or the chunk's verdict
+            if (!mail.positive() || !rcpt.positive()) {
+                if (last.code() == 354) {
+                    // a server that took DATA with nobody to deliver to: end the empty message (RFC 2920 3.1)
+                    wire.command(".");
+                    exchange();
+                }
+                return refused(mail.positive() ? rcpt : mail);
+            }
+            return chunked ? ended(last) : dataAccepted(last);
+        }
+
+        private SendResult data() throws IOException {
+            wire.command("DATA");
+            return dataAccepted(exchange());
+        }
+
+        private SendResult dataAccepted(SmtpReply reply) throws IOException {
+            if (reply.code() != 354) {
+                return refused(reply);
+            }
+            messageWritten = true;
+            wire.dataBody(message);
+            wire.flush();
+            return ended(wire.read());
+        }
+
+        private SmtpReply chunk() throws IOException {
+            writeChunk();
+            wire.flush();
+            return wire.read();
+        }
+
+        private void writeChunk() throws IOException {
+            wire.command("BDAT " + message.length + " LAST");
+            messageWritten = true;
+            wire.chunk(message);
+        }
+
+        /** The reply that ends the message: the relay took it, or it refused it. */
+        private SendResult ended(SmtpReply reply) throws IOException {
+            if (reply.positive()) {
+                return SendResult.fromReply(Outcome.SENT, reply.code(), reply.text());
+            }
+            return refused(reply);
+        }
+
+        /** A reply that refuses the message: its outcome, and the session reset for the next one. */
+        private SendResult refused(SmtpReply reply) throws IOException {
+            if (!reply.refusal()) {
+                // a 2xx where a refusal or 354 was due, or a 3xx out of place: the protocol is out of step
+                closeQuietly();
+                return SendResult.connectionLost("unexpected reply from " + relay.describe() + ": "
+                        + SendResult.lastLine(reply.text()));
+            }
+            if (reply.code() != CLOSING) {
+                reset();
+            }
+            if (reply.code() == AUTHENTICATION_REQUIRED) {
+                // not the recipient's fault: bouncing it would suppress a good address, so the relay
+                // counts as unusable instead (the pool fails over, the message is deferred)
+                return SendResult.fromReply(Outcome.CONNECTION, reply.code(), reply.text());
+            }
+            return reply.result();
+        }
+    }
+
+    /** RSET after a refusal, for the next message; a session that cannot be reset is closed. */
+    private void reset() {
+        try {
+            wire.command("RSET");
+            if (!exchange().positive()) {
+                closeQuietly();
+            }
+        } catch (IOException e) {
+            closeQuietly();
+        }
+    }
+
+    /** Flushes what is buffered and reads one reply. */
+    private SmtpReply exchange() throws IOException {
+        wire.flush();
+        return wire.read();
     }
 
     /** @return null when connected, else why not */
     private SendResult connect() {
         closeQuietly();
         try {
-            transport.connect(relay.host(), relay.port(), relay.user(), relay.password());
-        } catch (MessagingException e) {
+            wire = SmtpWire.open(relay.host(), relay.port(), relay.timeout(), relay.tls() == SmtpRelay.Tls.TLS,
+                    tlsSockets);
+            SmtpReply greeting = wire.read();
+            if (greeting.code() != 220) {
+                return refusedAtConnect(greeting);
+            }
+            SmtpReply hello = hello();
+            if (!hello.positive()) {
+                return refusedAtConnect(hello);
+            }
+            if (relay.tls() == SmtpRelay.Tls.STARTTLS) {
+                if (!extensions.startTls()) {
+                    closeQuietly();
+                    return SendResult.connectionLost("cannot use " + relay.describe()
+                            + ": STARTTLS is required but host does not support STARTTLS");
+                }
+                wire.command("STARTTLS");
+                SmtpReply ready = exchange();
+                if (ready.code() != 220) {
+                    return refusedAtConnect(ready);
+                }
+                wire.startTls(tlsSockets);
+                hello = hello(); // RFC 3207: everything said before the handshake is forgotten
+                if (!hello.positive()) {
+                    return refusedAtConnect(hello);
+                }
+            }
+            if (relay.authenticates() && !extensions.auth().isEmpty()) {
+                SmtpReply login = SmtpLogin.login(wire, extensions.auth(), relay.user(), relay.password());
+                if (login.code() != 235) {
+                    return refusedAtConnect(login);
+                }
+            }
+        } catch (IOException e) {
             closeQuietly();
-            return failure(e, true);
+            return SendResult.connectionLost(describe(true, e));
+        } catch (UnsupportedOperationException e) {
+            closeQuietly();
+            return SendResult.connectionLost("cannot use " + relay.describe() + ": " + e.getMessage());
         }
         open = true;
         sessionsOpened++;
@@ -200,58 +404,46 @@ public final class SmtpConnection implements AutoCloseable {
         return null;
     }
 
+    /** EHLO, or HELO for a server that does not know EHLO; sets the extensions. */
+    private SmtpReply hello() throws IOException {
+        extensions = SmtpExtensions.NONE;
+        wire.command("EHLO " + localName());
+        SmtpReply reply = exchange();
+        if (reply.positive()) {
+            extensions = SmtpExtensions.parse(reply.text());
+            return reply;
+        }
+        if (reply.code() == 500 || reply.code() == 502) {
+            wire.command("HELO " + localName());
+            return exchange();
+        }
+        return reply;
+    }
+
     /**
-     * Turns an Angus exception into a result. The reply code comes from the SMTP exception in the
-     * chain when there is one, since Angus sends RSET after a failure and keeps the earlier reply
-     * only there and in getLastServerResponse().
+     * A refusal before any message: a 421 is "busy, come back"; anything else (another bad
+     * greeting, login refused) makes the relay unusable for now.
      */
-    private SendResult failure(MessagingException e, boolean connecting) {
-        IOException io = find(e, IOException.class);
-        if (io != null) {
-            return SendResult.connectionLost(describe(connecting, io));
+    private SendResult refusedAtConnect(SmtpReply reply) {
+        closeQuietly();
+        if (reply.code() == CLOSING) {
+            return SendResult.fromReply(Outcome.TRANSIENT, reply.code(), reply.text());
         }
-        int code = transport.getLastReturnCode();
-        String response = transport.getLastServerResponse();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SMTPAddressFailedException a) {
-                code = a.getReturnCode();
-                response = a.getMessage();
-                break;
-            } else if (t instanceof SMTPSenderFailedException s) {
-                code = s.getReturnCode();
-                response = s.getMessage();
-                break;
-            } else if (t instanceof SMTPSendFailedException s) {
-                code = s.getReturnCode();
-                response = s.getMessage();
-                break;
-            }
+        if (reply.refusal()) {
+            return SendResult.fromReply(Outcome.CONNECTION, reply.code(), reply.text());
         }
-        if (connecting) {
-            // Before any message: a 421 greeting is "busy, come back"; anything else (another bad
-            // greeting, STARTTLS not offered, login refused) makes the relay unusable for now.
-            if (code == 421) {
-                return SendResult.fromReply(Outcome.TRANSIENT, code, response);
-            }
-            if (code >= 400 && code < 600) {
-                return SendResult.fromReply(Outcome.CONNECTION, code, response);
-            }
-            return SendResult.connectionLost("cannot use " + relay.describe() + ": " + e.getMessage());
+        return SendResult.connectionLost("cannot use " + relay.describe() + ": unexpected reply "
+                + SendResult.lastLine(reply.text()));
+    }
+
+    /** NOOP on a session unused for a while: false when the relay has let it go. */
+    private boolean stillThere() {
+        try {
+            wire.command("NOOP");
+            return exchange().code() == 250;
+        } catch (IOException e) {
+            return false;
         }
-        if (code == AUTHENTICATION_REQUIRED) {
-            // not the recipient's fault: bouncing it would suppress a good address, so the relay
-            // counts as unusable instead (the pool fails over, the message is deferred)
-            return SendResult.fromReply(Outcome.CONNECTION, code, response);
-        }
-        Outcome outcome = SendResult.classify(code);
-        if (outcome == Outcome.SENT) {
-            outcome = Outcome.CONNECTION; // a failure with a 2xx code: the protocol is out of step
-        }
-        if (outcome == Outcome.CONNECTION) {
-            return SendResult.connectionLost(code == -1 ? "connection closed by " + relay.describe()
-                    : "unexpected reply from " + relay.describe() + ": " + SendResult.lastLine(response));
-        }
-        return SendResult.fromReply(outcome, code, response);
     }
 
     private String describe(boolean connecting, IOException io) {
@@ -267,8 +459,8 @@ public final class SmtpConnection implements AutoCloseable {
 
     /**
      * Results end up in the database, logs and --json output. None of our texts contains the
-     * password, but exception messages and replies come from Angus and the server: a server that
-     * echoes what it was sent must not be able to put the secret there.
+     * password, but replies come from the server: a server that echoes what it was sent must not
+     * be able to put the secret there.
      */
     private SendResult withoutPassword(SendResult result) {
         String password = relay.password();
@@ -279,29 +471,58 @@ public final class SmtpConnection implements AutoCloseable {
                 result.reply().replace(password, "***"), result.queueId());
     }
 
-    private void closeQuietly() {
+    /** Drops the session without a word: in the middle of DATA even QUIT would be message text. */
+    private void abandon() {
         open = false;
-        try {
-            transport.close(); // QUIT without waiting (mail.smtp.quitwait=false), then closes the socket
-        } catch (MessagingException | RuntimeException e) {
-            // the session is being abandoned anyway; the socket is closed in Angus' finally block
+        if (wire != null) {
+            wire.close();
+            wire = null;
         }
     }
 
-    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
+    private void closeQuietly() {
+        boolean wasOpen = open;
+        open = false;
+        if (wire == null) {
+            return;
+        }
+        if (wasOpen) {
+            try {
+                wire.command("QUIT"); // the reply is not waited for: the session is over either way
+                wire.flush();
+            } catch (IOException e) {
+                // the socket is closed below anyway
             }
         }
-        return null;
+        wire.close();
+        wire = null;
     }
 
-    private static InternetAddress address(String address) {
-        // setAddress instead of parsing: the gate has validated it, and SMTPTransport only reads it back
-        InternetAddress a = new InternetAddress();
-        a.setAddress(address);
-        return a;
+    /** The name this side gives in EHLO: this machine's name, or its address literal (RFC 5321 4.1.3). */
+    private static String localName() {
+        String name = localName;
+        if (name == null) {
+            try {
+                InetAddress local = InetAddress.getLocalHost();
+                String canonical = local.getCanonicalHostName();
+                boolean named = !canonical.equals(local.getHostAddress()) && canonical.contains(".");
+                name = named ? canonical : local instanceof java.net.Inet6Address
+                        ? "[IPv6:" + local.getHostAddress() + "]" : "[" + local.getHostAddress() + "]";
+            } catch (IOException e) {
+                name = "[127.0.0.1]";
+            }
+            localName = name;
+        }
+        return name;
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 128) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkAddress(String address, String what) {
@@ -314,98 +535,6 @@ public final class SmtpConnection implements AutoCloseable {
             if (c == '\r' || c == '\n' || c == '<' || c == '>' || c == 0) {
                 throw new IllegalArgumentException(what + " contains a character SMTP cannot carry");
             }
-        }
-    }
-
-    private static Properties properties(SmtpRelay relay, SSLSocketFactory tlsSockets) {
-        String millis = Long.toString(relay.timeout().toMillis());
-        Properties p = new Properties();
-        p.setProperty("mail.smtp.host", relay.host());
-        p.setProperty("mail.smtp.port", Integer.toString(relay.port()));
-        p.setProperty("mail.smtp.connectiontimeout", millis);
-        p.setProperty("mail.smtp.timeout", millis);
-        p.setProperty("mail.smtp.writetimeout", millis);
-        p.put("mail.smtp.executor.writetimeout", WRITE_TIMEOUTS);
-        p.setProperty("mail.smtp.quitwait", "false");
-        p.setProperty("mail.smtp.reportsuccess", "false");
-        // checkserveridentity is Angus' default too, but the host name check is not left to a default
-        switch (relay.tls()) {
-            case STARTTLS -> {
-                p.setProperty("mail.smtp.starttls.enable", "true");
-                p.setProperty("mail.smtp.starttls.required", "true");
-                p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
-            }
-            case TLS -> {
-                p.setProperty("mail.smtp.ssl.enable", "true");
-                p.setProperty("mail.smtp.ssl.checkserveridentity", "true");
-            }
-            case NONE -> { }
-        }
-        if (tlsSockets != null && relay.tls() != SmtpRelay.Tls.NONE) {
-            // Angus uses this factory for STARTTLS as well as for implicit TLS. It only makes the
-            // socket: checkserveridentity still sets the endpoint identification algorithm on it,
-            // so the factory's trust manager checks the host name during the handshake.
-            p.put("mail.smtp.ssl.socketFactory", tlsSockets);
-        }
-        if (relay.authenticates()) {
-            p.setProperty("mail.smtp.auth", "true");
-        }
-        return p;
-    }
-
-    private static ScheduledThreadPoolExecutor writeTimeoutScheduler() {
-        ScheduledThreadPoolExecutor ses = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "smtp-write-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
-        // every write schedules a task and cancels it: without this, cancelled tasks pile up
-        // until their (long) delay passes
-        ses.setRemoveOnCancelPolicy(true);
-        return ses;
-    }
-
-    /**
-     * A message whose bytes are final. SMTPTransport.sendMessage only asks it for its envelope
-     * sender and to write itself (saveChanges() is called only on the 8BITMIME conversion path,
-     * which is off), so nothing is parsed or rewritten. One instance is reused per connection.
-     */
-    private static final class PrebuiltMessage extends SMTPMessage {
-        private byte[] bytes;
-        private String envelopeFrom;
-
-        PrebuiltMessage(Session session) {
-            super(session);
-        }
-
-        void prepare(String envelopeFrom, byte[] bytes) {
-            this.envelopeFrom = envelopeFrom;
-            this.bytes = bytes;
-        }
-
-        void clear() {
-            this.envelopeFrom = null;
-            this.bytes = null;
-        }
-
-        @Override
-        public String getEnvelopeFrom() {
-            return envelopeFrom;
-        }
-
-        @Override
-        public void writeTo(OutputStream out, String[] ignoreList) throws IOException {
-            out.write(bytes);
-        }
-
-        @Override
-        public void writeTo(OutputStream out) throws IOException {
-            out.write(bytes);
-        }
-
-        @Override
-        public void saveChanges() {
-            // the headers are already final (and may be DKIM-signed): never regenerate them
         }
     }
 }

@@ -72,6 +72,10 @@ public final class FaultySmtpServer implements AutoCloseable {
 
     // faults; volatile so that a test may change them between sends
     private volatile String greeting = "220 faulty.test ESMTP ready";
+    private volatile boolean pipelining = true;
+    private volatile boolean chunking;
+    private final AtomicInteger bdats = new AtomicInteger();
+    private final AtomicInteger pipelinedMails = new AtomicInteger();
     private volatile boolean stallAtGreeting;
     private volatile boolean stallAfterData;
     private volatile int closeAfterMessages = Integer.MAX_VALUE;
@@ -117,6 +121,31 @@ public final class FaultySmtpServer implements AutoCloseable {
     /** A relay URL for this server with extra options, e.g. {@code "timeout=2"}. */
     public String url(String options) {
         return "smtp://127.0.0.1:" + port() + "?tls=none" + (options.isEmpty() ? "" : "&" + options);
+    }
+
+    /**
+     * Stops offering PIPELINING (RFC 2920), which it offers by default as real relays do; it reads
+     * commands one at a time either way, so pipelined ones are answered in order.
+     */
+    public FaultySmtpServer lockStep() {
+        pipelining = false;
+        return this;
+    }
+
+    /** Offers CHUNKING (RFC 3030) and takes messages by BDAT as well as by DATA. */
+    public FaultySmtpServer chunking() {
+        chunking = true;
+        return this;
+    }
+
+    /** How many MAIL commands arrived with the next command already behind them (in one write). */
+    public int pipelinedMails() {
+        return pipelinedMails.get();
+    }
+
+    /** How many BDAT commands were received. */
+    public int bdats() {
+        return bdats.get();
     }
 
     /** Answers every new connection with this line (e.g. "421 4.3.2 busy") and hangs up. */
@@ -362,6 +391,7 @@ public final class FaultySmtpServer implements AutoCloseable {
         private final List<String> recipients = new ArrayList<>();
         private int accepted;
         private boolean inTransaction;
+        private final ByteArrayOutputStream chunks = new ByteArrayOutputStream();
 
         Session(Socket socket, boolean tls) throws IOException {
             use(socket);
@@ -398,6 +428,9 @@ public final class FaultySmtpServer implements AutoCloseable {
                     case "STARTTLS" -> startTls();
                     case "AUTH" -> auth(line);
                     case "MAIL" -> {
+                        if (in.available() > 0) {
+                            pipelinedMails.incrementAndGet();
+                        }
                         if (accepted >= closeAfterMessages) {
                             reply("421 4.4.2 faulty.test closing connection: too many messages");
                             return;
@@ -437,7 +470,13 @@ public final class FaultySmtpServer implements AutoCloseable {
                             return;
                         }
                     }
+                    case "BDAT" -> {
+                        if (!bdat(line)) {
+                            return;
+                        }
+                    }
                     case "RSET" -> {
+                        chunks.reset();
                         endTransaction();
                         from = null;
                         recipients.clear();
@@ -475,6 +514,42 @@ public final class FaultySmtpServer implements AutoCloseable {
                 int skip = line.length > 0 && line[0] == '.' ? 1 : 0; // dot-unstuffing (RFC 5321 4.5.2)
                 message.write(line, skip, line.length - skip);
             }
+            return ended(message.toByteArray());
+        }
+
+        /**
+         * RFC 3030: reads exactly the chunk's bytes whatever the state, then answers; the last
+         * chunk ends the message like the dot of DATA.
+         */
+        private boolean bdat(String line) throws IOException {
+            bdats.incrementAndGet();
+            String[] words = line.split(" +");
+            if (!chunking || words.length < 2 || !words[1].matches("[0-9]{1,9}")) {
+                reply("501 5.5.4 Syntax: BDAT size [LAST]");
+                return true;
+            }
+            byte[] chunk = in.readNBytes(Integer.parseInt(words[1]));
+            if (chunk.length < Integer.parseInt(words[1])) {
+                return false;
+            }
+            if (from == null || recipients.isEmpty()) {
+                reply("554 5.5.1 Error: no valid recipients");
+                from = null;
+                recipients.clear();
+                return true;
+            }
+            chunks.write(chunk);
+            if (words.length < 3 || !words[2].equalsIgnoreCase("LAST")) {
+                reply("250 2.0.0 " + chunk.length + " bytes received");
+                return true;
+            }
+            byte[] message = chunks.toByteArray();
+            chunks.reset();
+            return ended(message);
+        }
+
+        /** The end of a message, by DATA's dot or the last BDAT: accepted, refused or a fault. */
+        private boolean ended(byte[] message) throws IOException {
             String key = recipients.get(0).toLowerCase(Locale.ROOT);
             if (dropAfterData.contains(key)) {
                 return false;
@@ -494,7 +569,7 @@ public final class FaultySmtpServer implements AutoCloseable {
             } else {
                 synchronized (transactionsAtAccept) { // the same order in both lists
                     transactionsAtAccept.add(transactions.get());
-                    received.add(new Received(from, List.copyOf(recipients), message.toByteArray(), tls, user));
+                    received.add(new Received(from, List.copyOf(recipients), message, tls, user));
                 }
                 accepted++;
                 endTransaction(); // before the reply: the client may start the next one as soon as it has it
@@ -523,6 +598,12 @@ public final class FaultySmtpServer implements AutoCloseable {
 
         private String ehlo() {
             List<String> lines = new ArrayList<>(List.of("faulty.test", "8BITMIME", "ENHANCEDSTATUSCODES", "SIZE 10485760"));
+            if (pipelining) {
+                lines.add("PIPELINING");
+            }
+            if (chunking) {
+                lines.add("CHUNKING");
+            }
             if (startTls != null && !tls) {
                 lines.add("STARTTLS");
             }
