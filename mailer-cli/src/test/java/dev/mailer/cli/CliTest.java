@@ -155,7 +155,7 @@ class CliTest {
     }
 
     /** The highest versioned migration this build ships. */
-    private static final int LATEST_MIGRATION = 8;
+    private static final int LATEST_MIGRATION = 9;
 
     @Test
     void dbMigratePrintsTheSchemaVersion() {

@@ -10,9 +10,6 @@ import java.net.ProtocolException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -23,11 +20,10 @@ import javax.net.ssl.SSLSocketFactory;
  * line. Knows nothing of what the commands mean.
  *
  * <p>Every read waits at most the relay's timeout (the socket's read timeout); every write too,
- * enforced by closing the socket from a shared timer thread, since a socket write has no timeout
- * of its own and a relay that stops reading would hold the sender for ever.
+ * enforced by {@link WriteWatch} closing the socket, since a socket write has no timeout of its
+ * own and a relay that stops reading would hold the sender for ever.
  */
 final class SmtpWire implements AutoCloseable {
-    private static final ScheduledThreadPoolExecutor WRITE_TIMEOUTS = writeTimeoutScheduler();
     /** Most messages fit: one flush is then one write to the socket (one TLS record run). */
     private static final int OUT_BUFFER = 64 * 1024;
     /** RFC 5321 allows 512 octets per reply line; real servers go over, but not this far. */
@@ -183,12 +179,11 @@ final class SmtpWire implements AutoCloseable {
         secure.setSSLParameters(parameters);
         secure.setUseClientMode(true);
         secure.setSoTimeout((int) timeoutMillis);
-        ScheduledFuture<?> guard = WRITE_TIMEOUTS.schedule(() -> closeQuietly(plain), timeoutMillis,
-                TimeUnit.MILLISECONDS);
+        long started = WriteWatch.start(plain, timeoutMillis); // the handshake writes too
         try {
             secure.startHandshake();
         } finally {
-            guard.cancel(false);
+            WriteWatch.done(started);
         }
         return secure;
     }
@@ -216,12 +211,11 @@ final class SmtpWire implements AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            ScheduledFuture<?> guard = WRITE_TIMEOUTS.schedule(() -> closeQuietly(target), timeoutMillis,
-                    TimeUnit.MILLISECONDS);
+            long started = WriteWatch.start(target, timeoutMillis);
             try {
                 raw.write(b, off, len);
             } finally {
-                guard.cancel(false);
+                WriteWatch.done(started);
             }
         }
 
@@ -235,7 +229,7 @@ final class SmtpWire implements AutoCloseable {
         return b >= '0' && b <= '9';
     }
 
-    private static void closeQuietly(Socket s) {
+    static void closeQuietly(Socket s) {
         if (s == null) {
             return;
         }
@@ -244,17 +238,5 @@ final class SmtpWire implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
-    }
-
-    private static ScheduledThreadPoolExecutor writeTimeoutScheduler() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "smtp-write-timeouts");
-            t.setDaemon(true);
-            return t;
-        });
-        // every flush schedules a task and cancels it: without this, cancelled tasks would pile up
-        // until their (long) delay passed
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
     }
 }

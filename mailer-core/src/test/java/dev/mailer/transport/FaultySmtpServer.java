@@ -78,6 +78,7 @@ public final class FaultySmtpServer implements AutoCloseable {
     private final AtomicInteger pipelinedMails = new AtomicInteger();
     private volatile boolean stallAtGreeting;
     private volatile boolean stallAfterData;
+    private volatile boolean stopReadingAtData;
     private volatile int closeAfterMessages = Integer.MAX_VALUE;
     private volatile int idleTimeoutMillis;
     private volatile String acceptReply = "250 2.0.0 Ok: queued as %s";
@@ -210,6 +211,12 @@ public final class FaultySmtpServer implements AutoCloseable {
     /** Accepts connections and never says a word. */
     public FaultySmtpServer stallAtGreeting(boolean stall) {
         stallAtGreeting = stall;
+        return this;
+    }
+
+    /** Answers DATA with 354 and then reads nothing more, as a relay that hangs: the client's writes block. */
+    public FaultySmtpServer stopReadingAtData() {
+        stopReadingAtData = true;
         return this;
     }
 
@@ -502,6 +509,13 @@ public final class FaultySmtpServer implements AutoCloseable {
                 return true;
             }
             reply("354 End data with <CR><LF>.<CR><LF>");
+            while (stopReadingAtData && !closed) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
             ByteArrayOutputStream message = new ByteArrayOutputStream();
             while (true) {
                 byte[] line = readLine();

@@ -244,6 +244,25 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void aRelayThatStopsReadingFailsTheWriteAfterTheTimeout() {
+        server.stopReadingAtData();
+        byte[] big = new byte[64 * 1024 * 1024]; // more than any socket buffers between the two
+        Arrays.fill(big, (byte) 'x');
+        for (int i = 998; i < big.length; i += 1000) {
+            big[i] = '\r';
+            big[i + 1] = '\n';
+        }
+        long start = System.nanoTime();
+        try (SmtpConnection connection = connection("timeout=1")) {
+            SendResult result = connection.send(VERP, "jan@example.com", big);
+            assertThat(result.outcome()).isEqualTo(Outcome.CONNECTION);
+            assertThat(result.reply()).startsWith("connection lost to ");
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+        assertThat(server.received()).isEmpty();
+    }
+
+    @Test
     void refusedConnectionIsAConnectionFailure() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
