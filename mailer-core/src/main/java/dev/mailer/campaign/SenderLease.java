@@ -64,6 +64,11 @@ final class SenderLease implements AutoCloseable {
      * fails unexpectedly (the run then stops as an internal error).
      */
     void keepAlive(Throttle throttle, Runnable tick, Consumer<MailerException> databaseLost) {
+        // The registration's heartbeat is the opening unit of work's start (PostgreSQL's now()), and
+        // a long enqueue (a million contacts) puts that past the silence limit: the first marks were
+        // fenced off as a dead sender's. So the first beat goes now, before any row is claimed.
+        transactions.inTransaction(() -> deliveries.heartbeat(campaignId, owner));
+        lastBeat = System.nanoTime();
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "send-housekeeping");
             thread.setDaemon(true);
