@@ -238,6 +238,10 @@ public final class DeliveryStore implements DeliveryRecords {
                 // commit of this session waits for its WAL on disk (one fsync per batch of marks)
                 try (var statement = connection.createStatement()) {
                     statement.execute("set synchronous_commit = on");
+                    // write-log's arrays change length with every batch, so PostgreSQL kept planning it
+                    // afresh: as long as running it. Its generic plan (the primary key per row) is the
+                    // one any batch needs.
+                    statement.execute("set plan_cache_mode = force_generic_plan");
                 }
             }
             return connection;
