@@ -54,6 +54,11 @@ final class BenchSendCommand implements Callable<Integer> {
                     + " of 2·D, as relays off loopback have). Example: mailer bench send --delay-ms 10")
     int delayMillis;
 
+    @Option(names = "--chunking", description = "Let the built-in sink offer CHUNKING (BDAT) besides PIPELINING, as"
+            + " Postfix's smtpd does since 3.4: then a message is one round trip. Example: mailer bench send"
+            + " --delay-ms 10 --chunking")
+    boolean chunking;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -128,7 +133,7 @@ final class BenchSendCommand implements Callable<Integer> {
                 null);
         CampaignMessages campaign = CampaignMessages.prepare(spec, settings, templates);
 
-        try (DiscardSmtpServer sink = smtp == null ? new DiscardSmtpServer() : null;
+        try (DiscardSmtpServer sink = smtp == null ? new DiscardSmtpServer(chunking) : null;
              DelayProxy proxy = delayMillis <= 0 ? null : new DelayProxy(target(sink), delayMillis)) {
             String url = proxy != null ? "smtp://127.0.0.1:" + proxy.port() + "?tls=none&connections=" + connections
                     : smtp != null ? smtp
@@ -157,6 +162,9 @@ final class BenchSendCommand implements Callable<Integer> {
             out.put("smtp", SmtpRelay.parse(url).toString());
             if (proxy != null) {
                 out.put("roundTripMillis", 2 * delayMillis);
+            }
+            if (sink != null) {
+                out.put("sinkOffers", chunking ? "PIPELINING CHUNKING" : "PIPELINING");
             }
             if (sink != null) {
                 out.put("sinkConnections", sink.connections());

@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DiscardSmtpServer implements AutoCloseable {
     private static final byte[] GREETING = ascii("220 sink ESMTP ready\r\n");
     private static final byte[] EHLO = ascii("250-sink\r\n250-PIPELINING\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n");
+    /** What Postfix's smtpd says since 3.4 (and Gmail's and Microsoft's servers): CHUNKING too. */
+    private static final byte[] EHLO_CHUNKING =
+            ascii("250-sink\r\n250-PIPELINING\r\n250-CHUNKING\r\n250-8BITMIME\r\n250 SIZE 52428800\r\n");
     private static final byte[] OK = ascii("250 2.0.0 OK\r\n");
     private static final byte[] GO_AHEAD = ascii("354 End data with <CR><LF>.<CR><LF>\r\n");
     private static final byte[] BYE = ascii("221 2.0.0 Bye\r\n");
@@ -35,10 +38,19 @@ public final class DiscardSmtpServer implements AutoCloseable {
     private final Selector selector;
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
+    private final AtomicLong chunked = new AtomicLong();
     private final Thread loop;
     private volatile boolean closed;
+    private final boolean chunking;
 
+    /** A sink that offers PIPELINING only, as Postfix's smtp-sink does. */
     public DiscardSmtpServer() throws IOException {
+        this(false);
+    }
+
+    /** @param chunking whether it offers CHUNKING (RFC 3030) and takes BDAT as well */
+    public DiscardSmtpServer(boolean chunking) throws IOException {
+        this.chunking = chunking;
         selector = Selector.open();
         server = ServerSocketChannel.open();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
@@ -55,6 +67,11 @@ public final class DiscardSmtpServer implements AutoCloseable {
 
     public long messages() {
         return messages.get();
+    }
+
+    /** Of {@link #messages()}, how many came by BDAT. */
+    public long chunkedMessages() {
+        return chunked.get();
     }
 
     public long connections() {
@@ -143,6 +160,9 @@ public final class DiscardSmtpServer implements AutoCloseable {
         private final byte[] line = new byte[MAX_LINE];
         private int length;
         private boolean inData;
+        /** Bytes of a BDAT chunk still to come, and whether it is the message's last. */
+        private long chunkLeft;
+        private boolean lastChunk;
         /** Where the end-of-data matcher is: 2 = just after a CRLF (a body may start with "."). */
         private int dataState;
 
@@ -152,6 +172,12 @@ public final class DiscardSmtpServer implements AutoCloseable {
 
         /** @return false when the conversation is over */
         boolean consume(byte b) throws IOException {
+            if (chunkLeft > 0) {
+                if (--chunkLeft == 0) {
+                    send(lastChunk ? ascii("250 2.0.0 Ok: queued as S" + messages.incrementAndGet() + "\r\n") : OK);
+                }
+                return true;
+            }
             if (inData) {
                 dataState = switch (dataState) {
                     case 0 -> b == '\r' ? 1 : 0;
@@ -175,9 +201,25 @@ public final class DiscardSmtpServer implements AutoCloseable {
             }
             String command = new String(line, 0, Math.min(length, 4), StandardCharsets.US_ASCII)
                     .toUpperCase(Locale.ROOT);
+            String arguments = length > 5 ? new String(line, 5, length - 5, StandardCharsets.US_ASCII).strip() : "";
             length = 0;
             switch (command) {
-                case "EHLO" -> send(EHLO);
+                case "EHLO" -> send(chunking ? EHLO_CHUNKING : EHLO);
+                case "BDAT" -> {
+                    String[] words = arguments.split(" +");
+                    if (!chunking || !words[0].matches("[0-9]{1,12}")) {
+                        send(UNKNOWN);
+                        return true;
+                    }
+                    chunkLeft = Long.parseLong(words[0]);
+                    lastChunk = words.length > 1 && words[1].equalsIgnoreCase("LAST");
+                    if (lastChunk) {
+                        chunked.incrementAndGet();
+                    }
+                    if (chunkLeft == 0) {
+                        send(lastChunk ? ascii("250 2.0.0 Ok: queued as S" + messages.incrementAndGet() + "\r\n") : OK);
+                    }
+                }
                 case "HELO", "MAIL", "RCPT", "RSET", "NOOP" -> send(OK);
                 case "DATA" -> {
                     inData = true;
