@@ -204,8 +204,8 @@ public final class SmtpConnection implements AutoCloseable {
      * extensions allow; every reply is read, in order, whatever came before it.
      */
     private final class Transaction {
-        private final String mailFrom;
-        private final String rcptTo;
+        private final String envelopeFrom;
+        private final String recipient;
         private final byte[] message;
         private final Sender.BeforeData beforeData;
         private Boolean allowed;
@@ -213,12 +213,17 @@ public final class SmtpConnection implements AutoCloseable {
         private boolean messageWritten;
 
         Transaction(String envelopeFrom, String recipient, byte[] message, Sender.BeforeData beforeData) {
-            this.beforeData = beforeData;
-            boolean utf8 = extensions.smtpUtf8() && !(ascii(envelopeFrom) && ascii(recipient));
-            this.mailFrom = "MAIL FROM:<" + envelopeFrom + ">"
-                    + (extensions.maxSize().isPresent() ? " SIZE=" + message.length : "") + (utf8 ? " SMTPUTF8" : "");
-            this.rcptTo = "RCPT TO:<" + recipient + ">";
+            this.envelopeFrom = envelopeFrom;
+            this.recipient = recipient;
             this.message = message;
+            this.beforeData = beforeData;
+        }
+
+        /** MAIL FROM with the parameters the session's server takes (made per session: it may reconnect). */
+        private String mailFrom() {
+            boolean utf8 = extensions.smtpUtf8() && !(ascii(envelopeFrom) && ascii(recipient));
+            return "MAIL FROM:<" + envelopeFrom + ">"
+                    + (extensions.maxSize().isPresent() ? " SIZE=" + message.length : "") + (utf8 ? " SMTPUTF8" : "");
         }
 
         /** Asks beforeData, once: every later call has the same answer. */
@@ -236,20 +241,20 @@ public final class SmtpConnection implements AutoCloseable {
             if (!(pipelined && !chunked) && !proceed()) {
                 return null;
             }
-            wire.command(mailFrom);
+            wire.command(mailFrom());
             if (!pipelined) {
                 SmtpReply mail = exchange();
                 if (!mail.positive()) {
                     return refused(mail);
                 }
-                wire.command(rcptTo);
+                wire.command("RCPT TO:<" + recipient + ">");
                 SmtpReply rcpt = exchange();
                 if (!rcpt.positive()) {
                     return refused(rcpt);
                 }
                 return chunked ? ended(chunk()) : data();
             }
-            wire.command(rcptTo);
+            wire.command("RCPT TO:<" + recipient + ">");
             if (chunked) {
                 writeChunk();
             } else {

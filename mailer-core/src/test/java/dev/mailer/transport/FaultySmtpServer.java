@@ -74,6 +74,8 @@ public final class FaultySmtpServer implements AutoCloseable {
     private volatile String greeting = "220 faulty.test ESMTP ready";
     private volatile boolean pipelining = true;
     private volatile boolean chunking;
+    private volatile boolean smtpUtf8;
+    private final List<String> mailCommands = new CopyOnWriteArrayList<>();
     private final AtomicInteger bdats = new AtomicInteger();
     private final AtomicInteger pipelinedMails = new AtomicInteger();
     private volatile boolean stallAtGreeting;
@@ -142,6 +144,17 @@ public final class FaultySmtpServer implements AutoCloseable {
     /** How many MAIL commands arrived with the next command already behind them (in one write). */
     public int pipelinedMails() {
         return pipelinedMails.get();
+    }
+
+    /** Offers SMTPUTF8 (RFC 6531). */
+    public FaultySmtpServer smtpUtf8() {
+        smtpUtf8 = true;
+        return this;
+    }
+
+    /** Every MAIL command line as received, parameters included. */
+    public List<String> mailCommands() {
+        return List.copyOf(mailCommands);
     }
 
     /** How many BDAT commands were received. */
@@ -438,6 +451,7 @@ public final class FaultySmtpServer implements AutoCloseable {
                         if (in.available() > 0) {
                             pipelinedMails.incrementAndGet();
                         }
+                        mailCommands.add(line);
                         if (accepted >= closeAfterMessages) {
                             reply("421 4.4.2 faulty.test closing connection: too many messages");
                             return;
@@ -617,6 +631,9 @@ public final class FaultySmtpServer implements AutoCloseable {
             }
             if (chunking) {
                 lines.add("CHUNKING");
+            }
+            if (smtpUtf8) {
+                lines.add("SMTPUTF8");
             }
             if (startTls != null && !tls) {
                 lines.add("STARTTLS");

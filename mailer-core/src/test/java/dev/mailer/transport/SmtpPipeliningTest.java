@@ -177,6 +177,19 @@ class SmtpPipeliningTest {
         assertThat(asked).hasValue(1);
     }
 
+    @Test
+    void mailFromCarriesTheSizeAndSmtputf8FromTheFirstMessageOfASession() {
+        server.smtpUtf8();
+        byte[] message = SmtpConnectionTest.message(1);
+        try (SmtpConnection connection = connection()) {
+            assertThat(connection.send(VERP, "zofia@żółw.example", message).outcome()).isEqualTo(Outcome.SENT);
+            assertThat(connection.send(VERP, "jan@example.com", message).outcome()).isEqualTo(Outcome.SENT);
+        }
+        assertThat(server.mailCommands()).containsExactly(
+                "MAIL FROM:<" + VERP + "> SIZE=" + message.length + " SMTPUTF8",
+                "MAIL FROM:<" + VERP + "> SIZE=" + message.length);
+    }
+
     private SmtpConnection connection() {
         return new SmtpConnection(SmtpRelay.parse(server.url("timeout=5")));
     }
