@@ -21,8 +21,8 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * One sending thread: takes claimed recipients from the queue, builds each message, waits for the
- * throttle and for a pooled SMTP connection, marks the row 'sending' (durably) and hands the
- * message to SMTP; the outcome goes to the delivery log.
+ * throttle and for a pooled SMTP connection and hands the message to SMTP, which has the row marked
+ * 'sending' (durably) before any byte of the message goes out; the outcome goes to the delivery log.
  */
 final class SendWorker implements Runnable {
     /** A claimed row whose contact the gate still lets through. */
