@@ -375,6 +375,7 @@ public final class FaultySmtpServer implements AutoCloseable {
                 session.run();
             } finally {
                 session.endTransaction();
+                session.flushQuietly(); // a last reply (421) held back for input that came after it
             }
         } catch (IOException e) {
             // the client hung up or timed out: that is the end of this session either way
@@ -421,7 +422,7 @@ public final class FaultySmtpServer implements AutoCloseable {
         private void use(Socket socket) throws IOException {
             this.socket = socket;
             this.in = new BufferedInputStream(socket.getInputStream());
-            this.out = socket.getOutputStream();
+            this.out = new java.io.BufferedOutputStream(socket.getOutputStream());
         }
 
         void run() throws IOException {
@@ -609,6 +610,14 @@ public final class FaultySmtpServer implements AutoCloseable {
             return true;
         }
 
+        void flushQuietly() {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                // the client is gone
+            }
+        }
+
         void endTransaction() {
             if (inTransaction) {
                 inTransaction = false;
@@ -755,9 +764,16 @@ public final class FaultySmtpServer implements AutoCloseable {
             }
         }
 
+        /**
+         * Like a real relay (RFC 2920 4): replies to pipelined commands are held until no more input
+         * is waiting, then sent together; one small segment per reply would meet the client's
+         * delayed acknowledgements (40 ms each).
+         */
         private void reply(String text) throws IOException {
             out.write((text + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+            if (in.available() == 0) {
+                out.flush();
+            }
         }
 
         /** The next command line, or null at end of stream or when the idle timeout hung up. */
