@@ -96,13 +96,9 @@ public final class Sender {
             }
         }
         try {
-            Optional<SendResult> sent = connection.send(envelopeFrom, recipient, bytes, beforeData);
-            if (sent.isEmpty()) {
-                return Optional.empty();
-            }
-            SendResult result = sent.get();
-            return Optional.of(new Delivery(result, connection.relay().describe(),
-                    slowedUntil(domain, result, connection)));
+            SmtpConnection used = connection;
+            return connection.send(envelopeFrom, recipient, bytes, beforeData).map(result ->
+                    new Delivery(result, used.relay().describe(), slowedUntil(domain, result, used)));
         } finally {
             pool.release(connection);
         }

@@ -37,8 +37,11 @@ record SmtpExtensions(boolean pipelining, boolean chunking, boolean startTls, bo
                 case "CHUNKING" -> chunking = true;
                 case "STARTTLS" -> startTls = true;
                 case "SMTPUTF8" -> smtpUtf8 = true;
-                case "SIZE" -> maxSize = words.length > 1 && words[1].matches("[0-9]{1,18}")
-                        && Long.parseLong(words[1]) > 0 ? OptionalLong.of(Long.parseLong(words[1])) : maxSize;
+                case "SIZE" -> {
+                    // "SIZE" alone or "SIZE 0": the server names no limit
+                    long size = words.length > 1 && words[1].matches("[0-9]{1,18}") ? Long.parseLong(words[1]) : 0;
+                    maxSize = size > 0 ? OptionalLong.of(size) : maxSize;
+                }
                 case "AUTH" -> auth = List.of(words).subList(1, words.length);
                 default -> { }
             }

@@ -174,7 +174,7 @@ public final class DiscardSmtpServer implements AutoCloseable {
         boolean consume(byte b) throws IOException {
             if (chunkLeft > 0) {
                 if (--chunkLeft == 0) {
-                    send(lastChunk ? ascii("250 2.0.0 Ok: queued as S" + messages.incrementAndGet() + "\r\n") : OK);
+                    chunkEnded();
                 }
                 return true;
             }
@@ -189,7 +189,7 @@ public final class DiscardSmtpServer implements AutoCloseable {
                 };
                 if (dataState == 5) {
                     inData = false;
-                    send(ascii("250 2.0.0 Ok: queued as S" + messages.incrementAndGet() + "\r\n"));
+                    accepted();
                 }
                 return true;
             }
@@ -217,7 +217,7 @@ public final class DiscardSmtpServer implements AutoCloseable {
                         chunked.incrementAndGet();
                     }
                     if (chunkLeft == 0) {
-                        send(lastChunk ? ascii("250 2.0.0 Ok: queued as S" + messages.incrementAndGet() + "\r\n") : OK);
+                        chunkEnded();
                     }
                 }
                 case "HELO", "MAIL", "RCPT", "RSET", "NOOP" -> send(OK);
@@ -233,6 +233,19 @@ public final class DiscardSmtpServer implements AutoCloseable {
                 default -> send(UNKNOWN);
             }
             return true;
+        }
+
+        private void chunkEnded() throws IOException {
+            if (lastChunk) {
+                accepted();
+            } else {
+                send(OK);
+            }
+        }
+
+        /** The end of a message: counted, and answered as Postfix does. */
+        private void accepted() throws IOException {
+            send(ascii("250 2.0.0 Ok: queued as S" + messages.incrementAndGet() + "\r\n"));
         }
 
         /** Replies are a few bytes: the socket buffer takes them whole unless the client stopped reading. */
