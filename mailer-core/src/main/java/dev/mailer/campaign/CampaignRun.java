@@ -45,9 +45,11 @@ public final class CampaignRun {
      * @param waitForDeferred deferred rows due within this are waited for; later ones are left to a later run
      * @param firstRetry      the wait after a row's first temporary failure, doubled with each attempt
      *                        (with jitter, at most an hour: {@link Backoff})
+     * @param enqueueSlice    contacts the audience is added in at a time, beside the sending
      */
     public record Options(Long limit, boolean resendUnknown, int leaseSeconds, int maxAttempts, Duration maxAge,
-                          Duration noRelayLimit, int claimBatch, Duration waitForDeferred, Duration firstRetry) {
+                          Duration noRelayLimit, int claimBatch, Duration waitForDeferred, Duration firstRetry,
+                          long enqueueSlice) {
         public static final int DEFAULT_LEASE_SECONDS = 120;
         public static final int DEFAULT_MAX_ATTEMPTS = 5;
         public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
@@ -60,8 +62,8 @@ public final class CampaignRun {
             if (limit != null && limit < 0) {
                 throw new IllegalArgumentException("limit must not be negative: " + limit);
             }
-            if (leaseSeconds < 1 || maxAttempts < 1 || claimBatch < 1) {
-                throw new IllegalArgumentException("leaseSeconds, maxAttempts and claimBatch must be positive");
+            if (leaseSeconds < 1 || maxAttempts < 1 || claimBatch < 1 || enqueueSlice < 1) {
+                throw new IllegalArgumentException("leaseSeconds, maxAttempts, claimBatch and enqueueSlice must be positive");
             }
             Objects.requireNonNull(maxAge, "maxAge");
             Objects.requireNonNull(noRelayLimit, "noRelayLimit");
@@ -81,7 +83,7 @@ public final class CampaignRun {
         public Builder toBuilder() {
             return new Builder().limit(limit).resendUnknown(resendUnknown).leaseSeconds(leaseSeconds)
                     .maxAttempts(maxAttempts).maxAge(maxAge).noRelayLimit(noRelayLimit).claimBatch(claimBatch)
-                    .waitForDeferred(waitForDeferred).firstRetry(firstRetry);
+                    .waitForDeferred(waitForDeferred).firstRetry(firstRetry).enqueueSlice(enqueueSlice);
         }
 
         public Options withLimit(Long limit) {
@@ -108,6 +110,7 @@ public final class CampaignRun {
             private int claimBatch = DEFAULT_CLAIM_BATCH;
             private Duration waitForDeferred = DEFAULT_WAIT_FOR_DEFERRED;
             private Duration firstRetry = DEFAULT_FIRST_RETRY;
+            private long enqueueSlice = AudienceEnqueue.SLICE;
 
             private Builder() {
             }
@@ -157,9 +160,14 @@ public final class CampaignRun {
                 return this;
             }
 
+            public Builder enqueueSlice(long enqueueSlice) {
+                this.enqueueSlice = enqueueSlice;
+                return this;
+            }
+
             public Options build() {
                 return new Options(limit, resendUnknown, leaseSeconds, maxAttempts, maxAge, noRelayLimit, claimBatch,
-                        waitForDeferred, firstRetry);
+                        waitForDeferred, firstRetry, enqueueSlice);
             }
         }
     }
@@ -211,7 +219,7 @@ public final class CampaignRun {
         GateRules rules = spec.gateRules(campaignId);
         GateReport gate = ports.gate().report(rules);
         SenderLease lease = new SenderLease(transactions, deliveries, campaignId, options.leaseSeconds());
-        transactions.inTransaction(() -> {
+        long openBefore = transactions.inTransaction(() -> {
             if (ports.campaigns().lockStatus(campaignId) == CampaignStatus.CANCELLED) {
                 throw CampaignCancel.refusal(ports.campaigns().find(spec.name()).orElseThrow());
             }
@@ -221,15 +229,26 @@ public final class CampaignRun {
             if (options.resendUnknown()) {
                 deliveries.resendUnknown(campaignId);
             }
-            deliveries.enqueue(rules);
             ports.campaigns().setStatus(campaignId, CampaignStatus.SENDING);
-            long open = deliveries.counts(campaignId).open();
-            state.total(options.limit() == null ? open : Math.min(open, options.limit()));
+            return deliveries.counts(campaignId).open();
         });
+        // until the whole audience is in, the gate's count is the best guess of what is to send
+        total(Math.max(openBefore, gate.eligible()));
         int unsettled;
         try {
             lease.keepAlive(throttle, progress == null ? null : () -> progress.accept(state.progress()), state::failed);
-            unsettled = send(campaignId, rules, lease.owner());
+            try (AudienceEnqueue enqueue = new AudienceEnqueue(transactions, deliveries, ports.campaigns(), rules,
+                    campaignId, Math.min(AudienceEnqueue.FIRST_SLICE, options.enqueueSlice()), options.enqueueSlice())
+                    .start()) {
+                unsettled = send(campaignId, rules, lease.owner(), enqueue);
+                if (!state.stopping()) {
+                    enqueue.finish();
+                    if (enqueue.failure() != null) {
+                        state.failed(enqueue.failure());
+                    }
+                }
+                total(openBefore + enqueue.added());
+            }
         } finally {
             if (state.databaseLost() == null) {
                 lease.close();
@@ -265,6 +284,10 @@ public final class CampaignRun {
         return new RunResult(report, state.stoppedBy(), state.stopReason());
     }
 
+    private void total(long total) {
+        state.total(options.limit() == null ? total : Math.min(total, options.limit()));
+    }
+
     private List<SendWarning> warnings() {
         List<SendWarning> warnings = new ArrayList<>();
         state.senderFaults().observed().forEach(o -> warnings.add(new SendWarning(SendWarning.SENDER_FAULT,
@@ -275,7 +298,7 @@ public final class CampaignRun {
     }
 
     /** The producer on this thread, one worker per SMTP connection, and the delivery log between them. */
-    private int send(long campaignId, GateRules rules, String owner) {
+    private int send(long campaignId, GateRules rules, String owner, AudienceEnqueue enqueue) {
         try (DeliveryLog log = new DeliveryLog(ports.deliveries(), campaignId, owner, ports.bounces())) {
             int workers = Math.max(1, pool.totalConnections());
             BlockingQueue<SendWorker.Work> work = new ArrayBlockingQueue<>(Math.max(options.claimBatch(), workers * 4));
@@ -287,7 +310,7 @@ public final class CampaignRun {
                 threads.add(thread);
             }
             try {
-                new ClaimProducer(ports.transactions(), ports.deliveries(), ports.gate(), options, state, pool)
+                new ClaimProducer(ports.transactions(), ports.deliveries(), ports.gate(), options, state, pool, enqueue)
                         .produce(campaignId, owner, rules, log, item -> putUninterruptibly(work, item));
             } finally {
                 for (int i = 0; i < workers; i++) {

@@ -41,16 +41,18 @@ final class ClaimProducer {
     private final CampaignRun.Options options;
     private final RunState state;
     private final SmtpPool pool;
+    private final AudienceEnqueue enqueue;
     private long claimedUpTo;
 
     ClaimProducer(Transactions transactions, DeliveryRecords deliveries, ConsentGate gate, CampaignRun.Options options,
-                  RunState state, SmtpPool pool) {
+                  RunState state, SmtpPool pool, AudienceEnqueue enqueue) {
         this.transactions = transactions;
         this.deliveries = deliveries;
         this.gate = gate;
         this.options = options;
         this.state = state;
         this.pool = pool;
+        this.enqueue = enqueue;
     }
 
     /**
@@ -78,6 +80,13 @@ final class ClaimProducer {
             long after = claimedUpTo;
             List<Claim> claims = transactions.inTransaction(() ->
                     deliveries.claim(campaignId, owner, (int) room, options.leaseSeconds(), after));
+            if (claims.isEmpty() && !enqueue.done()) {
+                awaitSlice(); // the next rows are on their way: they come after these ones
+                continue;
+            }
+            if (enqueue.failure() != null) {
+                throw enqueue.failure();
+            }
             if (claims.isEmpty() && after > 0) {
                 claimedUpTo = 0; // past the end: look again from the start (deferred rows now due, released leases)
                 continue;
@@ -180,6 +189,15 @@ final class ClaimProducer {
             Thread.currentThread().interrupt();
             state.stop(ErrorKind.INTERRUPTED, "interrupted");
             return false;
+        }
+    }
+
+    private void awaitSlice() {
+        try {
+            enqueue.awaitProgress(Duration.ofMillis(250));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state.stop(ErrorKind.INTERRUPTED, "interrupted");
         }
     }
 

@@ -22,7 +22,18 @@ public interface DeliveryRecords {
     }
 
     /** Creates a pending row for every contact the gate lets through that has none; returns how many. */
-    int enqueue(GateRules rules);
+    default int enqueue(GateRules rules) {
+        return enqueue(rules, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * The same for the contacts with ids in ({@code afterContact}, {@code upToContact}]; the first
+     * slice of a campaign ({@code afterContact} 0) also refreshes the table's statistics.
+     */
+    int enqueue(GateRules rules, long afterContact, long upToContact);
+
+    /** The highest contact id now: the audience a run enqueues ends there. */
+    long lastContactId();
 
     /**
      * Rows left 'sending' by a sender that died (silent for {@link #SENDER_SILENT_SECONDS}, or its

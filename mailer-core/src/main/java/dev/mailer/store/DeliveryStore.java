@@ -40,17 +40,30 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     @Override
-    public int enqueue(GateRules rules) {
+    public int enqueue(GateRules rules, long afterContact, long upToContact) {
         return database.withConnection(connection -> {
-            Map<String, Object> params = GateQuery.params(rules);
+            Map<String, Object> params = new HashMap<>(GateQuery.params(rules));
+            params.put("after_contact", afterContact);
+            params.put("up_to_contact", upToContact);
             int added;
             try (PreparedStatement statement = ENQUEUE.prepare(connection, params)) {
                 added = statement.executeUpdate();
             }
-            if (added > 1000) {
+            if (afterContact == 0 && added > 1000) {
                 update(connection, "analyze", Map.of());
             }
             return added;
+        });
+    }
+
+    @Override
+    public long lastContactId() {
+        return database.withConnection(connection -> {
+            try (PreparedStatement statement = prepare(connection, "last-contact-id", Map.of());
+                 ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
         });
     }
 

@@ -4,7 +4,10 @@
 -- ran out) was in flight at that instant: nobody knows whether it arrived, so it becomes
 -- 'unknown' and is not sent again. Liveness is sender_alive() (V5__sender_alive.sql).
 
--- A pending row for every contact the consent gate (V4__consent_gate.sql) lets through.
+-- A pending row for every contact the consent gate (V4__consent_gate.sql) lets through, among the
+-- contacts with ids in (:after_contact, :up_to_contact]: a run adds its audience in slices, so
+-- sending starts after the first one (the range reaches the contacts through the gate's inlined
+-- query: the primary key of contact).
 -- name: enqueue
 insert into delivery (campaign_id, contact_id)
 select :campaign_id, gate.contact_id
@@ -17,7 +20,11 @@ select :campaign_id, gate.contact_id
                     p_tags              => :tags::text[],
                     p_locales           => :locales::text[]) gate
  where gate.reason is null
+   and gate.contact_id > :after_contact and gate.contact_id <= :up_to_contact
 on conflict (campaign_id, contact_id) do nothing
+
+-- name: last-contact-id
+select coalesce(max(id), 0) from contact
 
 -- Statistics right after a big enqueue: planned against an "empty" table, every later update of
 -- these rows would scan the whole table instead of using the primary key.

@@ -247,6 +247,29 @@ class CampaignRunTest {
     }
 
     @Test
+    void anAudienceAddedInSlicesWhileSendingIsSentOnceAndALimitStillLeavesEveryoneQueued() throws Exception {
+        List<String> eligible = importContacts(30, 5);
+        // slices of three contacts and claims of four: the claims keep catching up with the slices
+        CampaignRun.Options sliced = CampaignRun.Options.builder().enqueueSlice(3).claimBatch(4).build();
+        try (FaultySmtpServer server = FaultySmtpServer.start()) {
+            RunResult canary = run(server.url("connections=4"), sliced.withLimit(7L));
+
+            assertThat(canary.stoppedBy()).isNull();
+            assertThat(server.recipients()).hasSize(7).doesNotHaveDuplicates().isSubsetOf(eligible);
+            assertThat(canary.report().pending()).as("the rest of the audience is queued all the same").isEqualTo(23);
+
+            RunResult rest = run(server.url("connections=4"), sliced);
+
+            assertThat(rest.stoppedBy()).isNull();
+            assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            assertThat(db.count("select count(*) from delivery")).isEqualTo(30);
+            assertThat(db.count("select count(*) from delivery where status = 'sent' and attempts = 1")).isEqualTo(30);
+            assertThat(db.rows("select status from campaign where name = ?", spec.name()))
+                    .containsExactly(List.of("finished"));
+        }
+    }
+
+    @Test
     void aMessageInDoubtIsNotResentUnlessAskedTo() throws Exception {
         List<String> eligible = importContacts(20, 0);
         try (FaultySmtpServer server = FaultySmtpServer.start()) {

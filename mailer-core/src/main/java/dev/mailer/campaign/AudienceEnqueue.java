@@ -1,0 +1,144 @@
+package dev.mailer.campaign;
+
+import dev.mailer.audience.GateRules;
+import dev.mailer.delivery.DeliveryRecords;
+import dev.mailer.error.ErrorKind;
+import dev.mailer.error.MailerException;
+import dev.mailer.transaction.Transactions;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Adds the campaign's pending rows on a thread of its own, in slices of contact ids, each slice
+ * its own transaction: sending starts once the first slice is in, not after the whole audience
+ * (100,000 rows took 3.4 s, one core busy and the other idle). A slice is not added to a campaign
+ * cancelled meanwhile. Stopped half-way (a crash, Ctrl-C) it leaves nothing wrong: the next run
+ * adds the rest, as it adds whoever joined the audience since.
+ */
+final class AudienceEnqueue implements AutoCloseable {
+    /** Small, so the first messages go out at once; then slices large enough to cost one statement each. */
+    static final long FIRST_SLICE = 5_000;
+    static final long SLICE = 50_000;
+
+    private final Transactions transactions;
+    private final DeliveryRecords deliveries;
+    private final CampaignRecords campaigns;
+    private final GateRules rules;
+    private final long campaignId;
+    private final long firstSlice;
+    private final long slice;
+    private final AtomicLong added = new AtomicLong();
+    private final Object progress = new Object();
+    private final Thread thread;
+    private volatile boolean done;
+    private volatile boolean stop;
+    private volatile MailerException failure;
+    private long slices;
+
+    AudienceEnqueue(Transactions transactions, DeliveryRecords deliveries, CampaignRecords campaigns,
+                    GateRules rules, long campaignId, long firstSlice, long slice) {
+        this.firstSlice = firstSlice;
+        this.slice = slice;
+        this.transactions = transactions;
+        this.deliveries = deliveries;
+        this.campaigns = campaigns;
+        this.rules = rules;
+        this.campaignId = campaignId;
+        this.thread = new Thread(this::run, "audience-enqueue");
+        thread.setDaemon(true);
+    }
+
+    AudienceEnqueue start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            long last = deliveries.lastContactId();
+            long after = 0;
+            while (after < last && !stop) {
+                long from = after;
+                long upTo = Math.min(last, after + (after == 0 ? firstSlice : slice));
+                boolean cancelled = transactions.inTransaction(() -> {
+                    if (campaigns.lockStatus(campaignId) == CampaignStatus.CANCELLED) {
+                        return true;
+                    }
+                    added.addAndGet(deliveries.enqueue(rules, from, upTo));
+                    return false;
+                });
+                if (cancelled) {
+                    break;
+                }
+                after = upTo;
+                signal();
+            }
+        } catch (MailerException e) {
+            failure = e;
+        } catch (RuntimeException e) {
+            failure = new MailerException(ErrorKind.INTERNAL, "Adding the campaign's recipients failed: " + e, e);
+        } finally {
+            done = true;
+            signal();
+        }
+    }
+
+    private void signal() {
+        synchronized (progress) {
+            slices++;
+            progress.notifyAll();
+        }
+    }
+
+    /** True once every slice is in (or the enqueue stopped). */
+    boolean done() {
+        return done;
+    }
+
+    /** Rows added so far. */
+    long added() {
+        return added.get();
+    }
+
+    /** Why a slice could not be added (the database went away), or null. */
+    MailerException failure() {
+        return failure;
+    }
+
+    /** Waits until the next slice is in, the enqueue is done, or {@code max} has passed. */
+    void awaitProgress(Duration max) throws InterruptedException {
+        synchronized (progress) {
+            long seen = slices;
+            long deadline = System.nanoTime() + max.toNanos();
+            while (!done && slices == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                progress.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
+    /** Waits for the rest of the audience (a run that stopped at its limit still enqueues everyone). */
+    void finish() {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops after the slice being added; the next run adds the rest. */
+    @Override
+    public void close() {
+        stop = true;
+        finish();
+    }
+}
