@@ -37,7 +37,8 @@ import java.util.Properties;
  */
 public final class FeedbackParser {
     static {
-        // as in MimeComposer: naming the provider saves a service-loader scan per message
+        // jakarta.mail-api 2.1 looks its stream provider up through a service-loader scan for every
+        // message; naming it skips the scan (upstream jakartaee/mail-api issue 861)
         if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
             System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
         }
