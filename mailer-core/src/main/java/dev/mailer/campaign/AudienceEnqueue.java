@@ -57,6 +57,7 @@ final class AudienceEnqueue implements AutoCloseable {
         try {
             long last = deliveries.lastContactId();
             long after = 0;
+            boolean analyzed = false;
             while (after < last && !stop) {
                 long from = after;
                 long upTo = Math.min(last, after + (after == 0 ? firstSlice : slice));
@@ -69,6 +70,11 @@ final class AudienceEnqueue implements AutoCloseable {
                 });
                 if (cancelled) {
                     break;
+                }
+                if (!analyzed && added.get() > DeliveryRecords.STATISTICS_AFTER) {
+                    // before the delivery log's sessions plan their statements on these rows
+                    deliveries.refreshStatistics();
+                    analyzed = true;
                 }
                 after = upTo;
                 signal();

@@ -23,14 +23,24 @@ public interface DeliveryRecords {
 
     /** Creates a pending row for every contact the gate lets through that has none; returns how many. */
     default int enqueue(GateRules rules) {
-        return enqueue(rules, 0, Long.MAX_VALUE);
+        int added = enqueue(rules, 0, Long.MAX_VALUE);
+        if (added > STATISTICS_AFTER) {
+            refreshStatistics();
+        }
+        return added;
     }
 
-    /**
-     * The same for the contacts with ids in ({@code afterContact}, {@code upToContact}]; the first
-     * slice of a campaign ({@code afterContact} 0) also refreshes the table's statistics.
-     */
+    /** The same for the contacts with ids in ({@code afterContact}, {@code upToContact}]. */
     int enqueue(GateRules rules, long afterContact, long upToContact);
+
+    /** Rows a campaign's enqueue adds before the table's statistics are refreshed. */
+    int STATISTICS_AFTER = 1000;
+
+    /**
+     * Refreshes the planner's statistics of the delivery rows: planned against an "empty" table,
+     * every later write of these rows would scan the whole table instead of using the primary key.
+     */
+    void refreshStatistics();
 
     /** The highest contact id now: the audience a run enqueues ends there. */
     long lastContactId();

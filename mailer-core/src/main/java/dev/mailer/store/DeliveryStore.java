@@ -45,15 +45,15 @@ public final class DeliveryStore implements DeliveryRecords {
             Map<String, Object> params = new HashMap<>(GateQuery.params(rules));
             params.put("after_contact", afterContact);
             params.put("up_to_contact", upToContact);
-            int added;
             try (PreparedStatement statement = ENQUEUE.prepare(connection, params)) {
-                added = statement.executeUpdate();
+                return statement.executeUpdate();
             }
-            if (afterContact == 0 && added > 1000) {
-                update(connection, "analyze", Map.of());
-            }
-            return added;
         });
+    }
+
+    @Override
+    public void refreshStatistics() {
+        update("analyze", Map.of());
     }
 
     @Override
