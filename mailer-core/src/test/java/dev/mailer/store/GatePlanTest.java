@@ -81,6 +81,8 @@ class GatePlanTest {
         params.put("limit", 100L);
         params.put("only_email", "p7@example.com");
         params.put("contact_ids", List.of(1L, 2L, 3L));
+        params.put("after_contact", 0L);
+        params.put("up_to_contact", Long.MAX_VALUE);
         for (String name : List.of("count", "eligible", "eligible-stream", "inspect", "inspect-ids")) {
             assertThat(plan(GATE.get(name), params)).as(name)
                     .doesNotContain("Function Scan")
@@ -89,6 +91,19 @@ class GatePlanTest {
         assertThat(plan(SqlQueries.load("delivery.sql").get("enqueue"), params)).as("enqueue")
                 .doesNotContain("Function Scan")
                 .contains("on contact a");
+    }
+
+    @Test
+    void aSliceOfTheAudienceReachesTheContactsByThePrimaryKey() throws SQLException {
+        Map<String, Object> params = GateQuery.params(rules());
+        params.put("after_contact", 10_000L); // a slice of a large audience: a small share of its contacts
+        params.put("up_to_contact", 11_000L);
+
+        String plan = plan(SqlQueries.load("delivery.sql").get("enqueue"), params);
+
+        assertThat(plan).containsPattern("(Index Scan using|Bitmap Index Scan on) contact_pkey")
+                .contains("id > ")
+                .doesNotContain("Seq Scan on contact");
     }
 
     @Test
