@@ -19,6 +19,8 @@ final class AudienceEnqueue implements AutoCloseable {
     /** Small, so the first messages go out at once; then slices large enough to cost one statement each. */
     static final long FIRST_SLICE = 5_000;
     static final long SLICE = 50_000;
+    /** Rows added before the planner's statistics of the delivery rows are refreshed. */
+    private static final int STATISTICS_AFTER = 1000;
 
     private final Transactions transactions;
     private final DeliveryRecords deliveries;
@@ -35,9 +37,10 @@ final class AudienceEnqueue implements AutoCloseable {
     private volatile MailerException failure;
     private long slices;
 
+    /** @param slice contacts per slice; the first one is at most {@link #FIRST_SLICE} */
     AudienceEnqueue(Transactions transactions, DeliveryRecords deliveries, CampaignRecords campaigns,
-                    GateRules rules, long campaignId, long firstSlice, long slice) {
-        this.firstSlice = firstSlice;
+                    GateRules rules, long campaignId, long slice) {
+        this.firstSlice = Math.min(FIRST_SLICE, slice);
         this.slice = slice;
         this.transactions = transactions;
         this.deliveries = deliveries;
@@ -71,8 +74,8 @@ final class AudienceEnqueue implements AutoCloseable {
                 if (cancelled) {
                     break;
                 }
-                if (!analyzed && added.get() > DeliveryRecords.STATISTICS_AFTER) {
-                    // before the delivery log's sessions plan their statements on these rows
+                if (!analyzed && added.get() > STATISTICS_AFTER) {
+                    // before the delivery log's session plans its statement on these rows
                     deliveries.refreshStatistics();
                     analyzed = true;
                 }
@@ -128,17 +131,7 @@ final class AudienceEnqueue implements AutoCloseable {
 
     /** Waits for the rest of the audience (a run that stopped at its limit still enqueues everyone). */
     void finish() {
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        CampaignRun.joinUninterruptibly(thread);
     }
 
     /** Stops after the slice being added; the next run adds the rest. */

@@ -238,8 +238,7 @@ public final class CampaignRun {
         try {
             lease.keepAlive(throttle, progress == null ? null : () -> progress.accept(state.progress()), state::failed);
             try (AudienceEnqueue enqueue = new AudienceEnqueue(transactions, deliveries, ports.campaigns(), rules,
-                    campaignId, Math.min(AudienceEnqueue.FIRST_SLICE, options.enqueueSlice()), options.enqueueSlice())
-                    .start()) {
+                    campaignId, options.enqueueSlice()).start()) {
                 unsettled = send(campaignId, rules, lease.owner(), enqueue);
                 if (!state.stopping()) {
                     enqueue.finish();
@@ -341,7 +340,8 @@ public final class CampaignRun {
         }
     }
 
-    private static void joinUninterruptibly(Thread thread) {
+    /** Waits for {@code thread} to end even when interrupted, and restores the interrupt flag once done. */
+    static void joinUninterruptibly(Thread thread) {
         boolean interrupted = false;
         while (thread.isAlive()) {
             try {

@@ -23,18 +23,11 @@ public interface DeliveryRecords {
 
     /** Creates a pending row for every contact the gate lets through that has none; returns how many. */
     default int enqueue(GateRules rules) {
-        int added = enqueue(rules, 0, Long.MAX_VALUE);
-        if (added > STATISTICS_AFTER) {
-            refreshStatistics();
-        }
-        return added;
+        return enqueue(rules, 0, Long.MAX_VALUE);
     }
 
     /** The same for the contacts with ids in ({@code afterContact}, {@code upToContact}]. */
     int enqueue(GateRules rules, long afterContact, long upToContact);
-
-    /** Rows a campaign's enqueue adds before the table's statistics are refreshed. */
-    int STATISTICS_AFTER = 1000;
 
     /**
      * Refreshes the planner's statistics of the delivery rows: planned against an "empty" table,

@@ -42,7 +42,7 @@ public final class DeliveryStore implements DeliveryRecords {
     @Override
     public int enqueue(GateRules rules, long afterContact, long upToContact) {
         return database.withConnection(connection -> {
-            Map<String, Object> params = new HashMap<>(GateQuery.params(rules));
+            Map<String, Object> params = GateQuery.params(rules);
             params.put("after_contact", afterContact);
             params.put("up_to_contact", upToContact);
             try (PreparedStatement statement = ENQUEUE.prepare(connection, params)) {

@@ -48,7 +48,7 @@ class AudienceEnqueueTest {
 
     @Test
     void everyEligibleContactGetsOneRowWhateverTheSlices() throws Exception {
-        try (AudienceEnqueue enqueue = slices(2, 3).start()) {
+        try (AudienceEnqueue enqueue = slices(2).start()) {
             enqueue.finish();
             assertThat(enqueue.failure()).isNull();
             assertThat(enqueue.done()).isTrue();
@@ -59,7 +59,7 @@ class AudienceEnqueueTest {
         assertThat(db.rows("select count(*) from delivery d join contact c on c.id = d.contact_id"
                 + " where c.email like 'stranger%'")).containsExactly(List.of("0"));
 
-        try (AudienceEnqueue again = slices(5, 5).start()) {
+        try (AudienceEnqueue again = slices(5).start()) {
             again.finish();
             assertThat(again.added()).as("a second run adds nobody twice").isZero();
         }
@@ -79,7 +79,7 @@ class AudienceEnqueueTest {
     @Test
     void aCancelledCampaignGetsNoSlice() {
         ports.transactions().inTransaction(() -> ports.campaigns().cancel(campaignId));
-        try (AudienceEnqueue enqueue = slices(2, 2).start()) {
+        try (AudienceEnqueue enqueue = slices(2).start()) {
             enqueue.finish();
             assertThat(enqueue.added()).isZero();
         }
@@ -89,7 +89,7 @@ class AudienceEnqueueTest {
     @Test
     void waitingForASliceEndsWhenItIsIn() throws Exception {
         // fifteen one-id slices: were each wait to last its ten seconds, the test's timeout would end it
-        try (AudienceEnqueue enqueue = slices(1, 1).start()) {
+        try (AudienceEnqueue enqueue = slices(1).start()) {
             int waits = 0;
             while (!enqueue.done()) {
                 enqueue.awaitProgress(Duration.ofSeconds(10));
@@ -100,8 +100,8 @@ class AudienceEnqueueTest {
         }
     }
 
-    private AudienceEnqueue slices(long first, long rest) {
+    private AudienceEnqueue slices(long contacts) {
         return new AudienceEnqueue(ports.transactions(), ports.deliveries(), ports.campaigns(), rules, campaignId,
-                first, rest);
+                contacts);
     }
 }
