@@ -16,11 +16,12 @@ public final class ConsentGate {
     }
 
     public GateReport report(GateRules rules) {
-        Map<ExclusionReason, Long> counts = new HashMap<>(store.countByReason(rules));
-        Long eligible = counts.remove(null);
-        long let = eligible == null ? 0 : eligible;
-        long considered = let + counts.values().stream().mapToLong(Long::longValue).sum();
-        return new GateReport(considered, let, counts);
+        return report(rules, 0, Long.MAX_VALUE);
+    }
+
+    /** The same for the contacts with ids in ({@code afterContact}, {@code upToContact}]. */
+    public GateReport report(GateRules rules, long afterContact, long upToContact) {
+        return GateReport.of(store.countByReason(rules, afterContact, upToContact));
     }
 
     /** Up to {@code limit} eligible contacts, in contact order. */

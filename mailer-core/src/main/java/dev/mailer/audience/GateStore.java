@@ -11,8 +11,11 @@ import java.util.function.Consumer;
  * (the gate function); this interface only asks it questions.
  */
 public interface GateStore {
-    /** Contacts of the audience per reason; the null key counts the eligible ones. */
-    Map<ExclusionReason, Long> countByReason(GateRules rules);
+    /**
+     * Contacts of the audience with ids in ({@code afterContact}, {@code upToContact}] per reason;
+     * the null key counts the eligible ones.
+     */
+    Map<ExclusionReason, Long> countByReason(GateRules rules, long afterContact, long upToContact);
 
     /** Up to {@code limit} eligible contacts, in contact order. */
     List<Recipient> eligible(GateRules rules, long limit);

@@ -217,7 +217,6 @@ public final class CampaignRun {
         long campaignId = transactions.inTransaction(() -> ports.campaigns().findOrCreate(spec.name(),
                 spec.purpose(), spec.template(), GateRulesJson.write(spec.gateRules(null))));
         GateRules rules = spec.gateRules(campaignId);
-        GateReport gate = ports.gate().report(rules);
         SenderLease lease = new SenderLease(transactions, deliveries, campaignId, options.leaseSeconds());
         long openBefore = transactions.inTransaction(() -> {
             if (ports.campaigns().lockStatus(campaignId) == CampaignStatus.CANCELLED) {
@@ -232,13 +231,23 @@ public final class CampaignRun {
             ports.campaigns().setStatus(campaignId, CampaignStatus.SENDING);
             return deliveries.counts(campaignId).open();
         });
-        // until the whole audience is in, the gate's count is the best guess of what is to send
-        total(Math.max(openBefore, gate.eligible()));
+        // With rows open from before, this run may send some of them before their slice is judged
+        // again (and the slice would count them as already sent): the report is taken first. A
+        // campaign with nothing open has every row it sends judged by its slice before: the report
+        // is the slices' own count, and sending starts without a pass over the whole audience.
+        GateReport upFront = openBefore == 0 ? null : ports.gate().report(rules);
+        // until the whole audience is in, the gate's count (or the slices' estimate) is the best guess
+        total(upFront == null ? 0 : Math.max(openBefore, upFront.eligible()));
         int unsettled;
+        GateReport gate;
         try {
             lease.keepAlive(throttle, progress == null ? null : () -> progress.accept(state.progress()), state::failed);
             try (AudienceEnqueue enqueue = new AudienceEnqueue(transactions, deliveries, ports.campaigns(), rules,
-                    campaignId, options.enqueueSlice()).start()) {
+                    campaignId, options.enqueueSlice(), estimate -> {
+                        if (upFront == null) {
+                            total(estimate);
+                        }
+                    }).start()) {
                 unsettled = send(campaignId, rules, lease.owner(), enqueue);
                 if (!state.stopping()) {
                     enqueue.finish();
@@ -247,6 +256,9 @@ public final class CampaignRun {
                     }
                 }
                 total(openBefore + enqueue.added());
+                enqueue.close();
+                gate = upFront != null || state.databaseLost() != null || state.failure() != null ? upFront
+                        : enqueue.report(ports.gate());
             }
         } finally {
             if (state.databaseLost() == null) {

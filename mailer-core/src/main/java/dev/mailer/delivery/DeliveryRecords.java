@@ -23,11 +23,14 @@ public interface DeliveryRecords {
 
     /** Creates a pending row for every contact the gate lets through that has none; returns how many. */
     default int enqueue(GateRules rules) {
-        return enqueue(rules, 0, Long.MAX_VALUE);
+        return enqueue(rules, 0, Long.MAX_VALUE).added();
     }
 
-    /** The same for the contacts with ids in ({@code afterContact}, {@code upToContact}]. */
-    int enqueue(GateRules rules, long afterContact, long upToContact);
+    /**
+     * The same for the contacts with ids in ({@code afterContact}, {@code upToContact}], with the
+     * gate's verdicts on them counted.
+     */
+    EnqueuedSlice enqueue(GateRules rules, long afterContact, long upToContact);
 
     /**
      * Refreshes the planner's statistics of the delivery rows: planned against an "empty" table,

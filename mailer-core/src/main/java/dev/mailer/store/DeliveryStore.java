@@ -1,5 +1,7 @@
 package dev.mailer.store;
 
+import dev.mailer.audience.ExclusionReason;
+import dev.mailer.audience.GateReport;
 import dev.mailer.audience.GateRules;
 import dev.mailer.delivery.BounceRecorder;
 import dev.mailer.delivery.Claim;
@@ -7,6 +9,7 @@ import dev.mailer.delivery.DeliveryCounts;
 import dev.mailer.delivery.DeliveryOutcome;
 import dev.mailer.delivery.DeliveryRecords;
 import dev.mailer.delivery.DeliveryWriter;
+import dev.mailer.delivery.EnqueuedSlice;
 import dev.mailer.error.MailerException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,13 +43,20 @@ public final class DeliveryStore implements DeliveryRecords {
     }
 
     @Override
-    public int enqueue(GateRules rules, long afterContact, long upToContact) {
+    public EnqueuedSlice enqueue(GateRules rules, long afterContact, long upToContact) {
         return database.withConnection(connection -> {
             Map<String, Object> params = GateQuery.params(rules);
             params.put("after_contact", afterContact);
             params.put("up_to_contact", upToContact);
-            try (PreparedStatement statement = ENQUEUE.prepare(connection, params)) {
-                return statement.executeUpdate();
+            try (PreparedStatement statement = ENQUEUE.prepare(connection, params);
+                 ResultSet rs = statement.executeQuery()) {
+                Map<ExclusionReason, Long> counts = new HashMap<>();
+                int added = 0;
+                while (rs.next()) {
+                    GateQuery.countRow(rs, counts);
+                    added = rs.getInt("added");
+                }
+                return new EnqueuedSlice(added, GateReport.of(counts));
             }
         });
     }

@@ -16,7 +16,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,22 +43,29 @@ public final class GateQuery {
     private GateQuery() {
     }
 
-    /** Contacts of the audience per reason; the null key counts the eligible ones. */
-    public static Map<ExclusionReason, Long> countByReason(Connection connection, GateRules rules,
-                                                           long[] eligibleOut) throws SQLException {
-        Map<ExclusionReason, Long> counts = new EnumMap<>(ExclusionReason.class);
-        try (PreparedStatement statement = COUNT.prepare(connection, params(rules));
+    /**
+     * Contacts of the audience with ids in ({@code afterContact}, {@code upToContact}] per reason;
+     * the null key counts the eligible ones.
+     */
+    public static Map<ExclusionReason, Long> countByReason(Connection connection, GateRules rules, long afterContact,
+                                                           long upToContact) throws SQLException {
+        Map<String, Object> params = params(rules);
+        params.put("after_contact", afterContact);
+        params.put("up_to_contact", upToContact);
+        Map<ExclusionReason, Long> counts = new HashMap<>();
+        try (PreparedStatement statement = COUNT.prepare(connection, params);
              ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-                String reason = rs.getString(1);
-                if (reason == null) {
-                    eligibleOut[0] = rs.getLong(2);
-                } else {
-                    counts.put(ExclusionReason.ofCode(reason), rs.getLong(2));
-                }
+                countRow(rs, counts);
             }
         }
         return counts;
+    }
+
+    /** Adds the current row's reason code (first column; null: eligible) and count (second) to {@code counts}. */
+    static void countRow(ResultSet rs, Map<ExclusionReason, Long> counts) throws SQLException {
+        String reason = rs.getString(1);
+        counts.put(reason == null ? null : ExclusionReason.ofCode(reason), rs.getLong(2));
     }
 
     /** Up to {@code limit} eligible contacts, in contact order. */

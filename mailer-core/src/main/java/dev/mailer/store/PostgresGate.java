@@ -6,7 +6,6 @@ import dev.mailer.audience.GateStore;
 import dev.mailer.audience.Recipient;
 import dev.mailer.audience.Verdict;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +20,9 @@ final class PostgresGate implements GateStore {
     }
 
     @Override
-    public Map<ExclusionReason, Long> countByReason(GateRules rules) {
-        return database.withConnection(connection -> {
-            long[] eligible = {0};
-            Map<ExclusionReason, Long> counts = new HashMap<>(GateQuery.countByReason(connection, rules, eligible));
-            counts.put(null, eligible[0]);
-            return counts;
-        });
+    public Map<ExclusionReason, Long> countByReason(GateRules rules, long afterContact, long upToContact) {
+        return database.withConnection(connection ->
+                GateQuery.countByReason(connection, rules, afterContact, upToContact));
     }
 
     @Override

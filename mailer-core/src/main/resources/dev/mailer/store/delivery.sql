@@ -7,21 +7,29 @@
 -- A pending row for every contact the consent gate (V4__consent_gate.sql) lets through, among the
 -- contacts with ids in (:after_contact, :up_to_contact]: a run adds its audience in slices, so
 -- sending starts after the first one (the range reaches the contacts through the gate's inlined
--- query: the primary key of contact).
+-- query: the primary key of contact). Answers the slice's contacts per reason (a null reason: the
+-- eligible ones) and, on each row, how many rows were added: the run's gate report is the sum of
+-- its slices, so the audience is judged once, not once for the report and again for the rows.
 -- name: enqueue
-insert into delivery (campaign_id, contact_id)
-select :campaign_id, gate.contact_id
-  from consent_gate(p_purpose           => :purpose::text,
-                    p_require_confirmed => :require_confirmed::boolean,
-                    p_allow_existing    => :allow_existing::boolean,
-                    p_max_age           => :max_age::interval,
-                    p_minimum_age       => :minimum_age::integer,
-                    p_campaign_id       => :campaign_id::bigint,
-                    p_tags              => :tags::text[],
-                    p_locales           => :locales::text[]) gate
- where gate.reason is null
-   and gate.contact_id > :after_contact and gate.contact_id <= :up_to_contact
-on conflict (campaign_id, contact_id) do nothing
+with judged as (
+    select gate.contact_id, gate.reason
+      from consent_gate(p_purpose           => :purpose::text,
+                        p_require_confirmed => :require_confirmed::boolean,
+                        p_allow_existing    => :allow_existing::boolean,
+                        p_max_age           => :max_age::interval,
+                        p_minimum_age       => :minimum_age::integer,
+                        p_campaign_id       => :campaign_id::bigint,
+                        p_tags              => :tags::text[],
+                        p_locales           => :locales::text[]) gate
+     where gate.contact_id > :after_contact and gate.contact_id <= :up_to_contact),
+added as (
+    insert into delivery (campaign_id, contact_id)
+    select :campaign_id, contact_id from judged where reason is null
+    on conflict (campaign_id, contact_id) do nothing
+    returning 1)
+select reason, count(*) as contacts, (select count(*) from added) as added
+  from judged
+ group by reason
 
 -- name: last-contact-id
 select coalesce(max(id), 0) from contact

@@ -3,7 +3,8 @@
 -- statement here, and delivery.sql's enqueue, selects from it. The planner inlines it, so a
 -- filter such as "gate.contact_id = any (…)" still reaches the contact table's primary key.
 
--- Contacts of the audience per reason; the row with a null reason counts the eligible ones.
+-- Contacts of the audience with ids in (:after_contact, :up_to_contact] per reason; the row with
+-- a null reason counts the eligible ones.
 -- name: count
 select gate.reason, count(*)
   from consent_gate(p_purpose           => :purpose::text,
@@ -14,6 +15,7 @@ select gate.reason, count(*)
                     p_campaign_id       => :campaign_id::bigint,
                     p_tags              => :tags::text[],
                     p_locales           => :locales::text[]) gate
+ where gate.contact_id > :after_contact and gate.contact_id <= :up_to_contact
  group by gate.reason
 
 -- Up to :limit eligible contacts, in contact order.

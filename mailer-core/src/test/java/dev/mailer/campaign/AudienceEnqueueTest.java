@@ -2,13 +2,19 @@ package dev.mailer.campaign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mailer.audience.ConsentGate;
+import dev.mailer.audience.GateReport;
 import dev.mailer.audience.GateRules;
 import dev.mailer.delivery.DeliveryRecords;
+import dev.mailer.delivery.EnqueuedSlice;
 import dev.mailer.store.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,20 +76,51 @@ class AudienceEnqueueTest {
         DeliveryRecords deliveries = ports.deliveries();
         long last = deliveries.lastContactId();
         long first = Long.parseLong(db.rows("select min(id) from contact").get(0).get(0));
-        int firstThree = ports.transactions().inTransaction(() -> deliveries.enqueue(rules, first - 1, first + 2));
-        assertThat(firstThree).isEqualTo(3);
-        assertThat(ports.transactions().inTransaction(() -> deliveries.enqueue(rules, last, Long.MAX_VALUE))).isZero();
+        EnqueuedSlice firstThree = ports.transactions().inTransaction(() ->
+                deliveries.enqueue(rules, first - 1, first + 2));
+        assertThat(firstThree.added()).isEqualTo(3);
+        assertThat(firstThree.judged()).as("the slice's contacts judged, and nobody else")
+                .isEqualTo(new GateReport(3, 3, Map.of()));
+        EnqueuedSlice beyond = ports.transactions().inTransaction(() -> deliveries.enqueue(rules, last, Long.MAX_VALUE));
+        assertThat(beyond.added()).isZero();
+        assertThat(beyond.judged()).isEqualTo(GateReport.NONE);
         assertThat(ports.transactions().inTransaction(() -> deliveries.enqueue(rules))).isEqualTo(8);
     }
 
     @Test
+    void theSlicesJudgeTheAudienceAsTheGateReportDoesAndEstimateItsRows() {
+        GateReport upFront = gate().report(rules);
+        assertThat(upFront.considered()).isEqualTo(15);
+        List<Long> estimates = new CopyOnWriteArrayList<>();
+        try (AudienceEnqueue enqueue = slices(4, estimates::add).start()) {
+            enqueue.finish();
+            assertThat(enqueue.report(gate())).isEqualTo(upFront);
+        }
+        assertThat(estimates).as("one estimate per slice, the last one exact").hasSize(4).last().isEqualTo(11L);
+    }
+
+    @Test
     void aCancelledCampaignGetsNoSlice() {
+        GateReport upFront = gate().report(rules);
         ports.transactions().inTransaction(() -> ports.campaigns().cancel(campaignId));
         try (AudienceEnqueue enqueue = slices(2).start()) {
             enqueue.finish();
             assertThat(enqueue.added()).isZero();
+            assertThat(enqueue.report(gate())).as("the contacts no slice reached are judged now").isEqualTo(upFront);
         }
         assertThat(db.rows("select count(*) from delivery")).containsExactly(List.of("0"));
+    }
+
+    @Test
+    void anEnqueueStoppedHalfWayReportsTheWholeAudience() {
+        GateReport upFront = gate().report(rules);
+        // cancelled once the first slice is in: the slices stop there
+        try (AudienceEnqueue enqueue = slices(4, rows -> ports.transactions().inTransaction(() ->
+                ports.campaigns().cancel(campaignId))).start()) {
+            enqueue.finish();
+            assertThat(enqueue.added()).isBetween(1L, 4L);
+            assertThat(enqueue.report(gate())).isEqualTo(upFront);
+        }
     }
 
     @Test
@@ -101,7 +138,15 @@ class AudienceEnqueueTest {
     }
 
     private AudienceEnqueue slices(long contacts) {
+        return slices(contacts, estimate -> { });
+    }
+
+    private AudienceEnqueue slices(long contacts, LongConsumer estimates) {
         return new AudienceEnqueue(ports.transactions(), ports.deliveries(), ports.campaigns(), rules, campaignId,
-                contacts);
+                contacts, estimates);
+    }
+
+    private ConsentGate gate() {
+        return ports.gate();
     }
 }

@@ -257,11 +257,16 @@ class CampaignRunTest {
             assertThat(canary.stoppedBy()).isNull();
             assertThat(server.recipients()).hasSize(7).doesNotHaveDuplicates().isSubsetOf(eligible);
             assertThat(canary.report().pending()).as("the rest of the audience is queued all the same").isEqualTo(23);
+            assertThat(List.of(canary.report().considered(), canary.report().eligible()))
+                    .as("the gate's figures, from the slices").containsExactly(35L, 30L);
+            assertThat(canary.report().excluded()).containsEntry("no_consent", 5L);
 
             RunResult rest = run(server.url("connections=4"), sliced);
 
             assertThat(rest.stoppedBy()).isNull();
             assertThat(server.recipients()).containsExactlyInAnyOrderElementsOf(eligible);
+            assertThat(List.of(rest.report().eligible(), rest.report().excluded().get("already_sent")))
+                    .as("rows were open: the gate's figures are taken before sending").containsExactly(23L, 7L);
             assertThat(db.count("select count(*) from delivery")).isEqualTo(30);
             assertThat(db.count("select count(*) from delivery where status = 'sent' and attempts = 1")).isEqualTo(30);
             assertThat(db.rows("select status from campaign where name = ?", spec.name()))
