@@ -255,8 +255,8 @@ public final class CampaignRun {
                         state.failed(enqueue.failure());
                     }
                 }
+                enqueue.close(); // stopping: after the slice being added, whose estimate comes before this total
                 total(openBefore + enqueue.added());
-                enqueue.close();
                 gate = upFront != null || state.databaseLost() != null || state.failure() != null ? upFront
                         : enqueue.report(ports.gate());
             }
